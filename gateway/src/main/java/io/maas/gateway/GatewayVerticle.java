@@ -1,0 +1,64 @@
+package io.maas.gateway;
+
+import io.maas.config.GatewayConfig;
+import io.maas.gateway.http.V2Routes;
+import io.maas.gateway.pipeline.InferencePipeline;
+import io.maas.gateway.routing.LoadBalancer;
+import io.maas.gateway.routing.WorkerRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway: the KServe V2 REST edge on top of the shared inference pipeline, routing over the live
+ * worker registry. It reaches workers only through the event bus.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  private final GatewayConfig config;
+  private WorkerRegistry registry;
+  private HttpServer server;
+
+  public GatewayVerticle(GatewayConfig config) {
+    this.config = config;
+  }
+
+  /** The port the REST server listens on (useful with port 0). */
+  public int httpPort() {
+    return server.actualPort();
+  }
+
+  public WorkerRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    registry = new WorkerRegistry(vertx);
+    InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
+        config.requestTimeoutMillis());
+    V2Routes routes = new V2Routes(registry, pipeline, config);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.host())
+        .setPort(config.httpPort())
+        .setCompressionSupported(true)
+        .setDecompressionSupported(true);
+    return registry.start()
+        .compose(v -> vertx.createHttpServer(options).requestHandler(routes.router(vertx)).listen())
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("KServe V2 REST listening on {}:{}", config.host(), s.actualPort());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.compose(v -> registry.stop());
+  }
+}

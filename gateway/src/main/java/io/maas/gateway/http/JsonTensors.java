@@ -1,0 +1,196 @@
+package io.maas.gateway.http;
+
+import io.maas.error.MaasException;
+import io.maas.tensor.BytesElements;
+import io.maas.tensor.DataType;
+import io.maas.tensor.Half;
+import io.maas.tensor.Tensor;
+import io.vertx.core.json.JsonArray;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * KServe V2 JSON tensor data to and from raw little-endian bytes. Data may be flat or nested (row-major);
+ * every value is checked against its datatype's range.
+ */
+public final class JsonTensors {
+  private JsonTensors() {}
+
+  private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+  /** Builds a tensor from JSON data, checking the element count against the shape. */
+  public static Tensor fromJson(String name, DataType type, long[] shape, Object data, long maxElements) {
+    long count = Tensor.elementCount(name, shape);
+    if (count > maxElements) {
+      throw MaasException.invalid("input '%s': %d elements is over the limit of %d", name, count, maxElements);
+    }
+    List<Object> flat = new ArrayList<>((int) count);
+    flatten(name, data, flat, count);
+    if (flat.size() != count) {
+      throw MaasException.invalid("input '%s': shape %s needs %d values, got %d",
+          name, java.util.Arrays.toString(shape), count, flat.size());
+    }
+    if (type == DataType.BYTES) {
+      List<byte[]> elements = new ArrayList<>(flat.size());
+      for (int i = 0; i < flat.size(); i++) {
+        if (!(flat.get(i) instanceof String s)) {
+          throw bad(name, i, flat.get(i), type);
+        }
+        elements.add(s.getBytes(StandardCharsets.UTF_8));
+      }
+      return new Tensor(name, type, shape, BytesElements.encode(elements));
+    }
+    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(count * type.elementSize())).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < flat.size(); i++) {
+      put(out, type, flat.get(i), name, i);
+    }
+    return new Tensor(name, type, shape, out.array());
+  }
+
+  private static void flatten(String name, Object data, List<Object> out, long limit) {
+    if (data instanceof JsonArray a) {
+      for (Object o : a) {
+        flatten(name, o, out, limit);
+      }
+    } else if (data instanceof List<?> l) {
+      for (Object o : l) {
+        flatten(name, o, out, limit);
+      }
+    } else {
+      if (out.size() >= limit) {
+        throw MaasException.invalid("input '%s': more values than its shape holds (%d)", name, limit);
+      }
+      out.add(data);
+    }
+  }
+
+  private static void put(ByteBuffer out, DataType type, Object v, String name, int index) {
+    switch (type) {
+      case BOOL -> {
+        if (!(v instanceof Boolean b)) {
+          throw bad(name, index, v, type);
+        }
+        out.put((byte) (b ? 1 : 0));
+      }
+      case FP16 -> out.putShort(Half.fromFloat((float) real(v, name, index, type)));
+      case FP32 -> {
+        double d = real(v, name, index, type);
+        if (Double.isFinite(d) && Math.abs(d) > Float.MAX_VALUE) {
+          throw MaasException.invalid("input '%s': value %s at index %d is out of range for FP32", name, v, index);
+        }
+        out.putFloat((float) d);
+      }
+      case FP64 -> out.putDouble(real(v, name, index, type));
+      case UINT64 -> {
+        BigInteger b = integer(v, name, index, type);
+        if (b.signum() < 0 || b.compareTo(UINT64_MAX) > 0) {
+          throw range(name, index, v, type);
+        }
+        out.putLong(b.longValue());
+      }
+      default -> {
+        BigInteger b = integer(v, name, index, type);
+        long min = switch (type) {
+          case INT8 -> Byte.MIN_VALUE;
+          case INT16 -> Short.MIN_VALUE;
+          case INT32 -> Integer.MIN_VALUE;
+          case INT64 -> Long.MIN_VALUE;
+          default -> 0;
+        };
+        long max = switch (type) {
+          case INT8 -> Byte.MAX_VALUE;
+          case INT16 -> Short.MAX_VALUE;
+          case INT32 -> Integer.MAX_VALUE;
+          case INT64 -> Long.MAX_VALUE;
+          case UINT8 -> 0xffL;
+          case UINT16 -> 0xffffL;
+          default -> 0xffffffffL;
+        };
+        if (b.bitLength() > 63 || b.longValue() < min || b.longValue() > max) {
+          throw range(name, index, v, type);
+        }
+        long l = b.longValue();
+        switch (type.elementSize()) {
+          case 1 -> out.put((byte) l);
+          case 2 -> out.putShort((short) l);
+          case 4 -> out.putInt((int) l);
+          default -> out.putLong(l);
+        }
+      }
+    }
+  }
+
+  private static double real(Object v, String name, int index, DataType type) {
+    if (v instanceof Number n) {
+      return n.doubleValue();
+    }
+    throw bad(name, index, v, type);
+  }
+
+  private static BigInteger integer(Object v, String name, int index, DataType type) {
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+      return BigInteger.valueOf(((Number) v).longValue());
+    }
+    if (v instanceof BigInteger b) {
+      return b;
+    }
+    if (v instanceof Number n) {
+      BigDecimal d = new BigDecimal(n.toString());
+      try {
+        return d.toBigIntegerExact();
+      } catch (ArithmeticException e) {
+        throw MaasException.invalid("input '%s': value %s at index %d is not an integer, as %s needs",
+            name, v, index, type);
+      }
+    }
+    throw bad(name, index, v, type);
+  }
+
+  private static MaasException bad(String name, int index, Object v, DataType type) {
+    String what = v == null ? "null" : v instanceof String ? "a string" : v instanceof Boolean ? "a boolean"
+        : v instanceof Number ? "a number" : "an object";
+    return MaasException.invalid("input '%s': value at index %d is %s, not a valid %s value", name, index, what, type);
+  }
+
+  private static MaasException range(String name, int index, Object v, DataType type) {
+    return MaasException.invalid("input '%s': value %s at index %d is out of range for %s", name, v, index, type);
+  }
+
+  /** The tensor's data as a flat JSON array. */
+  public static JsonArray toJson(Tensor t) {
+    JsonArray a = new JsonArray(new ArrayList<>((int) Math.min(t.elementCount(), Integer.MAX_VALUE)));
+    if (t.datatype() == DataType.BYTES) {
+      for (byte[] e : BytesElements.decode(t.data())) {
+        a.add(new String(e, StandardCharsets.UTF_8));
+      }
+      return a;
+    }
+    ByteBuffer b = t.buffer();
+    while (b.hasRemaining()) {
+      switch (t.datatype()) {
+        case BOOL -> a.add(b.get() != 0);
+        case UINT8 -> a.add(b.get() & 0xff);
+        case INT8 -> a.add((int) b.get());
+        case UINT16 -> a.add(b.getShort() & 0xffff);
+        case INT16 -> a.add((int) b.getShort());
+        case UINT32 -> a.add(b.getInt() & 0xffffffffL);
+        case INT32 -> a.add(b.getInt());
+        case INT64 -> a.add(b.getLong());
+        case UINT64 -> {
+          long l = b.getLong();
+          a.add(l >= 0 ? (Object) l : new BigInteger(Long.toUnsignedString(l)));
+        }
+        case FP16 -> a.add(Half.toFloat(b.getShort()));
+        case FP32 -> a.add(b.getFloat());
+        case FP64 -> a.add(b.getDouble());
+        default -> throw new IllegalStateException(t.datatype().toString());
+      }
+    }
+    return a;
+  }
+}

@@ -1,0 +1,64 @@
+package io.maas.gateway.http;
+
+import io.maas.error.ErrorCode;
+import io.maas.error.MaasException;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST edge's one failure handler: writes the KServe error body {@code {"error": "..."}} plus a
+ * machine-readable {@code code}, with {@code Retry-After} on 429 and 503. Only INTERNAL is logged with
+ * a stack trace.
+ */
+public final class RestErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(RestErrors.class);
+
+  private RestErrors() {}
+
+  public static void handle(RoutingContext ctx) {
+    MaasException e = toMaas(ctx);
+    if (e.code() == ErrorCode.INTERNAL) {
+      LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), e);
+    }
+    write(ctx, e);
+  }
+
+  public static void write(RoutingContext ctx, MaasException e) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      ctx.request().connection().close();
+      return;
+    }
+    ErrorCode code = e.code();
+    response.setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json");
+    if (code.retryable()) {
+      response.putHeader("Retry-After", "1");
+    }
+    if (code == ErrorCode.PAYLOAD_TOO_LARGE) {
+      response.putHeader("Connection", "close");
+    }
+    response.end(new JsonObject().put("error", e.getMessage()).put("code", code.name()).encode());
+  }
+
+  static MaasException toMaas(RoutingContext ctx) {
+    Throwable f = ctx.failure();
+    if (f instanceof MaasException m) {
+      return m;
+    }
+    if (f instanceof DecodeException d) {
+      return MaasException.invalid("malformed JSON: %s", d.getMessage());
+    }
+    return switch (ctx.statusCode()) {
+      case 400 -> MaasException.invalid("bad request%s", f == null ? "" : ": " + f.getMessage());
+      case 404 -> MaasException.notFound("no such endpoint: %s %s", ctx.request().method(), ctx.request().path());
+      case 405 -> new MaasException(ErrorCode.METHOD_NOT_ALLOWED,
+          "method " + ctx.request().method() + " is not allowed on " + ctx.request().path());
+      case 413 -> new MaasException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over the size limit");
+      default -> new MaasException(ErrorCode.INTERNAL, "internal error" + (f == null ? "" : ": " + f), f);
+    };
+  }
+}

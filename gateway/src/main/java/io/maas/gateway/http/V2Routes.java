@@ -1,0 +1,194 @@
+package io.maas.gateway.http;
+
+import io.maas.config.GatewayConfig;
+import io.maas.error.MaasException;
+import io.maas.gateway.pipeline.InferencePipeline;
+import io.maas.gateway.routing.ModelView;
+import io.maas.gateway.routing.WorkerRegistry;
+import io.maas.inference.InferenceRequest;
+import io.maas.model.ModelStatus;
+import io.maas.model.TensorSpec;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The KServe V2 (Open Inference Protocol) REST endpoints, plus Triton's model configuration and
+ * repository index.
+ */
+public final class V2Routes {
+  public static final String SERVER_NAME = "maas";
+  public static final String SERVER_VERSION = "0.1.0";
+  /** The protocol extensions this server really implements. */
+  public static final List<String> EXTENSIONS = List.of("model_configuration", "parameters");
+
+  private static final String MODEL = "/v2/models/:model";
+  private static final String VERSION = "/v2/models/:model/versions/:version";
+
+  private final WorkerRegistry registry;
+  private final InferencePipeline pipeline;
+  private final V2Json.Limits limits;
+  private final long maxBodyBytes;
+
+  public V2Routes(WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config) {
+    this.registry = registry;
+    this.pipeline = pipeline;
+    this.limits = new V2Json.Limits(config.maxTensorElements(), 1024);
+    this.maxBodyBytes = config.maxBodyBytes();
+  }
+
+  public Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.route().failureHandler(RestErrors::handle);
+    router.errorHandler(404, RestErrors::handle);
+    router.errorHandler(405, RestErrors::handle);
+    router.errorHandler(413, RestErrors::handle);
+    router.errorHandler(500, RestErrors::handle);
+
+    router.get("/v2/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true)));
+    router.get("/v2/health/ready").handler(this::serverReady);
+    router.get("/v2").handler(this::serverMetadata);
+    router.post("/v2/repository/index").handler(this::repositoryIndex);
+    for (String base : List.of(MODEL, VERSION)) {
+      router.get(base).handler(this::modelMetadata);
+      router.get(base + "/ready").handler(this::modelReady);
+      router.get(base + "/config").handler(this::modelConfig);
+      router.post(base + "/infer")
+          .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+          .handler(this::infer);
+    }
+    return router;
+  }
+
+  private void serverReady(RoutingContext ctx) {
+    boolean ready = registry.isReady();
+    json(ctx, ready ? 200 : 503, new JsonObject().put("ready", ready));
+  }
+
+  private void serverMetadata(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject()
+        .put("name", SERVER_NAME)
+        .put("version", SERVER_VERSION)
+        .put("extensions", new JsonArray(EXTENSIONS)));
+  }
+
+  private void repositoryIndex(RoutingContext ctx) {
+    JsonArray index = new JsonArray();
+    for (ModelView view : registry.models().values()) {
+      view.statuses().stream().map(ModelStatus::version).distinct().sorted().forEach(v -> {
+        ModelStatus s = view.statuses().stream().filter(x -> x.version().equals(v))
+            .max((a, b) -> Boolean.compare(a.isReady(), b.isReady())).orElseThrow();
+        JsonObject entry = new JsonObject().put("name", s.name()).put("state", s.state().name());
+        if (!v.isEmpty()) {
+          entry.put("version", v);
+        }
+        if (!s.reason().isEmpty()) {
+          entry.put("reason", s.reason());
+        }
+        index.add(entry);
+      });
+    }
+    ctx.response().putHeader("Content-Type", "application/json").end(index.encode());
+  }
+
+  private void modelMetadata(RoutingContext ctx) {
+    ModelStatus s = resolve(ctx);
+    ModelView view = registry.model(s.name()).orElseThrow();
+    json(ctx, 200, new JsonObject()
+        .put("name", s.name())
+        .put("versions", new JsonArray(view.readyVersions()))
+        .put("platform", s.platform())
+        .put("inputs", specs(s.inputs()))
+        .put("outputs", specs(s.outputs())));
+  }
+
+  private void modelReady(RoutingContext ctx) {
+    String model = ctx.pathParam("model");
+    String version = version(ctx);
+    ModelView view = registry.model(model).orElseThrow(() -> MaasException.notFound("unknown model '%s'", model));
+    if (!version.isEmpty() && !view.knows(version)) {
+      throw MaasException.notFound("unknown version %s of model '%s'", version, model);
+    }
+    boolean ready = version.isEmpty() ? !view.readyVersions().isEmpty() : view.ready(version).isPresent();
+    JsonObject body = new JsonObject().put("name", model).put("ready", ready);
+    if (!version.isEmpty()) {
+      body.put("version", version);
+    }
+    if (!ready) {
+      body.put("reason", view.notReadyReason(version));
+    }
+    json(ctx, ready ? 200 : 503, body);
+  }
+
+  /** Triton's model configuration extension: the configuration as served, with what was auto-completed. */
+  private void modelConfig(RoutingContext ctx) {
+    ModelStatus s = resolve(ctx);
+    JsonArray inputs = new JsonArray();
+    JsonArray outputs = new JsonArray();
+    s.inputs().forEach(t -> inputs.add(configEntry(t, s.maxBatchSize())));
+    s.outputs().forEach(t -> outputs.add(configEntry(t, s.maxBatchSize())));
+    json(ctx, 200, new JsonObject()
+        .put("name", s.name())
+        .put("platform", s.platform())
+        .put("max_batch_size", s.maxBatchSize())
+        .put("input", inputs)
+        .put("output", outputs));
+  }
+
+  private static JsonObject configEntry(TensorSpec t, int maxBatchSize) {
+    JsonArray dims = new JsonArray();
+    long[] shape = t.shape();
+    for (int i = maxBatchSize > 0 ? 1 : 0; i < shape.length; i++) {
+      dims.add(shape[i]);
+    }
+    return new JsonObject().put("name", t.name()).put("data_type", "TYPE_" + t.datatype().name()).put("dims", dims);
+  }
+
+  private void infer(RoutingContext ctx) {
+    String requestId = requestId(ctx);
+    resolve(ctx); // an unknown model or version is a 404 whatever the body holds
+    InferenceRequest request = V2Json.decodeRequest(ctx.pathParam("model"), version(ctx), ctx.body().buffer(), limits);
+    pipeline.infer(request, requestId)
+        .onSuccess(r -> json(ctx, 200, V2Json.encodeResponse(r)))
+        .onFailure(ctx::fail);
+  }
+
+  private ModelStatus resolve(RoutingContext ctx) {
+    return registry.resolve(ctx.pathParam("model"), version(ctx));
+  }
+
+  private static String version(RoutingContext ctx) {
+    String v = ctx.pathParam("version");
+    if (v == null) {
+      return "";
+    }
+    if (!v.matches("\\d{1,18}")) {
+      throw MaasException.invalid("version '%s' is not a number", v);
+    }
+    return Long.toString(Long.parseLong(v));
+  }
+
+  private static String requestId(RoutingContext ctx) {
+    String id = ctx.request().getHeader("X-Request-Id");
+    if (id == null || !id.matches("[A-Za-z0-9._:-]{1,128}")) {
+      id = UUID.randomUUID().toString();
+    }
+    ctx.response().putHeader("X-Request-Id", id);
+    return id;
+  }
+
+  private static JsonArray specs(List<TensorSpec> specs) {
+    JsonArray a = new JsonArray();
+    specs.forEach(s -> a.add(s.toJson()));
+    return a;
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+  }
+}

@@ -1,0 +1,23 @@
+package io.maas.bus;
+
+/** Every event-bus address maas uses, in one place. */
+public final class Addresses {
+  private Addresses() {}
+
+  /** Workers publish their {@code WorkerAnnouncement} here. */
+  public static final String ANNOUNCE = "maas.registry.announce";
+
+  /** Gateways publish here on start to ask every worker to announce itself at once. */
+  public static final String DISCOVER = "maas.registry.discover";
+
+  /** Workers publish their id here when they leave. */
+  public static final String DEPART = "maas.registry.depart";
+
+  /** The point-to-point address on which one worker verticle takes inference requests. */
+  public static String worker(String workerId) {
+    return "maas.worker." + workerId + ".infer";
+  }
+
+  /** Event-bus header carrying the request id for logs. */
+  public static final String REQUEST_ID_HEADER = "maas-request-id";
+}

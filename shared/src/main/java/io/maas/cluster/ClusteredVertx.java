@@ -1,0 +1,60 @@
+package io.maas.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.maas.bus.Codecs;
+import io.maas.config.ClusterConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+
+/**
+ * Starts a clustered Vert.x instance on Hazelcast, with the maas codecs registered.
+ *
+ * <p>The Hazelcast configuration starts from Vert.x's own (it declares the structures the event bus
+ * needs) or from {@code cluster.config_file}; the cluster name, bind interface, port and TCP-IP member
+ * list come from {@link ClusterConfig}. Multicast and auto-detection are off: members are listed.
+ */
+public final class ClusteredVertx {
+  private ClusteredVertx() {}
+
+  public static Future<Vertx> start(ClusterConfig cluster) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
+    VertxOptions options = new VertxOptions()
+        .setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setPort(0));
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(manager)
+        .buildClustered()
+        .map(vertx -> {
+          Codecs.register(vertx.eventBus());
+          return vertx;
+        });
+  }
+
+  static Config hazelcastConfig(ClusterConfig cluster) {
+    if (!cluster.configFile().isEmpty()) {
+      System.setProperty("vertx.hazelcast.config", cluster.configFile());
+      return ConfigUtil.loadConfig();
+    }
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(cluster.name());
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(true);
+    network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return config;
+  }
+}

@@ -1,0 +1,66 @@
+package io.maas.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of a maas process: an optional mode word, an optional config file and flag overrides.
+ *
+ * <pre>
+ *   [standalone|gateway|worker] [--config FILE] [--model-repository DIR] [--http-port N]
+ *   [--host ADDR] [--cluster-name NAME] [--cluster-host ADDR] [--cluster-port N]
+ *   [--cluster-members A,B] [--set section.key=value]...
+ * </pre>
+ *
+ * @param mode the mode word, or "" when none was given
+ * @param configFile the file named by --config, or ""
+ * @param overrides the flags as a configuration fragment (highest precedence)
+ */
+public record CommandLine(String mode, String configFile, JsonObject overrides) {
+
+  public static final String USAGE =
+      "usage: [standalone|gateway|worker] [--config FILE] [--model-repository DIR] [--http-port N] [--host ADDR]\n"
+          + "       [--cluster-name NAME] [--cluster-host ADDR] [--cluster-port N] [--cluster-members A,B]\n"
+          + "       [--set section.key=value]...";
+
+  /** @throws IllegalArgumentException with a usage message on a bad command line */
+  public static CommandLine parse(String... args) {
+    String mode = "";
+    String configFile = "";
+    JsonObject overrides = new JsonObject();
+    List<String> rest = new ArrayList<>(List.of(args));
+    if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
+      mode = rest.remove(0);
+    }
+    for (int i = 0; i < rest.size(); i++) {
+      String flag = rest.get(i);
+      if (flag.equals("--help") || flag.equals("-h")) {
+        throw new IllegalArgumentException(USAGE);
+      }
+      if (i + 1 >= rest.size()) {
+        throw new IllegalArgumentException("missing value after " + flag + "\n" + USAGE);
+      }
+      String value = rest.get(++i);
+      switch (flag) {
+        case "--config" -> configFile = value;
+        case "--model-repository" -> ConfigKeys.put(overrides, "worker.model_repository", value);
+        case "--http-port" -> ConfigKeys.put(overrides, "gateway.http_port", value);
+        case "--host" -> ConfigKeys.put(overrides, "gateway.host", value);
+        case "--cluster-name" -> ConfigKeys.put(overrides, "cluster.name", value);
+        case "--cluster-host" -> ConfigKeys.put(overrides, "cluster.host", value);
+        case "--cluster-port" -> ConfigKeys.put(overrides, "cluster.port", value);
+        case "--cluster-members" -> ConfigKeys.put(overrides, "cluster.members", value);
+        case "--set" -> {
+          int eq = value.indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException("--set takes section.key=value, not '" + value + "'");
+          }
+          ConfigKeys.put(overrides, value.substring(0, eq), value.substring(eq + 1));
+        }
+        default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
+      }
+    }
+    return new CommandLine(mode, configFile, overrides);
+  }
+}

@@ -1,0 +1,25 @@
+package io.maas.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The gateway's settings.
+ *
+ * @param host bind address of the REST server
+ * @param httpPort REST port (Triton's 8000)
+ * @param maxBodyBytes the largest request body accepted (413 above it)
+ * @param maxTensorElements the most elements one request tensor may hold
+ * @param requestTimeoutMillis how long the gateway waits for a worker's answer (504 after)
+ */
+public record GatewayConfig(
+    String host, int httpPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis) {
+
+  static GatewayConfig fromJson(JsonObject j) {
+    return new GatewayConfig(
+        j.getString("host"),
+        ConfigValues.port(j, "http_port"),
+        ConfigValues.positiveLong(j, "max_body_bytes"),
+        ConfigValues.positiveLong(j, "max_tensor_elements"),
+        ConfigValues.positiveLong(j, "request_timeout_ms"));
+  }
+}

@@ -1,0 +1,23 @@
+package io.maas.config;
+
+import io.vertx.core.json.JsonObject;
+
+/** The whole typed configuration, made once from the merged JSON and passed to every component. */
+public record MaasConfig(GatewayConfig gateway, WorkerConfig worker, ClusterConfig cluster) {
+
+  /**
+   * Converts merged configuration JSON, failing with a message naming the bad key.
+   *
+   * @throws IllegalArgumentException if a value is missing or invalid
+   */
+  public static MaasConfig fromJson(JsonObject json) {
+    try {
+      return new MaasConfig(
+          GatewayConfig.fromJson(json.getJsonObject("gateway")),
+          WorkerConfig.fromJson(json.getJsonObject("worker")),
+          ClusterConfig.fromJson(json.getJsonObject("cluster")));
+    } catch (ClassCastException | NullPointerException e) {
+      throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
+    }
+  }
+}

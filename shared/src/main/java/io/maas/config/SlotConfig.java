@@ -1,0 +1,43 @@
+package io.maas.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * One device slot: a worker verticle is pinned to it.
+ *
+ * @param device {@code cpu} or {@code cuda:N}
+ * @param executionProviders for a {@code cuda:N} slot, the providers in order of preference
+ *     ({@code tensorrt}, {@code cuda}); the CPU provider is always the fallback
+ * @param session ONNX Runtime session options for this slot
+ */
+public record SlotConfig(String device, List<String> executionProviders, SessionConfig session) {
+
+  public SlotConfig {
+    if (!device.equals("cpu") && !device.matches("cuda:\\d+")) {
+      throw new IllegalArgumentException("a slot's device must be 'cpu' or 'cuda:N', not '" + device + "'");
+    }
+    executionProviders = List.copyOf(executionProviders);
+  }
+
+  public boolean isGpu() {
+    return device.startsWith("cuda:");
+  }
+
+  /** The GPU ordinal of a {@code cuda:N} slot. */
+  public int deviceId() {
+    return isGpu() ? Integer.parseInt(device.substring(5)) : 0;
+  }
+
+  static SlotConfig fromJson(Object o, SessionConfig defaults) {
+    JsonObject j = o instanceof String s ? new JsonObject().put("device", s) : (JsonObject) o;
+    String device = j.getString("device", "cpu");
+    List<String> providers =
+        j.getJsonArray("execution_providers", new JsonArray(device.equals("cpu") ? List.of() : List.of("cuda")))
+            .stream()
+            .map(Object::toString)
+            .toList();
+    return new SlotConfig(device, providers, SessionConfig.fromJson(j, defaults));
+  }
+}

@@ -1,0 +1,38 @@
+package io.maas.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The worker's settings.
+ *
+ * @param modelRepository the model repository directory (Triton layout)
+ * @param slots the device slots; one worker verticle runs per slot
+ * @param announceIntervalMillis how often each worker verticle re-announces itself
+ * @param defaultMaxBatchSize max_batch_size given to a model without config whose inputs and outputs
+ *     all start with a dynamic dimension (Triton's auto-complete); 0 turns that off
+ */
+public record WorkerConfig(
+    Path modelRepository, List<SlotConfig> slots, long announceIntervalMillis, int defaultMaxBatchSize) {
+
+  public WorkerConfig {
+    slots = List.copyOf(slots);
+    if (slots.isEmpty()) {
+      throw new IllegalArgumentException("worker.slots must list at least one device slot");
+    }
+  }
+
+  static WorkerConfig fromJson(JsonObject j) {
+    SessionConfig defaults = SessionConfig.fromJson(j.getJsonObject("session", new JsonObject()),
+        new SessionConfig(0, 1, "all"));
+    Object slotsValue = j.getValue("slots");
+    JsonArray slots = slotsValue instanceof String s ? new JsonArray(List.of(s.split(","))) : (JsonArray) slotsValue;
+    return new WorkerConfig(
+        Path.of(j.getString("model_repository")),
+        slots.stream().map(o -> SlotConfig.fromJson(o instanceof String s ? s.trim() : o, defaults)).toList(),
+        ConfigValues.positiveLong(j, "announce_interval_ms"),
+        j.getInteger("default_max_batch_size"));
+  }
+}

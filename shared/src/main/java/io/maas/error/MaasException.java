@@ -1,0 +1,34 @@
+package io.maas.error;
+
+/**
+ * The one failure type of maas. Expected failures (bad input, unknown model, overload) carry no stack
+ * trace: they are answers, not bugs. Only {@link ErrorCode#INTERNAL} keeps one.
+ */
+public final class MaasException extends RuntimeException {
+  private final ErrorCode code;
+
+  public MaasException(ErrorCode code, String message) {
+    this(code, message, null);
+  }
+
+  public MaasException(ErrorCode code, String message, Throwable cause) {
+    super(message, cause, false, code == ErrorCode.INTERNAL);
+    this.code = code;
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+
+  public static MaasException invalid(String format, Object... args) {
+    return new MaasException(ErrorCode.INVALID_ARGUMENT, String.format(format, args));
+  }
+
+  public static MaasException notFound(String format, Object... args) {
+    return new MaasException(ErrorCode.NOT_FOUND, String.format(format, args));
+  }
+
+  public static MaasException unavailable(String format, Object... args) {
+    return new MaasException(ErrorCode.UNAVAILABLE, String.format(format, args));
+  }
+}

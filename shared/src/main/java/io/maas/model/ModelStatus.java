@@ -1,0 +1,80 @@
+package io.maas.model;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * What a worker says about one model version it holds: its state and, once loaded, its signature.
+ *
+ * @param name model name
+ * @param version version (a decimal number as a string)
+ * @param state ready state
+ * @param reason why it is UNAVAILABLE ("" otherwise)
+ * @param platform e.g. {@code onnxruntime_onnx}
+ * @param maxBatchSize Triton's max_batch_size: 0 when the model takes no batch dimension
+ * @param inputs the inputs (full shapes)
+ * @param outputs the outputs (full shapes)
+ */
+public record ModelStatus(
+    String name,
+    String version,
+    ModelReadyState state,
+    String reason,
+    String platform,
+    int maxBatchSize,
+    List<TensorSpec> inputs,
+    List<TensorSpec> outputs) {
+
+  public ModelStatus {
+    reason = reason == null ? "" : reason;
+    inputs = List.copyOf(inputs);
+    outputs = List.copyOf(outputs);
+  }
+
+  public static ModelStatus loading(String name, String version) {
+    return new ModelStatus(name, version, ModelReadyState.LOADING, "", "", 0, List.of(), List.of());
+  }
+
+  public ModelStatus withState(ModelReadyState newState, String newReason) {
+    return new ModelStatus(name, version, newState, newReason, platform, maxBatchSize, inputs, outputs);
+  }
+
+  public boolean isReady() {
+    return state == ModelReadyState.READY;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("name", name)
+        .put("version", version)
+        .put("state", state.name())
+        .put("reason", reason)
+        .put("platform", platform)
+        .put("max_batch_size", maxBatchSize)
+        .put("inputs", specsToJson(inputs))
+        .put("outputs", specsToJson(outputs));
+  }
+
+  public static ModelStatus fromJson(JsonObject json) {
+    return new ModelStatus(
+        json.getString("name"),
+        json.getString("version"),
+        ModelReadyState.valueOf(json.getString("state")),
+        json.getString("reason", ""),
+        json.getString("platform", ""),
+        json.getInteger("max_batch_size", 0),
+        specsFromJson(json.getJsonArray("inputs", new JsonArray())),
+        specsFromJson(json.getJsonArray("outputs", new JsonArray())));
+  }
+
+  static JsonArray specsToJson(List<TensorSpec> specs) {
+    JsonArray a = new JsonArray();
+    specs.forEach(s -> a.add(s.toJson()));
+    return a;
+  }
+
+  static List<TensorSpec> specsFromJson(JsonArray a) {
+    return a.stream().map(o -> TensorSpec.fromJson((JsonObject) o)).toList();
+  }
+}

@@ -1,0 +1,43 @@
+package io.maas.model;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * A worker verticle's periodic statement of what it holds. Gateways build their routing table from
+ * these; an announcement not refreshed within {@code ttlMillis} expires.
+ *
+ * @param workerId unique id of the worker verticle (also the suffix of its event-bus address)
+ * @param address the event-bus address that takes its inference requests
+ * @param device the device it runs on, e.g. {@code cpu} or {@code cuda:0}
+ * @param models the model versions it holds, with their states
+ * @param ttlMillis how long this announcement stays valid
+ */
+public record WorkerAnnouncement(
+    String workerId, String address, String device, List<ModelStatus> models, long ttlMillis) {
+
+  public WorkerAnnouncement {
+    models = List.copyOf(models);
+  }
+
+  public JsonObject toJson() {
+    JsonArray m = new JsonArray();
+    models.forEach(s -> m.add(s.toJson()));
+    return new JsonObject()
+        .put("worker_id", workerId)
+        .put("address", address)
+        .put("device", device)
+        .put("models", m)
+        .put("ttl_ms", ttlMillis);
+  }
+
+  public static WorkerAnnouncement fromJson(JsonObject json) {
+    return new WorkerAnnouncement(
+        json.getString("worker_id"),
+        json.getString("address"),
+        json.getString("device"),
+        json.getJsonArray("models").stream().map(o -> ModelStatus.fromJson((JsonObject) o)).toList(),
+        json.getLong("ttl_ms"));
+  }
+}

@@ -1,0 +1,43 @@
+package io.maas.tensor;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Encoding of BYTES tensor elements: a 4-byte little-endian length, then the bytes, per element. */
+public final class BytesElements {
+  private BytesElements() {}
+
+  public static byte[] encode(List<byte[]> elements) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteBuffer len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+    for (byte[] e : elements) {
+      out.writeBytes(len.putInt(0, e.length).array());
+      out.writeBytes(e);
+    }
+    return out.toByteArray();
+  }
+
+  public static byte[] encodeStrings(List<String> strings) {
+    List<byte[]> elements = new ArrayList<>(strings.size());
+    for (String s : strings) {
+      elements.add(s.getBytes(StandardCharsets.UTF_8));
+    }
+    return encode(elements);
+  }
+
+  /** Splits well-formed data (as checked by {@link Tensor}) into its elements. */
+  public static List<byte[]> decode(byte[] data) {
+    ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+    List<byte[]> out = new ArrayList<>();
+    while (b.remaining() >= 4) {
+      byte[] e = new byte[b.getInt()];
+      b.get(e);
+      out.add(e);
+    }
+    return out;
+  }
+}

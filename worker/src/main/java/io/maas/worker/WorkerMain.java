@@ -1,0 +1,45 @@
+package io.maas.worker;
+
+import io.maas.cluster.ClusteredVertx;
+import io.maas.config.CommandLine;
+import io.maas.config.ConfigLoader;
+import io.maas.config.MaasConfig;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker-only process: joins the cluster and serves the model repository on its device slots.
+ * {@code java -jar worker/target/maas-worker.jar [--config FILE] [--model-repository DIR] ...}
+ */
+public final class WorkerMain {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+
+  private WorkerMain() {}
+
+  public static void main(String[] args) {
+    try {
+      CommandLine cli = CommandLine.parse(args);
+      MaasConfig config = load(cli);
+      Vertx vertx = ClusteredVertx.start(config.cluster()).await();
+      WorkerNode.deploy(vertx, config.worker()).await();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "maas-shutdown"));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+    } catch (Exception e) {
+      LOG.error("worker failed to start", e);
+      System.exit(1);
+    }
+  }
+
+  /** Reads the configuration with a short-lived local Vert.x (the clustered one needs the config first). */
+  public static MaasConfig load(CommandLine cli) {
+    Vertx local = Vertx.vertx();
+    try {
+      return ConfigLoader.ofProcess().load(local, cli).await();
+    } finally {
+      local.close().await();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.maas.worker;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.maas.config.SlotConfig;
+import io.maas.config.WorkerConfig;
+import io.maas.worker.repository.ModelDefinition;
+import io.maas.worker.repository.ModelRepository;
+import io.maas.worker.runtime.OrtRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Deploys one {@link WorkerVerticle} per configured device slot, all serving one model repository. */
+public final class WorkerNode {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerNode.class);
+
+  private WorkerNode() {}
+
+  /** Scans the repository and deploys the slots' verticles; completes with their deployment ids. */
+  public static Future<List<String>> deploy(Vertx vertx, WorkerConfig config) {
+    return vertx.executeBlocking(() -> {
+          List<ModelDefinition> models = new ModelRepository(config.modelRepository()).scan();
+          LOG.info("model repository {}: {}", config.modelRepository().toAbsolutePath().normalize(),
+              models.stream().map(ModelDefinition::name).toList());
+          return models;
+        })
+        .compose(models -> {
+          OrtRuntime runtime = new OrtRuntime(OrtEnvironment.getEnvironment());
+          String node = UUID.randomUUID().toString().substring(0, 8);
+          List<Future<String>> deployments = new ArrayList<>();
+          for (int i = 0; i < config.slots().size(); i++) {
+            SlotConfig slot = config.slots().get(i);
+            String id = node + "-" + slot.device().replace(":", "") + "-" + i;
+            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, slot, config, runtime, models)));
+          }
+          return Future.all(deployments).map(all -> all.<String>list());
+        });
+  }
+}

@@ -1,0 +1,54 @@
+package io.maas.worker.instance;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import io.maas.model.TensorSpec;
+import io.maas.worker.repository.ModelDefinition;
+import io.maas.worker.runtime.OrtRuntime;
+import io.maas.worker.runtime.OrtTypes;
+import io.maas.worker.runtime.TensorConverter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Opens the sessions of one model version and works out its signature. Blocking: run it on a worker thread. */
+public final class ModelLoader {
+  private final OrtRuntime runtime;
+  private final TensorConverter converter;
+  private final int defaultMaxBatchSize;
+
+  public ModelLoader(OrtRuntime runtime, int defaultMaxBatchSize) {
+    this.runtime = runtime;
+    this.converter = new TensorConverter(runtime.env());
+    this.defaultMaxBatchSize = defaultMaxBatchSize;
+  }
+
+  /**
+   * @throws IllegalArgumentException when the model contradicts its configuration or cannot be fed
+   * @throws OrtException when ONNX Runtime cannot load the model file
+   */
+  public LoadedModel load(ModelDefinition def, long version, SessionOptions options) throws OrtException {
+    Path file = def.versions().get(version);
+    List<ModelInstance> instances = new ArrayList<>();
+    try {
+      for (int i = 0; i < def.config().placement().count(); i++) {
+        instances.add(new ModelInstance(runtime.openSession(file, options), converter));
+      }
+      ModelInstance first = instances.get(0);
+      ModelSignature signature = SignatureResolver.resolve(
+          def.config(), first.declaredInputs(), first.declaredOutputs(), defaultMaxBatchSize);
+      for (TensorSpec in : signature.inputs()) {
+        if (OrtTypes.inputJavaType(in.datatype()).isEmpty()) {
+          throw new IllegalArgumentException("input '" + in.name() + "' is " + in.datatype()
+              + ", which ONNX Runtime's Java API cannot create (it has no UINT16/UINT32/UINT64 tensors)");
+        }
+      }
+      return new LoadedModel(def.name(), Long.toString(version), signature, instances);
+    } catch (OrtException | RuntimeException e) {
+      for (ModelInstance i : instances) {
+        i.close();
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.maas.worker.repository;
+
+import io.maas.model.TensorSpec;
+import io.maas.tensor.DataType;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A model's optional {@code config.yaml} / {@code config.json}, in Triton's vocabulary. Everything left
+ * out is inferred from the ONNX model itself (auto-complete).
+ *
+ * @param name the model's name (the directory name)
+ * @param maxBatchSize Triton's max_batch_size, or null to infer it
+ * @param inputs declared inputs (dims WITHOUT the batch dimension when max_batch_size &gt; 0, as in Triton)
+ * @param outputs declared outputs, likewise
+ * @param placement instance count and device placement
+ * @param versionPolicy which versions to serve
+ * @param modelFilename the model file inside each version directory
+ */
+public record ModelConfig(
+    String name,
+    Integer maxBatchSize,
+    List<TensorSpec> inputs,
+    List<TensorSpec> outputs,
+    InstancePlacement placement,
+    VersionPolicy versionPolicy,
+    String modelFilename) {
+
+  public static final String DEFAULT_MODEL_FILENAME = "model.onnx";
+  private static final Set<String> PLATFORMS = Set.of("onnxruntime_onnx", "onnxruntime", "onnx");
+
+  public ModelConfig {
+    inputs = List.copyOf(inputs);
+    outputs = List.copyOf(outputs);
+  }
+
+  /** The configuration of a model directory that has no config file. */
+  public static ModelConfig inferred(String name) {
+    return new ModelConfig(name, null, List.of(), List.of(), InstancePlacement.DEFAULT, VersionPolicy.DEFAULT,
+        DEFAULT_MODEL_FILENAME);
+  }
+
+  /**
+   * Parses a config document.
+   *
+   * @throws IllegalArgumentException naming the offending key
+   */
+  public static ModelConfig fromJson(String directoryName, JsonObject json) {
+    String name = json.getString("name", directoryName);
+    if (!name.equals(directoryName)) {
+      throw new IllegalArgumentException("name '" + name + "' differs from its directory '" + directoryName + "'");
+    }
+    String platform = json.getString("platform", json.getString("backend", "onnxruntime_onnx"));
+    if (!PLATFORMS.contains(platform)) {
+      throw new IllegalArgumentException("platform '" + platform + "' is not served; maas serves onnxruntime_onnx");
+    }
+    Integer maxBatch = json.getInteger("max_batch_size");
+    if (maxBatch != null && maxBatch < 0) {
+      throw new IllegalArgumentException("max_batch_size must be 0 or more");
+    }
+    return new ModelConfig(
+        name,
+        maxBatch,
+        specs(json, "input", "inputs"),
+        specs(json, "output", "outputs"),
+        InstancePlacement.fromJson(json),
+        VersionPolicy.fromJson(json.getJsonObject("version_policy")),
+        json.getString("default_model_filename", DEFAULT_MODEL_FILENAME));
+  }
+
+  private static List<TensorSpec> specs(JsonObject json, String tritonKey, String key) {
+    JsonArray a = json.getJsonArray(tritonKey, json.getJsonArray(key, new JsonArray()));
+    return a.stream().map(o -> spec((JsonObject) o)).toList();
+  }
+
+  private static TensorSpec spec(JsonObject t) {
+    String name = t.getString("name");
+    if (name == null) {
+      throw new IllegalArgumentException("a tensor entry has no name");
+    }
+    String type = t.getString("data_type", t.getString("datatype"));
+    if (type == null) {
+      throw new IllegalArgumentException("tensor '" + name + "' has no data_type");
+    }
+    JsonArray dims = t.getJsonArray("dims", t.getJsonArray("shape"));
+    if (dims == null) {
+      throw new IllegalArgumentException("tensor '" + name + "' has no dims");
+    }
+    long[] shape = new long[dims.size()];
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = ((Number) dims.getValue(i)).longValue();
+      if (shape[i] < -1) {
+        throw new IllegalArgumentException("tensor '" + name + "' has a dimension below -1");
+      }
+    }
+    try {
+      return new TensorSpec(name, DataType.parse(type), shape);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("tensor '" + name + "': " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.maas.worker.repository;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One model directory of the repository: its configuration and the versions to serve.
+ *
+ * @param name the model name
+ * @param config its configuration (inferred when the directory has no config file)
+ * @param versions the version numbers selected by the version policy, each with its model file
+ * @param error why the directory cannot be served ("" if it can): a broken config file, no versions
+ */
+public record ModelDefinition(String name, ModelConfig config, Map<Long, Path> versions, String error) {
+
+  public ModelDefinition {
+    versions = Map.copyOf(versions);
+  }
+
+  public List<Long> versionNumbers() {
+    return versions.keySet().stream().sorted().toList();
+  }
+}
