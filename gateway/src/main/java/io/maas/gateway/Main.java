@@ -33,6 +33,7 @@ public final class Main {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("shutting down");
         node.close().await();
+        LOG.info("stopped");
       }, "maas-shutdown"));
       LOG.info("maas {} node started", mode.name().toLowerCase(java.util.Locale.ROOT));
     } catch (Exception e) {

@@ -11,6 +11,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.File;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -39,8 +41,11 @@ public final class ClusteredVertx {
 
   static Config hazelcastConfig(ClusterConfig cluster) {
     if (!cluster.configFile().isEmpty()) {
-      System.setProperty("vertx.hazelcast.config", cluster.configFile());
-      return ConfigUtil.loadConfig();
+      try {
+        return Config.loadFromFile(new File(cluster.configFile()));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read cluster.config_file " + cluster.configFile() + ": " + e.getMessage());
+      }
     }
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());

@@ -1,6 +1,7 @@
 package io.maas.worker;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtLoggingLevel;
 import io.maas.config.SlotConfig;
 import io.maas.config.WorkerConfig;
 import io.maas.worker.repository.ModelDefinition;
@@ -29,7 +30,9 @@ public final class WorkerNode {
           return models;
         })
         .compose(models -> {
-          OrtRuntime runtime = new OrtRuntime(OrtEnvironment.getEnvironment());
+          // ORT's own log would repeat every rejected client input at ERROR level; maas reports those to
+          // the client and logs its own failures, so only ORT's fatal messages go to stderr.
+          OrtRuntime runtime = new OrtRuntime(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL));
           String node = UUID.randomUUID().toString().substring(0, 8);
           List<Future<String>> deployments = new ArrayList<>();
           for (int i = 0; i < config.slots().size(); i++) {

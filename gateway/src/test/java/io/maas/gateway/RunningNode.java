@@ -1,0 +1,90 @@
+package io.maas.gateway;
+
+import io.maas.config.ClusterConfig;
+import io.maas.config.GatewayConfig;
+import io.maas.config.MaasConfig;
+import io.maas.config.SessionConfig;
+import io.maas.config.SlotConfig;
+import io.maas.config.WorkerConfig;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A real standalone node (clustered Vert.x on its own single-member Hazelcast cluster, gateway and one
+ * CPU worker) on 127.0.0.1 and a random port, with an HTTP client for it.
+ */
+final class RunningNode implements AutoCloseable {
+  static final long MAX_BODY_BYTES = 1 << 20;
+
+  final MaasNode node;
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  RunningNode(MaasConfig config, MaasNode.Mode mode) {
+    this.config = config;
+    this.node = MaasNode.start(config, mode).await();
+  }
+
+  final MaasConfig config;
+
+  static RunningNode start(Path repository) throws Exception {
+    RunningNode n = new RunningNode(config(repository, "maas-test-" + UUID.randomUUID()), MaasNode.Mode.STANDALONE);
+    n.awaitReady(Duration.ofSeconds(60));
+    return n;
+  }
+
+  /** A test configuration: loopback only, a random REST port, a cluster of its own. */
+  static MaasConfig config(Path repository, String clusterName) {
+    return new MaasConfig(
+        new GatewayConfig("127.0.0.1", 0, MAX_BODY_BYTES, 1 << 20, 20_000),
+        new WorkerConfig(repository, List.of(new SlotConfig("cpu", List.of(), new SessionConfig(2, 1, "all"))), 200, 0),
+        new ClusterConfig(clusterName, "127.0.0.1", 5801, List.of("127.0.0.1"), ""));
+  }
+
+  /** Polls /v2/health/ready until 200 or the deadline. */
+  void awaitReady(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (get("/v2/health/ready").statusCode() == 200) {
+        return;
+      }
+      node.vertx().timer(50).await();
+    }
+    throw new AssertionError("node not ready within " + timeout);
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + node.httpPort() + path);
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
+        .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonObject json(HttpResponse<String> r) {
+    return Buffer.buffer(r.body()).toJsonObject();
+  }
+
+  @Override
+  public void close() {
+    node.close().await();
+  }
+}
