@@ -43,8 +43,12 @@ class ClusterJoinTest {
         JsonArray data = RunningNode.json(r).getJsonArray("outputs").getJsonObject(0).getJsonArray("data");
         assertEquals(new JsonArray().add(-1.5f).add(2.25f), data);
       }
-      // the worker left: its model leaves the routing table, the local one stays
-      awaitStatus(standalone, "/v2/models/remote_only/ready", 404, Duration.ofSeconds(30));
+      // the worker left: its model leaves the routing table (known, held by none: 503), the local one stays
+      awaitStatus(standalone, "/v2/models/remote_only/ready", 503, Duration.ofSeconds(30));
+      HttpResponse<String> gone = standalone.post("/v2/models/remote_only/infer", "{\"inputs\":[]}");
+      assertEquals(503, gone.statusCode(), gone.body());
+      assertEquals("1", gone.headers().firstValue("Retry-After").orElse(""));
+      assertTrue(gone.body().contains("no worker holds model 'remote_only'"), gone.body());
       assertEquals(200, standalone.get("/v2/models/local_only/ready").statusCode());
       assertTrue(standalone.get("/v2/health/ready").statusCode() == 200);
     }

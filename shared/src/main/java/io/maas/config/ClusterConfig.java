@@ -26,6 +26,6 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
         ? List.of(s.split(",")).stream().map(String::trim).filter(x -> !x.isEmpty()).toList()
         : ((JsonArray) m).stream().map(Object::toString).toList();
     return new ClusterConfig(
-        j.getString("name"), j.getString("host"), ConfigValues.port(j, "port"), members, j.getString("config_file", ""));
+        j.getString("name"), j.getString("host"), ConfigValues.port(j, "cluster", "port"), members, j.getString("config_file", ""));
   }
 }

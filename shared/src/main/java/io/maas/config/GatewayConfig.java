@@ -17,9 +17,9 @@ public record GatewayConfig(
   static GatewayConfig fromJson(JsonObject j) {
     return new GatewayConfig(
         j.getString("host"),
-        ConfigValues.port(j, "http_port"),
-        ConfigValues.positiveLong(j, "max_body_bytes"),
-        ConfigValues.positiveLong(j, "max_tensor_elements"),
-        ConfigValues.positiveLong(j, "request_timeout_ms"));
+        ConfigValues.port(j, "gateway", "http_port"),
+        ConfigValues.positiveLong(j, "gateway", "max_body_bytes"),
+        ConfigValues.positiveLong(j, "gateway", "max_tensor_elements"),
+        ConfigValues.positiveLong(j, "gateway", "request_timeout_ms"));
   }
 }

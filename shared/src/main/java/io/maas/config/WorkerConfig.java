@@ -32,7 +32,7 @@ public record WorkerConfig(
     return new WorkerConfig(
         Path.of(j.getString("model_repository")),
         slots.stream().map(o -> SlotConfig.fromJson(o instanceof String s ? s.trim() : o, defaults)).toList(),
-        ConfigValues.positiveLong(j, "announce_interval_ms"),
+        ConfigValues.positiveLong(j, "worker", "announce_interval_ms"),
         j.getInteger("default_max_batch_size"));
   }
 }

@@ -77,7 +77,14 @@ public final class JsonTensors {
         }
         out.put((byte) (b ? 1 : 0));
       }
-      case FP16 -> out.putShort(Half.fromFloat((float) real(v, name, index, type)));
+      case FP16 -> {
+        double d = real(v, name, index, type);
+        short half = Half.fromFloat((float) d);
+        if (Double.isFinite(d) && Float.isInfinite(Half.toFloat(half))) {
+          throw range(name, index, v, type);
+        }
+        out.putShort(half);
+      }
       case FP32 -> {
         double d = real(v, name, index, type);
         if (Double.isFinite(d) && Math.abs(d) > Float.MAX_VALUE) {

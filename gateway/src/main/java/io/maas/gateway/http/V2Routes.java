@@ -111,7 +111,7 @@ public final class V2Routes {
     String model = ctx.pathParam("model");
     String version = version(ctx);
     ModelView view = registry.model(model).orElseThrow(() -> MaasException.notFound("unknown model '%s'", model));
-    if (!version.isEmpty() && !view.knows(version)) {
+    if (!version.isEmpty() && !view.knows(version) && !view.statuses().isEmpty()) {
       throw MaasException.notFound("unknown version %s of model '%s'", version, model);
     }
     boolean ready = version.isEmpty() ? !view.readyVersions().isEmpty() : view.ready(version).isPresent();

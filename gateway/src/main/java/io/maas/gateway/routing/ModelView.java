@@ -32,6 +32,9 @@ public record ModelView(String name, List<ModelStatus> statuses) {
 
   /** The best account of why a version is not ready: LOADING over UNAVAILABLE, with reasons. */
   public String notReadyReason(String version) {
+    if (statuses.isEmpty()) {
+      return "no worker holds it now";
+    }
     List<ModelStatus> relevant = statuses.stream()
         .filter(s -> version.isEmpty() || s.version().equals(version) || s.version().isEmpty()).toList();
     if (relevant.stream().anyMatch(s -> s.state() == ModelReadyState.LOADING)) {

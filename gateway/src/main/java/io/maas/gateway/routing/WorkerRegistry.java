@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,8 @@ public final class WorkerRegistry {
 
   private final Vertx vertx;
   private final Map<String, WorkerEndpoint> workers = new ConcurrentHashMap<>();
+  /** Every model name ever announced, so that a model whose workers all left is 503, not 404. */
+  private final Set<String> knownModels = ConcurrentHashMap.newKeySet();
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private long sweepTimer = -1;
 
@@ -56,6 +60,7 @@ public final class WorkerRegistry {
 
   void onAnnouncement(WorkerAnnouncement a) {
     long now = System.nanoTime();
+    a.models().forEach(m -> knownModels.add(m.name()));
     WorkerEndpoint existing = workers.get(a.workerId());
     if (existing == null) {
       workers.put(a.workerId(), new WorkerEndpoint(a, now));
@@ -88,9 +93,10 @@ public final class WorkerRegistry {
         .noneMatch(s -> s.state() == ModelReadyState.LOADING);
   }
 
-  /** Every model the cluster holds, by name. */
+  /** Every model the cluster holds or has held, by name (one whose workers all left has no statuses). */
   public Map<String, ModelView> models() {
-    Map<String, List<ModelStatus>> byName = new LinkedHashMap<>();
+    Map<String, List<ModelStatus>> byName = new TreeMap<>();
+    knownModels.forEach(name -> byName.put(name, new ArrayList<>()));
     for (WorkerEndpoint w : workers.values()) {
       for (ModelStatus s : w.announcement().models()) {
         byName.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(s);
@@ -112,6 +118,9 @@ public final class WorkerRegistry {
    */
   public ModelStatus resolve(String model, String version) {
     ModelView view = model(model).orElseThrow(() -> MaasException.notFound("unknown model '%s'", model));
+    if (view.statuses().isEmpty()) {
+      throw MaasException.unavailable("no worker holds model '%s' now", model);
+    }
     if (version.isEmpty()) {
       List<String> ready = view.readyVersions();
       if (ready.isEmpty()) {

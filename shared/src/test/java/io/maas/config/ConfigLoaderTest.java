@@ -1,0 +1,173 @@
+package io.maas.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  private Vertx vertx;
+  private final Map<String, String> env = new HashMap<>();
+  private final Map<Object, Object> props = new HashMap<>();
+
+  @TempDir
+  Path dir;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().await();
+  }
+
+  private MaasConfig load(String... args) {
+    return new ConfigLoader(env, props).load(vertx, CommandLine.parse(args)).await();
+  }
+
+  @Test
+  void defaultsComeFromConfMaasYaml() {
+    MaasConfig c = load();
+    assertEquals(8000, c.gateway().httpPort());
+    assertEquals("0.0.0.0", c.gateway().host());
+    assertEquals(67108864L, c.gateway().maxBodyBytes());
+    assertEquals(30000L, c.gateway().requestTimeoutMillis());
+    assertEquals(Path.of("conf/models"), c.worker().modelRepository());
+    assertEquals(1, c.worker().slots().size());
+    assertEquals("cpu", c.worker().slots().get(0).device());
+    assertEquals(new SessionConfig(2, 1, "all"), c.worker().slots().get(0).session());
+    assertEquals(1000L, c.worker().announceIntervalMillis());
+    assertEquals(0, c.worker().defaultMaxBatchSize());
+    assertEquals("maas", c.cluster().name());
+    assertEquals(5701, c.cluster().port());
+    assertEquals(List.of("127.0.0.1"), c.cluster().members());
+    assertEquals("", c.cluster().configFile());
+  }
+
+  @Test
+  void configFileOverridesOneKeyAndKeepsItsSiblings() throws Exception {
+    Path file = dir.resolve("override.yaml");
+    Files.writeString(file, "gateway:\n  http_port: 9000\nworker:\n  session:\n    intra_op_threads: 7\n");
+    MaasConfig c = load("--config", file.toString());
+    assertEquals(9000, c.gateway().httpPort());
+    assertEquals("0.0.0.0", c.gateway().host());
+    assertEquals(16777216L, c.gateway().maxTensorElements());
+    assertEquals(new SessionConfig(7, 1, "all"), c.worker().slots().get(0).session());
+    assertEquals(Path.of("conf/models"), c.worker().modelRepository());
+  }
+
+  @Test
+  void jsonConfigFileIsReadAsJson() throws Exception {
+    Path file = dir.resolve("override.json");
+    Files.writeString(file, "{\"cluster\": {\"name\": \"blue\"}}");
+    MaasConfig c = load("--config", file.toString());
+    assertEquals("blue", c.cluster().name());
+    assertEquals(5701, c.cluster().port());
+  }
+
+  @Test
+  void environmentOverridesTheConfigFile() throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, "gateway:\n  http_port: 9000\n");
+    env.put("MAAS_GATEWAY_HTTP_PORT", "9100");
+    env.put("UNRELATED_VARIABLE", "x");
+    MaasConfig c = load("--config", file.toString());
+    assertEquals(9100, c.gateway().httpPort());
+    assertEquals("0.0.0.0", c.gateway().host());
+  }
+
+  @Test
+  void modelRepositoryAliasSetsTheWorkerRepository() {
+    env.put("MAAS_MODEL_REPOSITORY", "/srv/models");
+    assertEquals(Path.of("/srv/models"), load().worker().modelRepository());
+  }
+
+  @Test
+  void systemPropertyOverridesTheEnvironment() {
+    env.put("MAAS_GATEWAY_HTTP_PORT", "9100");
+    props.put("maas.gateway.http_port", "9200");
+    props.put("unrelated.property", "x");
+    assertEquals(9200, load().gateway().httpPort());
+  }
+
+  @Test
+  void flagOverridesTheSystemProperty() {
+    env.put("MAAS_GATEWAY_HTTP_PORT", "9100");
+    props.put("maas.gateway.http_port", "9200");
+    assertEquals(9300, load("--http-port", "9300").gateway().httpPort());
+  }
+
+  @Test
+  void setFlagOverridesANestedKey() {
+    MaasConfig c = load("worker", "--set", "worker.session.optimization_level=basic");
+    assertEquals("basic", c.worker().slots().get(0).session().optimizationLevel());
+    assertEquals(2, c.worker().slots().get(0).session().intraOpThreads());
+  }
+
+  @Test
+  void clusterMembersFlagGivesAList() {
+    assertEquals(List.of("a", "b"), load("--cluster-members", "a,b").cluster().members());
+  }
+
+  @Test
+  void workerSlotsVariableGivesTwoSlots() {
+    env.put("MAAS_WORKER_SLOTS", "cpu,cuda:1");
+    List<SlotConfig> slots = load().worker().slots();
+    assertEquals(2, slots.size());
+    assertEquals("cpu", slots.get(0).device());
+    assertEquals(List.of(), slots.get(0).executionProviders());
+    assertEquals("cuda:1", slots.get(1).device());
+    assertTrue(slots.get(1).isGpu());
+    assertEquals(1, slots.get(1).deviceId());
+    assertEquals(List.of("cuda"), slots.get(1).executionProviders());
+    assertEquals(new SessionConfig(2, 1, "all"), slots.get(1).session());
+  }
+
+  @Test
+  void outOfRangePortFailsNamingTheKey() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> load("--http-port", "70000"));
+    assertTrue(e.getMessage().contains("http_port"), e.getMessage());
+    assertTrue(e.getMessage().contains("70000"), e.getMessage());
+  }
+
+  @Test
+  void unknownFlagFailsNamingIt() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load("--bogus", "1"));
+    assertTrue(e.getMessage().contains("--bogus"), e.getMessage());
+  }
+
+  @Test
+  void missingFlagValueFailsNamingTheFlag() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load("--http-port"));
+    assertTrue(e.getMessage().contains("missing value after --http-port"), e.getMessage());
+  }
+
+  @Test
+  void badOptimizationLevelFailsNamingTheKey() {
+    props.put("maas.worker.session.optimization_level", "fastest");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, this::load);
+    assertTrue(e.getMessage().contains("optimization_level"), e.getMessage());
+    assertTrue(e.getMessage().contains("fastest"), e.getMessage());
+  }
+
+  @Test
+  void modeWordIsParsed() {
+    CommandLine cli = CommandLine.parse("gateway", "--config", "x.yaml");
+    assertEquals("gateway", cli.mode());
+    assertEquals("x.yaml", cli.configFile());
+  }
+}

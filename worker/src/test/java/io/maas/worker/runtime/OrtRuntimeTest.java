@@ -1,0 +1,90 @@
+package io.maas.worker.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import io.maas.config.SessionConfig;
+import io.maas.config.SlotConfig;
+import io.maas.worker.onnx.ElemType;
+import io.maas.worker.onnx.OnnxModelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OrtRuntimeTest {
+
+  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+  private final OrtRuntime runtime = new OrtRuntime(ENV);
+
+  @TempDir
+  Path dir;
+
+  private Path identityModel() throws Exception {
+    Path file = dir.resolve("model.onnx");
+    Files.write(file, OnnxModelBuilder.identity("id", ElemType.FLOAT, -1, 3));
+    return file;
+  }
+
+  /** Opens a session with the options and checks that the identity model gives back its input. */
+  private void assertRuns(OrtSession.SessionOptions options) throws Exception {
+    float[][] input = {{1f, -2.5f, 3.75f}, {0f, 1e-3f, -1e9f}};
+    try (OrtSession session = runtime.openSession(identityModel(), options);
+        OnnxTensor in = OnnxTensor.createTensor(ENV, input);
+        OrtSession.Result result = session.run(Map.of("INPUT0", in))) {
+      float[][] out = (float[][]) result.get("OUTPUT0").orElseThrow().getValue();
+      assertArrayEquals(input[0], out[0]);
+      assertArrayEquals(input[1], out[1]);
+    }
+  }
+
+  private static boolean gpuBuild() {
+    return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+  }
+
+  @Test
+  void cpuSlotRunsOnCpu() throws Exception {
+    SlotConfig slot = new SlotConfig("cpu", List.of(), new SessionConfig(1, 1, "all"));
+    try (OrtRuntime.SlotOptions options = runtime.optionsFor(slot)) {
+      assertEquals("cpu", options.effectiveDevice());
+      assertRuns(options.options());
+    }
+  }
+
+  @Test
+  void cudaSlotFallsBackToCpuOnTheCpuBuild() throws Exception {
+    assumeFalse(gpuBuild(), "this ONNX Runtime build has the CUDA provider");
+    SlotConfig slot = new SlotConfig("cuda:0", List.of("tensorrt", "cuda"), new SessionConfig(1, 1, "basic"));
+    try (OrtRuntime.SlotOptions options = runtime.optionsFor(slot)) {
+      assertTrue(options.effectiveDevice().startsWith("cpu (fallback from cuda:0"), options.effectiveDevice());
+      assertRuns(options.options());
+    }
+  }
+
+  @Test
+  void unknownProviderOnlyFallsBackToCpu() throws Exception {
+    SlotConfig slot = new SlotConfig("cuda:1", List.of("rocm"), new SessionConfig(0, 0, "none"));
+    try (OrtRuntime.SlotOptions options = runtime.optionsFor(slot)) {
+      assertEquals("cpu (fallback from cuda:1)", options.effectiveDevice());
+      assertRuns(options.options());
+    }
+  }
+
+  @Test
+  void everyOptimizationLevelOpensARunnableSession() throws Exception {
+    for (String level : List.of("none", "basic", "extended", "all")) {
+      SlotConfig slot = new SlotConfig("cpu", List.of(), new SessionConfig(2, 1, level));
+      try (OrtRuntime.SlotOptions options = runtime.optionsFor(slot)) {
+        assertRuns(options.options());
+      }
+    }
+  }
+}
