@@ -24,7 +24,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,26 +123,22 @@ public final class WorkerVerticle extends VerticleBase {
 
   private void onInfer(Message<InferenceRequest> msg) {
     InferenceRequest request = msg.body();
-    Optional<LoadedModel> model;
-    try {
-      model = Optional.of(find(request));
-    } catch (MaasException e) {
-      msg.fail(e.code().wireId(), e.getMessage());
-      return;
-    }
     inFlight.incrementAndGet();
-    executor.executeBlocking(() -> model.get().infer(request), false)
+    Future.<LoadedModel>future(found -> found.complete(find(request)))
+        .compose(model -> executor.executeBlocking(() -> model.infer(request), false))
         .andThen(done -> inFlight.decrementAndGet())
         .onSuccess(msg::reply)
-        .onFailure(e -> {
-          MaasException failure = e instanceof MaasException m
-              ? m : new MaasException(ErrorCode.INTERNAL, "inference failed: " + e, e);
-          if (failure.code() == ErrorCode.INTERNAL) {
-            LOG.error("request {} on {}: {}", msg.headers().get(Addresses.REQUEST_ID_HEADER), request.model(),
-                failure.getMessage(), failure);
-          }
-          msg.fail(failure.code().wireId(), failure.getMessage());
-        });
+        .onFailure(e -> fail(msg, e));
+  }
+
+  private static void fail(Message<InferenceRequest> msg, Throwable e) {
+    MaasException failure = e instanceof MaasException m
+        ? m : new MaasException(ErrorCode.INTERNAL, "inference failed: " + e, e);
+    if (failure.code() == ErrorCode.INTERNAL) {
+      LOG.error("request {} for {}: {}", msg.headers().get(Addresses.REQUEST_ID_HEADER), msg.body().model(),
+          failure.getMessage(), failure);
+    }
+    msg.fail(failure.code().wireId(), failure.getMessage());
   }
 
   private LoadedModel find(InferenceRequest request) {
