@@ -19,6 +19,15 @@ public record SlotConfig(String device, List<String> executionProviders, Session
       throw new IllegalArgumentException("a slot's device must be 'cpu' or 'cuda:N', not '" + device + "'");
     }
     executionProviders = List.copyOf(executionProviders);
+    for (String p : executionProviders) {
+      if (!p.equals("tensorrt") && !p.equals("cuda")) {
+        throw new IllegalArgumentException("slot " + device + ": unknown execution provider '" + p
+            + "'; use tensorrt and/or cuda");
+      }
+    }
+    if (!executionProviders.isEmpty() && !device.startsWith("cuda:")) {
+      throw new IllegalArgumentException("slot " + device + ": execution providers are for cuda:N slots");
+    }
   }
 
   public boolean isGpu() {

@@ -29,7 +29,7 @@ public final class JsonTensors {
     if (count > maxElements) {
       throw MaasException.invalid("input '%s': %d elements is over the limit of %d", name, count, maxElements);
     }
-    List<Object> flat = new ArrayList<>((int) count);
+    List<Object> flat = new ArrayList<>((int) Math.min(count, 4096)); // grows with the data actually sent
     flatten(name, data, flat, count);
     if (flat.size() != count) {
       throw MaasException.invalid("input '%s': shape %s needs %d values, got %d",
@@ -87,10 +87,11 @@ public final class JsonTensors {
       }
       case FP32 -> {
         double d = real(v, name, index, type);
-        if (Double.isFinite(d) && Math.abs(d) > Float.MAX_VALUE) {
-          throw MaasException.invalid("input '%s': value %s at index %d is out of range for FP32", name, v, index);
+        float f = (float) d; // rounds to nearest: 3.4028235E38 is FLT_MAX, 1e39 overflows
+        if (Double.isFinite(d) && Float.isInfinite(f)) {
+          throw range(name, index, v, type);
         }
-        out.putFloat((float) d);
+        out.putFloat(f);
       }
       case FP64 -> out.putDouble(real(v, name, index, type));
       case UINT64 -> {

@@ -63,11 +63,10 @@ public final class OrtRuntime {
       try {
         switch (provider) {
           case "tensorrt" -> options.addTensorrt(slot.deviceId());
-          case "cuda" -> options.addCUDA(slot.deviceId());
-          default -> throw new IllegalArgumentException("unknown execution provider '" + provider + "'");
+          default -> options.addCUDA(slot.deviceId());
         }
         added++;
-      } catch (OrtException | IllegalArgumentException e) {
+      } catch (OrtException e) {
         failures.append(provider).append(": ").append(e.getMessage()).append("; ");
       }
     }
