@@ -1,6 +1,7 @@
 package io.maas.gateway;
 
 import io.maas.config.GatewayConfig;
+import io.maas.gateway.http.RestRouter;
 import io.maas.gateway.http.V2Routes;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.routing.LoadBalancer;
@@ -9,6 +10,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,14 +45,14 @@ public final class GatewayVerticle extends VerticleBase {
     registry = new WorkerRegistry(vertx);
     InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
         config.requestTimeoutMillis());
-    V2Routes routes = new V2Routes(registry, pipeline, config);
+    Router router = RestRouter.create(vertx, List.of(new V2Routes(registry, pipeline, config)));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.httpPort())
         .setCompressionSupported(true)
         .setDecompressionSupported(true);
     return registry.start()
-        .compose(v -> vertx.createHttpServer(options).requestHandler(routes.router(vertx)).listen())
+        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
         .onSuccess(s -> {
           server = s;
           LOG.info("KServe V2 REST listening on {}:{}", config.host(), s.actualPort());

@@ -44,7 +44,7 @@ final class RunningNode implements AutoCloseable {
   /** A test configuration: loopback only, a random REST port, a cluster of its own. */
   static MaasConfig config(Path repository, String clusterName) {
     return new MaasConfig(
-        new GatewayConfig("127.0.0.1", 0, MAX_BODY_BYTES, 1 << 20, 20_000),
+        new GatewayConfig("127.0.0.1", 0, 0, MAX_BODY_BYTES, 1 << 20, 20_000),
         new WorkerConfig(repository, List.of(new SlotConfig("cpu", List.of(), new SessionConfig(2, 1, "all"))), 200, 0),
         new ClusterConfig(clusterName, "127.0.0.1", 5801, List.of("127.0.0.1"), ""));
   }

@@ -8,7 +8,6 @@ import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.inference.InferenceRequest;
 import io.maas.model.ModelStatus;
 import io.maas.model.TensorSpec;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,7 +20,7 @@ import java.util.UUID;
  * The KServe V2 (Open Inference Protocol) REST endpoints, plus Triton's model configuration and
  * repository index.
  */
-public final class V2Routes {
+public final class V2Routes implements RestRoutes {
   public static final String SERVER_NAME = "maas";
   public static final String SERVER_VERSION = "0.1.0";
   /** The protocol extensions this server really implements. */
@@ -42,14 +41,8 @@ public final class V2Routes {
     this.maxBodyBytes = config.maxBodyBytes();
   }
 
-  public Router router(Vertx vertx) {
-    Router router = Router.router(vertx);
-    router.route().failureHandler(RestErrors::handle);
-    router.errorHandler(404, RestErrors::handle);
-    router.errorHandler(405, RestErrors::handle);
-    router.errorHandler(413, RestErrors::handle);
-    router.errorHandler(500, RestErrors::handle);
-
+  @Override
+  public void mount(Router router) {
     router.get("/v2/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true)));
     router.get("/v2/health/ready").handler(this::serverReady);
     router.get("/v2").handler(this::serverMetadata);
@@ -62,7 +55,6 @@ public final class V2Routes {
           .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
           .handler(this::infer);
     }
-    return router;
   }
 
   private void serverReady(RoutingContext ctx) {

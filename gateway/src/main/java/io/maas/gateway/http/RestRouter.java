@@ -1,0 +1,21 @@
+package io.maas.gateway.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.List;
+
+/** The gateway's REST router: every API's routes, then the one KServe-style failure handler for the rest. */
+public final class RestRouter {
+  private RestRouter() {}
+
+  public static Router create(Vertx vertx, List<RestRoutes> apis) {
+    Router router = Router.router(vertx);
+    apis.forEach(api -> api.mount(router));
+    // registered last, so that an API's own failure handler on its paths comes first
+    router.route().failureHandler(RestErrors::handle);
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      router.errorHandler(status, RestErrors::handle);
+    }
+    return router;
+  }
+}
