@@ -1,6 +1,7 @@
 package io.maas.gateway;
 
 import io.maas.config.GatewayConfig;
+import io.maas.gateway.grpc.GrpcEdge;
 import io.maas.gateway.http.RestRouter;
 import io.maas.gateway.http.V2Routes;
 import io.maas.gateway.pipeline.InferencePipeline;
@@ -17,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway: the KServe V2 REST edge on top of the shared inference pipeline, routing over the live
- * worker registry. It reaches workers only through the event bus.
+ * The gateway: the KServe V2 REST and gRPC edges on top of the shared inference pipeline, routing over
+ * the live worker registry. It reaches workers only through the event bus.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
@@ -26,6 +27,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private WorkerRegistry registry;
   private HttpServer server;
+  private HttpServer grpcServer;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -34,6 +36,11 @@ public final class GatewayVerticle extends VerticleBase {
   /** The port the REST server listens on (useful with port 0). */
   public int httpPort() {
     return server.actualPort();
+  }
+
+  /** The port the gRPC server listens on (useful with port 0). */
+  public int grpcPort() {
+    return grpcServer.actualPort();
   }
 
   public WorkerRegistry registry() {
@@ -51,17 +58,28 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.httpPort())
         .setCompressionSupported(true)
         .setDecompressionSupported(true);
+    HttpServerOptions grpcOptions = new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort());
     return registry.start()
         .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
-        .onSuccess(s -> {
+        .compose(s -> {
           server = s;
           LOG.info("KServe V2 REST listening on {}:{}", config.host(), s.actualPort());
+          return vertx.createHttpServer(grpcOptions)
+              .requestHandler(GrpcEdge.create(vertx, registry, pipeline, config))
+              .listen();
+        })
+        .onSuccess(s -> {
+          grpcServer = s;
+          LOG.info("KServe V2 gRPC listening on {}:{}", config.host(), s.actualPort());
         });
   }
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.compose(v -> registry.stop());
+    return Future.join(close(server), close(grpcServer)).compose(v -> registry.stop());
+  }
+
+  private static Future<Void> close(HttpServer s) {
+    return s == null ? Future.succeededFuture() : s.close();
   }
 }

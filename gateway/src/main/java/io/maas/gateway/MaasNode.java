@@ -63,6 +63,11 @@ public final class MaasNode {
     return gateway.httpPort();
   }
 
+  /** The gateway's gRPC port; only for nodes that run a gateway. */
+  public int grpcPort() {
+    return gateway.grpcPort();
+  }
+
   /** Undeploys everything (workers drain their in-flight requests) and leaves the cluster. */
   public Future<Void> close() {
     return vertx.close();

@@ -1,0 +1,55 @@
+package io.maas.gateway.grpc;
+
+import io.maas.error.ErrorCode;
+import io.maas.error.MaasException;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.InvalidMessageException;
+import io.vertx.grpc.common.MessageSizeOverflowException;
+import io.vertx.grpc.server.StatusException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC edge's one error mapping: every failure leaves as a {@link StatusException} whose code comes
+ * from {@link ErrorCode#grpcStatus()}, so that nothing a client sends reaches it as UNKNOWN.
+ */
+final class GrpcErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
+
+  private GrpcErrors() {}
+
+  static StatusException toStatus(Throwable e) {
+    if (e instanceof StatusException s) {
+      return s;
+    }
+    MaasException m = toMaas(e);
+    return new StatusException(GrpcStatus.valueOf(m.code().grpcStatus()), m.getMessage());
+  }
+
+  /**
+   * The maas error a failure stands for; a message the server could not read is the client's fault.
+   * Only INTERNAL failures (bugs) are logged, with their stack trace.
+   */
+  static MaasException toMaas(Throwable e) {
+    MaasException m = classify(e);
+    if (m.code() == ErrorCode.INTERNAL) {
+      LOG.error("gRPC request failed", m);
+    }
+    return m;
+  }
+
+  private static MaasException classify(Throwable e) {
+    if (e instanceof MaasException m) {
+      return m;
+    }
+    if (e instanceof MessageSizeOverflowException o) {
+      return new MaasException(ErrorCode.PAYLOAD_TOO_LARGE,
+          "a message of " + o.messageSize() + " bytes is over the server's limit (gateway.max_body_bytes)");
+    }
+    if (e instanceof InvalidMessageException) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return MaasException.invalid("malformed message: %s", cause.getMessage());
+    }
+    return new MaasException(ErrorCode.INTERNAL, "unexpected failure: " + e, e);
+  }
+}

@@ -1,0 +1,172 @@
+package io.maas.gateway.grpc;
+
+import com.google.protobuf.Descriptors;
+import io.maas.error.MaasException;
+import io.maas.gateway.http.V2Routes;
+import io.maas.gateway.pipeline.InferencePipeline;
+import io.maas.gateway.routing.ModelView;
+import io.maas.gateway.routing.WorkerRegistry;
+import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpcService;
+import io.maas.gateway.grpc.v2.ModelInferRequest;
+import io.maas.gateway.grpc.v2.ModelInferResponse;
+import io.maas.gateway.grpc.v2.ModelMetadataRequest;
+import io.maas.gateway.grpc.v2.ModelMetadataResponse;
+import io.maas.gateway.grpc.v2.ModelMetadataResponse.TensorMetadata;
+import io.maas.gateway.grpc.v2.ModelReadyRequest;
+import io.maas.gateway.grpc.v2.ModelReadyResponse;
+import io.maas.gateway.grpc.v2.ModelStreamInferResponse;
+import io.maas.gateway.grpc.v2.ServerLiveRequest;
+import io.maas.gateway.grpc.v2.ServerLiveResponse;
+import io.maas.gateway.grpc.v2.ServerMetadataRequest;
+import io.maas.gateway.grpc.v2.ServerMetadataResponse;
+import io.maas.gateway.grpc.v2.ServerReadyRequest;
+import io.maas.gateway.grpc.v2.ServerReadyResponse;
+import io.maas.model.ModelStatus;
+import io.maas.model.TensorSpec;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.Service;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * {@code inference.GRPCInferenceService}, the KServe V2 gRPC API: metadata answered from the worker
+ * registry, inference through the same {@link InferencePipeline} as REST. Each call takes its request id
+ * from the {@code x-request-id} metadata (or makes one) and returns it in the response headers.
+ */
+public final class InferenceGrpcService implements Service {
+  /** The extensions the gRPC edge implements (Triton's model configuration RPC is not among them). */
+  static final List<String> EXTENSIONS = List.of("parameters");
+  static final String REQUEST_ID_HEADER = "x-request-id";
+
+  private final WorkerRegistry registry;
+  private final InferencePipeline pipeline;
+  private final long maxTensorElements;
+  private final long maxMessageBytes;
+
+  public InferenceGrpcService(WorkerRegistry registry, InferencePipeline pipeline, long maxTensorElements,
+      long maxMessageBytes) {
+    this.registry = registry;
+    this.pipeline = pipeline;
+    this.maxTensorElements = maxTensorElements;
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  @Override
+  public ServiceName name() {
+    return GRPCInferenceServiceGrpcService.SERVICE_NAME;
+  }
+
+  @Override
+  public Descriptors.ServiceDescriptor descriptor() {
+    return GRPCInferenceServiceGrpcService.SERVICE_DESCRIPTOR;
+  }
+
+  @Override
+  public void bind(GrpcServer server) {
+    unary(server, GRPCInferenceServiceGrpcService.ServerLive, (r, id) -> serverLive(r));
+    unary(server, GRPCInferenceServiceGrpcService.ServerReady, (r, id) -> serverReady(r));
+    unary(server, GRPCInferenceServiceGrpcService.ModelReady, (r, id) -> modelReady(r));
+    unary(server, GRPCInferenceServiceGrpcService.ServerMetadata, (r, id) -> serverMetadata(r));
+    unary(server, GRPCInferenceServiceGrpcService.ModelMetadata, (r, id) -> modelMetadata(r));
+    unary(server, GRPCInferenceServiceGrpcService.ModelInfer, this::modelInfer);
+    ServiceMethod<ModelInferRequest, ModelStreamInferResponse> stream = GRPCInferenceServiceGrpcService.ModelStreamInfer;
+    server.callHandler(stream, call -> new StreamInferCall(call, requestId(call),
+        msg -> RequestMessages.decode(stream.decoder(), msg, maxMessageBytes), this::modelInfer).start());
+  }
+
+  private <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method,
+      BiFunction<Req, String, Future<Resp>> rpc) {
+    server.callHandler(method, call -> {
+      String requestId = requestId(call);
+      call.invalidMessageHandler(e -> call.response().fail(GrpcErrors.toStatus(e)))
+          .exceptionHandler(e -> { }) // the client went away: nothing left to answer
+          .messageHandler(msg -> guard(() -> rpc.apply(RequestMessages.decode(method.decoder(), msg, maxMessageBytes),
+                  requestId))
+              .onSuccess(call.response()::end)
+              .onFailure(e -> call.response().fail(GrpcErrors.toStatus(e))));
+    });
+  }
+
+  /** Runs an RPC body: whatever it throws becomes a failed future, never an unanswered call. */
+  static <T> Future<T> guard(Supplier<Future<T>> body) {
+    try {
+      return body.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** The client's request id when it is a sane one, else a fresh one; echoed in the response headers. */
+  static String requestId(GrpcServerRequest<?, ?> call) {
+    MultiMap headers = call.headers();
+    String id = headers == null ? null : headers.get(REQUEST_ID_HEADER);
+    if (id == null || !id.matches("[A-Za-z0-9._:-]{1,128}")) {
+      id = UUID.randomUUID().toString();
+    }
+    call.response().headers().set(REQUEST_ID_HEADER, id);
+    return id;
+  }
+
+  Future<ServerLiveResponse> serverLive(ServerLiveRequest r) {
+    return Future.succeededFuture(ServerLiveResponse.newBuilder().setLive(true).build());
+  }
+
+  Future<ServerReadyResponse> serverReady(ServerReadyRequest r) {
+    return Future.succeededFuture(ServerReadyResponse.newBuilder().setReady(registry.isReady()).build());
+  }
+
+  /** Ready or not for a known model (version); NOT_FOUND for an unknown one, as REST's 404. */
+  Future<ModelReadyResponse> modelReady(ModelReadyRequest r) {
+    String model = InferMessages.modelName(r.getName());
+    String version = InferMessages.version(r.getVersion());
+    ModelView view = registry.model(model).orElseThrow(() -> MaasException.notFound("unknown model '%s'", model));
+    if (!version.isEmpty() && !view.knows(version) && !view.statuses().isEmpty()) {
+      throw MaasException.notFound("unknown version %s of model '%s'", version, model);
+    }
+    boolean ready = version.isEmpty() ? !view.readyVersions().isEmpty() : view.ready(version).isPresent();
+    return Future.succeededFuture(ModelReadyResponse.newBuilder().setReady(ready).build());
+  }
+
+  Future<ServerMetadataResponse> serverMetadata(ServerMetadataRequest r) {
+    return Future.succeededFuture(ServerMetadataResponse.newBuilder()
+        .setName(V2Routes.SERVER_NAME)
+        .setVersion(V2Routes.SERVER_VERSION)
+        .addAllExtensions(EXTENSIONS)
+        .build());
+  }
+
+  Future<ModelMetadataResponse> modelMetadata(ModelMetadataRequest r) {
+    ModelStatus s = registry.resolve(InferMessages.modelName(r.getName()), InferMessages.version(r.getVersion()));
+    ModelView view = registry.model(s.name()).orElseThrow();
+    ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder()
+        .setName(s.name())
+        .addAllVersions(view.readyVersions())
+        .setPlatform(s.platform());
+    s.inputs().forEach(t -> b.addInputs(metadata(t)));
+    s.outputs().forEach(t -> b.addOutputs(metadata(t)));
+    return Future.succeededFuture(b.build());
+  }
+
+  private static TensorMetadata metadata(TensorSpec t) {
+    TensorMetadata.Builder m = TensorMetadata.newBuilder().setName(t.name()).setDatatype(t.datatype().name());
+    for (long d : t.shape()) {
+      m.addShape(d);
+    }
+    return m.build();
+  }
+
+  /** Decodes, checks the model first (an unknown model is NOT_FOUND whatever the inputs), runs, encodes. */
+  Future<ModelInferResponse> modelInfer(ModelInferRequest r, String requestId) {
+    return guard(() -> {
+      registry.resolve(InferMessages.modelName(r.getModelName()), InferMessages.version(r.getModelVersion()));
+      return pipeline.infer(InferMessages.decode(r, maxTensorElements), requestId);
+    }).map(response -> InferMessages.encode(response, r.getRawInputContentsCount() > 0));
+  }
+}
