@@ -20,12 +20,12 @@ import java.util.UUID;
 
 /**
  * A real standalone node (clustered Vert.x on its own single-member Hazelcast cluster, gateway and one
- * CPU worker) on 127.0.0.1 and a random port, with an HTTP client for it.
+ * CPU worker) on 127.0.0.1 and random REST and gRPC ports, with an HTTP client for it.
  */
-final class RunningNode implements AutoCloseable {
-  static final long MAX_BODY_BYTES = 1 << 20;
+public final class RunningNode implements AutoCloseable {
+  public static final long MAX_BODY_BYTES = 1 << 20;
 
-  final MaasNode node;
+  public final MaasNode node;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   RunningNode(MaasConfig config, MaasNode.Mode mode) {
@@ -35,7 +35,7 @@ final class RunningNode implements AutoCloseable {
 
   final MaasConfig config;
 
-  static RunningNode start(Path repository) throws Exception {
+  public static RunningNode start(Path repository) throws Exception {
     RunningNode n = new RunningNode(config(repository, "maas-test-" + UUID.randomUUID()), MaasNode.Mode.STANDALONE);
     n.awaitReady(Duration.ofSeconds(60));
     return n;
@@ -61,15 +61,20 @@ final class RunningNode implements AutoCloseable {
     throw new AssertionError("node not ready within " + timeout);
   }
 
-  URI uri(String path) {
+  /** The gRPC port, for a client channel to 127.0.0.1. */
+  public int grpcPort() {
+    return node.grpcPort();
+  }
+
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + node.httpPort() + path);
   }
 
-  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+  public HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
         .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -79,7 +84,7 @@ final class RunningNode implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  static JsonObject json(HttpResponse<String> r) {
+  public static JsonObject json(HttpResponse<String> r) {
     return Buffer.buffer(r.body()).toJsonObject();
   }
 

@@ -12,15 +12,15 @@ import java.util.stream.Stream;
  * A model repository for tests: the default repository's real models (simple, affine_fp32 and MiniLM,
  * which the build unpacks) plus models generated here, one per datatype, with known behaviour.
  */
-final class TestRepository {
+public final class TestRepository {
   private TestRepository() {}
 
   /** Datatypes ONNX Runtime's Java API can feed, with their identity model names. */
-  static final List<ElemType> FEEDABLE = List.of(ElemType.BOOL, ElemType.UINT8, ElemType.INT8, ElemType.INT16,
+  public static final List<ElemType> FEEDABLE = List.of(ElemType.BOOL, ElemType.UINT8, ElemType.INT8, ElemType.INT16,
       ElemType.INT32, ElemType.INT64, ElemType.FLOAT16, ElemType.FLOAT, ElemType.DOUBLE, ElemType.STRING);
 
   /** Unsigned types ORT Java can return but not take: served through Cast(INT64 -> type) models. */
-  static final List<ElemType> OUTPUT_ONLY = List.of(ElemType.UINT16, ElemType.UINT32, ElemType.UINT64);
+  public static final List<ElemType> OUTPUT_ONLY = List.of(ElemType.UINT16, ElemType.UINT32, ElemType.UINT64);
 
   static Path root() {
     String root = System.getProperty("maas.root");
@@ -30,11 +30,11 @@ final class TestRepository {
     return Path.of(root);
   }
 
-  static Path minilmModel() {
+  public static Path minilmModel() {
     return root().resolve("conf/models/all-minilm-l6-v2/1/model.onnx");
   }
 
-  static Path create(Path dir) throws IOException {
+  public static Path create(Path dir) throws IOException {
     Path defaults = root().resolve("conf/models");
     for (String model : List.of("simple", "affine_fp32", "all-minilm-l6-v2")) {
       copyTree(defaults.resolve(model), dir.resolve(model));
