@@ -6,6 +6,7 @@ import io.maas.tensor.Shapes;
 import io.maas.tensor.Tensor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 
 /**
  * KServe's binary tensor data extension (as Triton defines it): the body is a JSON header of
@@ -56,9 +57,17 @@ public final class BinaryTensorData {
     return new BinaryTensorData(b.slice(0, n), b.slice(n, b.length()), true);
   }
 
-  /** The JSON header. */
-  public Buffer json() {
-    return json;
+  /** The JSON header, parsed. */
+  public JsonObject parseJson() {
+    try {
+      return V2Json.parseObject(json);
+    } catch (MaasException e) {
+      if (!headerGiven && json.toString(StandardCharsets.ISO_8859_1).contains(SIZE)) {
+        throw MaasException.invalid("%s (binary tensor data after the JSON needs the %s header)",
+            e.getMessage(), HEADER_LENGTH);
+      }
+      throw e;
+    }
   }
 
   /**

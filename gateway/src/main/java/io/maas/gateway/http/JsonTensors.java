@@ -94,16 +94,16 @@ public final class JsonTensors {
   private static void checkRectangular(String name, Object data, long[] shape, int depth, List<Integer> path) {
     if (depth == shape.length) {
       if (isArray(data)) {
-        throw ragged(name, path, "an array where the first element at this depth is a value");
+        throw ragged(name, path, "is an array where the others at that depth are values");
       }
       return;
     }
     if (!isArray(data)) {
-      throw ragged(name, path, "a value where the first element at this depth is an array of " + shape[depth]);
+      throw ragged(name, path, "is a value where the others at that depth are arrays of " + shape[depth]);
     }
     List<?> list = list(data);
     if (list.size() != shape[depth]) {
-      throw ragged(name, path, "an array of " + list.size() + " where the first one at this depth has " + shape[depth]);
+      throw ragged(name, path, "holds " + list.size() + " elements where the others at that depth hold " + shape[depth]);
     }
     for (int i = 0; i < list.size(); i++) {
       path.add(i);
@@ -115,7 +115,7 @@ public final class JsonTensors {
   private static MaasException ragged(String name, List<Integer> path, String what) {
     StringBuilder at = new StringBuilder();
     path.forEach(i -> at.append('[').append(i).append(']'));
-    return MaasException.invalid("input '%s' is not rectangular: element %s is %s",
+    return MaasException.invalid("input '%s' is not rectangular: element %s %s",
         name, at.length() == 0 ? "(the top)" : at, what);
   }
 

@@ -48,7 +48,7 @@ public final class V2Json {
    */
   public static Decoded decodeRequest(String model, String version, Buffer body, String headerLength, Limits limits) {
     BinaryTensorData parts = BinaryTensorData.split(body, headerLength);
-    JsonObject json = parseObject(parts.json());
+    JsonObject json = parts.parseJson();
     JsonArray inputs = array(json, "inputs", true);
     if (inputs.size() > limits.maxTensors()) {
       throw MaasException.invalid("%d inputs is over the limit of %d", inputs.size(), limits.maxTensors());
