@@ -79,11 +79,13 @@ public final class TfServingRoutes implements RestRoutes {
     if (!version.isEmpty() && !view.knows(version)) {
       throw MaasException.notFound("unknown version %s of model '%s'", version, name);
     }
-    // one entry per version, as the most advanced worker holds it
-    Map<Long, ModelStatus> byVersion = new TreeMap<>(Comparator.reverseOrder());
+    // one entry per version, newest first, as the most advanced worker holds it ("" when no version could
+    // be read, e.g. a broken configuration)
+    Map<String, ModelStatus> byVersion = new TreeMap<>(
+        Comparator.comparingLong((String v) -> v.isEmpty() ? -1 : Long.parseLong(v)).reversed());
     view.statuses().stream()
         .filter(s -> version.isEmpty() || s.version().equals(version))
-        .forEach(s -> byVersion.merge(Long.parseLong(s.version()), s, TfServingRoutes::moreAdvanced));
+        .forEach(s -> byVersion.merge(s.version(), s, TfServingRoutes::moreAdvanced));
     json(ctx, TfMetadata.modelStatus(List.copyOf(byVersion.values())));
   }
 
