@@ -271,6 +271,13 @@ class BinaryTensorDataTest {
             body(new JsonObject().put("inputs", new JsonArray().add(binaryInput("INPUT0", "BYTES", new long[] {1, 3}, 12))),
                 BytesElements.encodeStrings(List.of("ab", "cd"))), null,
             "shape [1, 3] needs 3 BYTES elements, its binary data holds 2"),
+        Arguments.of("binary_data_size at the int64 maximum", "simple",
+            body(new JsonObject().put("inputs", new JsonArray()
+                .add(binaryInput("INPUT0", "INT32", new long[] {1, 16}, 64).put("parameters",
+                    new JsonObject().put("binary_data_size", Long.MAX_VALUE)))
+                .add(binaryInput("INPUT1", "INT32", new long[] {1, 16}, 64).put("parameters",
+                    new JsonObject().put("binary_data_size", Long.MAX_VALUE)))), new byte[128]), null,
+            "add up to " + Long.MAX_VALUE + " bytes, but 128 bytes"),
         Arguments.of("negative binary_data_size", "identity_int64",
             body(new JsonObject().put("inputs", new JsonArray().add(binaryInput("INPUT0", "INT64", new long[] {1, 3}, -24))),
                 new byte[0]), null, "binary_data_size must be a non-negative integer"),

@@ -59,7 +59,8 @@ public final class V2Json {
         throw MaasException.invalid("inputs[%d] is not an object", i);
       }
       String label = in.getValue("name") instanceof String n ? n : "inputs[" + i + "]";
-      declared += Math.max(0, BinaryTensorData.declaredSize(object(in, "parameters"), label));
+      long size = BinaryTensorData.declaredSize(object(in, "parameters"), label);
+      declared = size < 0 ? declared : declared > Long.MAX_VALUE - size ? Long.MAX_VALUE : declared + size;
     }
     parts.checkDeclaredTotal(declared);
     List<Tensor> tensors = new ArrayList<>(inputs.size());
