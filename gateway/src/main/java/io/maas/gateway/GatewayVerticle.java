@@ -4,6 +4,8 @@ import io.maas.config.GatewayConfig;
 import io.maas.gateway.grpc.GrpcEdge;
 import io.maas.gateway.http.RestRouter;
 import io.maas.gateway.http.V2Routes;
+import io.maas.gateway.http.simple.SimplePredictRoutes;
+import io.maas.gateway.http.tfserving.TfServingRoutes;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.routing.LoadBalancer;
 import io.maas.gateway.routing.WorkerRegistry;
@@ -52,7 +54,8 @@ public final class GatewayVerticle extends VerticleBase {
     registry = new WorkerRegistry(vertx);
     InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
         config.requestTimeoutMillis());
-    Router router = RestRouter.create(vertx, List.of(new V2Routes(registry, pipeline, config)));
+    Router router = RestRouter.create(vertx, List.of(new V2Routes(registry, pipeline, config),
+        new TfServingRoutes(registry, pipeline, config), new SimplePredictRoutes(registry, pipeline, config)));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.httpPort())

@@ -52,6 +52,81 @@ public final class JsonTensors {
     return new Tensor(name, type, shape, out.array());
   }
 
+  /** The most dimensions a tensor given as nested JSON arrays may have. */
+  public static final int MAX_RANK = 16;
+
+  /**
+   * Builds a tensor whose shape is the nesting of its JSON arrays (as TF Serving and the simple predict
+   * call send them): {@code [[1,2,3],[4,5,6]]} is [2, 3], a bare value is a scalar.
+   */
+  public static Tensor fromNested(String name, DataType type, Object data, long maxElements) {
+    return fromJson(name, type, shapeOf(name, data, maxElements), data, maxElements);
+  }
+
+  /**
+   * The shape of nested JSON arrays, checking that they are rectangular (every array at one depth has
+   * the same length and holds only arrays or only values), at most {@link #MAX_RANK} deep and holding at
+   * most {@code maxElements} values.
+   */
+  public static long[] shapeOf(String name, Object data, long maxElements) {
+    List<Long> dims = new ArrayList<>();
+    Object probe = data;
+    while (isArray(probe)) {
+      if (dims.size() == MAX_RANK) {
+        throw MaasException.invalid("input '%s': nested deeper than the limit of %d dimensions", name, MAX_RANK);
+      }
+      List<?> list = list(probe);
+      dims.add((long) list.size());
+      probe = list.isEmpty() ? null : list.get(0);
+    }
+    long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+    long count = 1;
+    for (long d : shape) {
+      count = d > 0 && count > maxElements / d ? Long.MAX_VALUE : count * d;
+      if (count > maxElements) {
+        throw MaasException.invalid("input '%s': more than %d elements is over the limit", name, maxElements);
+      }
+    }
+    checkRectangular(name, data, shape, 0, new ArrayList<>());
+    return shape;
+  }
+
+  private static void checkRectangular(String name, Object data, long[] shape, int depth, List<Integer> path) {
+    if (depth == shape.length) {
+      if (isArray(data)) {
+        throw ragged(name, path, "is an array where the others at that depth are values");
+      }
+      return;
+    }
+    if (!isArray(data)) {
+      throw ragged(name, path, "is a value where the others at that depth are arrays of " + shape[depth]);
+    }
+    List<?> list = list(data);
+    if (list.size() != shape[depth]) {
+      throw ragged(name, path, "holds " + list.size() + " elements where the others at that depth hold " + shape[depth]);
+    }
+    for (int i = 0; i < list.size(); i++) {
+      path.add(i);
+      checkRectangular(name, list.get(i), shape, depth + 1, path);
+      path.remove(path.size() - 1);
+    }
+  }
+
+  private static MaasException ragged(String name, List<Integer> path, String what) {
+    StringBuilder at = new StringBuilder();
+    path.forEach(i -> at.append('[').append(i).append(']'));
+    return MaasException.invalid("input '%s' is not rectangular: element %s %s",
+        name, at.length() == 0 ? "(the top)" : at, what);
+  }
+
+  private static boolean isArray(Object o) {
+    return o instanceof JsonArray || o instanceof List<?>;
+  }
+
+  private static List<?> list(Object o) {
+    return o instanceof JsonArray a ? a.getList() : (List<?>) o;
+  }
+
   private static void flatten(String name, Object data, List<Object> out, long limit) {
     if (data instanceof JsonArray a) {
       for (Object o : a) {
@@ -167,6 +242,23 @@ public final class JsonTensors {
 
   private static MaasException range(String name, int index, Object v, DataType type) {
     return MaasException.invalid("input '%s': value %s at index %d is out of range for %s", name, v, index, type);
+  }
+
+  /** The tensor's data nested to its shape ({@code [[1,2],[3,4]]} for [2, 2]); a scalar is a bare value. */
+  public static Object toNestedJson(Tensor t) {
+    JsonArray flat = toJson(t);
+    if (t.shape().length == 0) {
+      return flat.getValue(0);
+    }
+    return nest(flat, t.shape(), 0, new int[] {0});
+  }
+
+  private static JsonArray nest(JsonArray flat, long[] shape, int depth, int[] next) {
+    JsonArray out = new JsonArray(new ArrayList<>((int) shape[depth]));
+    for (long i = 0; i < shape[depth]; i++) {
+      out.add(depth == shape.length - 1 ? flat.getValue(next[0]++) : nest(flat, shape, depth + 1, next));
+    }
+    return out;
   }
 
   /** The tensor's data as a flat JSON array. */

@@ -2,10 +2,12 @@ package io.maas.gateway.http;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,25 @@ public final class RestErrors {
     write(ctx, e);
   }
 
+  /**
+   * The failure handler of an API with its own error body: the same statuses, headers and logging as
+   * {@link #handle}, another shape.
+   */
+  public static Handler<RoutingContext> handler(Function<MaasException, JsonObject> body) {
+    return ctx -> {
+      MaasException e = toMaas(ctx);
+      if (e.code() == ErrorCode.INTERNAL) {
+        LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), e);
+      }
+      write(ctx, e, body.apply(e));
+    };
+  }
+
   public static void write(RoutingContext ctx, MaasException e) {
+    write(ctx, e, new JsonObject().put("error", e.getMessage()).put("code", e.code().name()));
+  }
+
+  private static void write(RoutingContext ctx, MaasException e, JsonObject body) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       ctx.request().connection().close();
@@ -41,7 +61,7 @@ public final class RestErrors {
     if (code == ErrorCode.PAYLOAD_TOO_LARGE) {
       response.putHeader("Connection", "close");
     }
-    response.end(new JsonObject().put("error", e.getMessage()).put("code", code.name()).encode());
+    response.end(body.encode());
   }
 
   static MaasException toMaas(RoutingContext ctx) {

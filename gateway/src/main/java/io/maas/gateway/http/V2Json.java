@@ -10,7 +10,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The KServe V2 REST request and response bodies. */
 public final class V2Json {
@@ -19,37 +21,89 @@ public final class V2Json {
   /** Limits on what one request may hold. */
   public record Limits(long maxTensorElements, int maxTensors) {}
 
+  /**
+   * Which outputs go back as binary data: those whose request entry says {@code binary_data: true}, and
+   * all others when the request says {@code binary_data_output: true}.
+   */
+  public record BinaryOutputs(boolean byDefault, Map<String, Boolean> perOutput) {
+    public static final BinaryOutputs NONE = new BinaryOutputs(false, Map.of());
+
+    public boolean binary(String output) {
+      return perOutput.getOrDefault(output, byDefault);
+    }
+  }
+
+  /** A decoded request and how its outputs are to be encoded. */
+  public record Decoded(InferenceRequest request, BinaryOutputs binaryOutputs) {}
+
+  /** A plain JSON request (no binary tensor data). */
   public static InferenceRequest decodeRequest(String model, String version, Buffer body, Limits limits) {
-    JsonObject json = parseObject(body);
+    return decodeRequest(model, version, body, null, limits).request();
+  }
+
+  /**
+   * Decodes a request whose body may carry binary tensor data after its JSON header.
+   *
+   * @param headerLength the {@code Inference-Header-Content-Length} header, or null
+   */
+  public static Decoded decodeRequest(String model, String version, Buffer body, String headerLength, Limits limits) {
+    BinaryTensorData parts = BinaryTensorData.split(body, headerLength);
+    JsonObject json = parts.parseJson();
     JsonArray inputs = array(json, "inputs", true);
     if (inputs.size() > limits.maxTensors()) {
       throw MaasException.invalid("%d inputs is over the limit of %d", inputs.size(), limits.maxTensors());
     }
-    List<Tensor> tensors = new ArrayList<>(inputs.size());
+    long declared = 0;
     for (int i = 0; i < inputs.size(); i++) {
       if (!(inputs.getValue(i) instanceof JsonObject in)) {
         throw MaasException.invalid("inputs[%d] is not an object", i);
       }
-      tensors.add(decodeInput(in, i, limits));
+      String label = in.getValue("name") instanceof String n ? n : "inputs[" + i + "]";
+      long size = BinaryTensorData.declaredSize(object(in, "parameters"), label);
+      declared = size < 0 ? declared : declared > Long.MAX_VALUE - size ? Long.MAX_VALUE : declared + size;
+    }
+    parts.checkDeclaredTotal(declared);
+    List<Tensor> tensors = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      tensors.add(decodeInput(inputs.getJsonObject(i), i, limits, parts));
     }
     List<String> outputs = new ArrayList<>();
+    Map<String, Boolean> binaryPerOutput = new HashMap<>();
     JsonArray requested = array(json, "outputs", false);
     if (requested != null) {
+      if (requested.size() > limits.maxTensors()) {
+        throw MaasException.invalid("%d outputs is over the limit of %d", requested.size(), limits.maxTensors());
+      }
       for (int i = 0; i < requested.size(); i++) {
         if (!(requested.getValue(i) instanceof JsonObject o) || !(o.getValue("name") instanceof String name)) {
           throw MaasException.invalid("outputs[%d] must be an object with a string 'name'", i);
         }
         outputs.add(name);
+        Object flag = object(o, "parameters").getValue(BinaryTensorData.OUTPUT_FLAG);
+        if (flag != null) {
+          binaryPerOutput.put(name, bool(flag, "output '" + name + "': parameters." + BinaryTensorData.OUTPUT_FLAG));
+        }
       }
     }
     Object id = json.getValue("id");
     if (id != null && !(id instanceof String)) {
       throw MaasException.invalid("'id' must be a string");
     }
-    return new InferenceRequest(model, version, (String) id, tensors, outputs, object(json, "parameters"));
+    JsonObject parameters = object(json, "parameters");
+    Object all = parameters.getValue(BinaryTensorData.ALL_OUTPUTS_FLAG);
+    boolean binaryByDefault = all != null && bool(all, "parameters." + BinaryTensorData.ALL_OUTPUTS_FLAG);
+    return new Decoded(new InferenceRequest(model, version, (String) id, tensors, outputs, parameters),
+        new BinaryOutputs(binaryByDefault, Map.copyOf(binaryPerOutput)));
   }
 
-  private static Tensor decodeInput(JsonObject in, int index, Limits limits) {
+  private static boolean bool(Object v, String what) {
+    if (!(v instanceof Boolean b)) {
+      throw MaasException.invalid("%s must be true or false, got %s", what, v);
+    }
+    return b;
+  }
+
+  private static Tensor decodeInput(JsonObject in, int index, Limits limits, BinaryTensorData binary) {
     if (!(in.getValue("name") instanceof String name) || name.isEmpty()) {
       throw MaasException.invalid("inputs[%d] has no 'name'", index);
     }
@@ -65,8 +119,9 @@ public final class V2Json {
     if (!(in.getValue("shape") instanceof JsonArray shapeJson)) {
       throw MaasException.invalid("input '%s' has no 'shape' array", name);
     }
-    if (shapeJson.size() > 16) {
-      throw MaasException.invalid("input '%s': a rank of %d is over the limit of 16", name, shapeJson.size());
+    if (shapeJson.size() > JsonTensors.MAX_RANK) {
+      throw MaasException.invalid("input '%s': a rank of %d is over the limit of %d",
+          name, shapeJson.size(), JsonTensors.MAX_RANK);
     }
     long[] shape = new long[shapeJson.size()];
     for (int d = 0; d < shape.length; d++) {
@@ -76,26 +131,56 @@ public final class V2Json {
       }
       shape[d] = ((Number) v).longValue();
     }
-    if (!in.containsKey("data")) {
-      throw MaasException.invalid("input '%s' has no 'data'", name);
+    long binarySize = BinaryTensorData.declaredSize(object(in, "parameters"), name);
+    if (binarySize >= 0) {
+      if (in.containsKey("data")) {
+        throw MaasException.invalid("input '%s' has both 'data' and parameters.%s: send one or the other",
+            name, BinaryTensorData.SIZE);
+      }
+      return binary.read(name, type, shape, binarySize, limits.maxTensorElements());
     }
-    object(in, "parameters");
+    if (!in.containsKey("data")) {
+      throw MaasException.invalid("input '%s' has no 'data' (nor parameters.%s)", name, BinaryTensorData.SIZE);
+    }
     return JsonTensors.fromJson(name, type, shape, in.getValue("data"), limits.maxTensorElements());
   }
 
-  public static JsonObject encodeResponse(InferenceResponse r) {
+  /** A response as JSON, unless outputs are asked for as binary: then a JSON header and their bytes after it. */
+  public record Encoded(JsonObject header, Buffer binary) {
+    public boolean isBinary() {
+      return binary != null;
+    }
+  }
+
+  public static Encoded encodeResponse(InferenceResponse r, BinaryOutputs binaryOutputs) {
+    Buffer binary = null;
     JsonArray outputs = new JsonArray();
     for (Tensor t : r.outputs()) {
-      JsonArray shape = new JsonArray();
-      for (long d : t.shape()) {
-        shape.add(d);
-      }
-      outputs.add(new JsonObject()
+      JsonObject out = new JsonObject()
           .put("name", t.name())
           .put("datatype", t.datatype().name())
-          .put("shape", shape)
-          .put("data", JsonTensors.toJson(t)));
+          .put("shape", shapeJson(t.shape()));
+      if (binaryOutputs.binary(t.name())) {
+        binary = binary == null ? Buffer.buffer() : binary;
+        binary.appendBytes(t.data());
+        out.put("parameters", new JsonObject().put(BinaryTensorData.SIZE, t.data().length));
+      } else {
+        out.put("data", JsonTensors.toJson(t));
+      }
+      outputs.add(out);
     }
+    return new Encoded(envelope(r).put("outputs", outputs), binary);
+  }
+
+  private static JsonArray shapeJson(long[] shape) {
+    JsonArray a = new JsonArray();
+    for (long d : shape) {
+      a.add(d);
+    }
+    return a;
+  }
+
+  private static JsonObject envelope(InferenceResponse r) {
     JsonObject json = new JsonObject().put("model_name", r.model()).put("model_version", r.version());
     if (!r.id().isEmpty()) {
       json.put("id", r.id());
@@ -103,10 +188,14 @@ public final class V2Json {
     if (!r.parameters().isEmpty()) {
       json.put("parameters", r.parameters());
     }
-    return json.put("outputs", outputs);
+    return json;
   }
 
-  static JsonObject parseObject(Buffer body) {
+  public static JsonObject encodeResponse(InferenceResponse r) {
+    return encodeResponse(r, BinaryOutputs.NONE).header();
+  }
+
+  public static JsonObject parseObject(Buffer body) {
     if (body == null || body.length() == 0) {
       throw MaasException.invalid("the request body is empty; a JSON object is expected");
     }

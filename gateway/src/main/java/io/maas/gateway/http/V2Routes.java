@@ -8,13 +8,13 @@ import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.inference.InferenceRequest;
 import io.maas.model.ModelStatus;
 import io.maas.model.TensorSpec;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The KServe V2 (Open Inference Protocol) REST endpoints, plus Triton's model configuration and
@@ -24,7 +24,7 @@ public final class V2Routes implements RestRoutes {
   public static final String SERVER_NAME = "maas";
   public static final String SERVER_VERSION = "0.1.0";
   /** The protocol extensions this server really implements. */
-  public static final List<String> EXTENSIONS = List.of("model_configuration", "parameters");
+  public static final List<String> EXTENSIONS = List.of("binary_tensor_data", "model_configuration", "parameters");
 
   private static final String MODEL = "/v2/models/:model";
   private static final String VERSION = "/v2/models/:model/versions/:version";
@@ -142,12 +142,27 @@ public final class V2Routes implements RestRoutes {
   }
 
   private void infer(RoutingContext ctx) {
-    String requestId = requestId(ctx);
+    String requestId = RestRequests.requestId(ctx);
     resolve(ctx); // an unknown model or version is a 404 whatever the body holds
-    InferenceRequest request = V2Json.decodeRequest(ctx.pathParam("model"), version(ctx), ctx.body().buffer(), limits);
-    pipeline.infer(request, requestId)
-        .onSuccess(r -> json(ctx, 200, V2Json.encodeResponse(r)))
+    V2Json.Decoded decoded = V2Json.decodeRequest(ctx.pathParam("model"), version(ctx), ctx.body().buffer(),
+        ctx.request().getHeader(BinaryTensorData.HEADER_LENGTH), limits);
+    pipeline.infer(decoded.request(), requestId)
+        .map(r -> V2Json.encodeResponse(r, decoded.binaryOutputs()))
+        .onSuccess(encoded -> reply(ctx, encoded))
         .onFailure(ctx::fail);
+  }
+
+  private static void reply(RoutingContext ctx, V2Json.Encoded encoded) {
+    if (!encoded.isBinary()) {
+      json(ctx, 200, encoded.header());
+      return;
+    }
+    Buffer body = encoded.header().toBuffer();
+    int headerLength = body.length();
+    ctx.response().setStatusCode(200)
+        .putHeader("Content-Type", BinaryTensorData.CONTENT_TYPE)
+        .putHeader(BinaryTensorData.HEADER_LENGTH, Integer.toString(headerLength))
+        .end(body.appendBuffer(encoded.binary()));
   }
 
   private ModelStatus resolve(RoutingContext ctx) {
@@ -155,23 +170,7 @@ public final class V2Routes implements RestRoutes {
   }
 
   private static String version(RoutingContext ctx) {
-    String v = ctx.pathParam("version");
-    if (v == null) {
-      return "";
-    }
-    if (!v.matches("\\d{1,18}")) {
-      throw MaasException.invalid("version '%s' is not a number", v);
-    }
-    return Long.toString(Long.parseLong(v));
-  }
-
-  private static String requestId(RoutingContext ctx) {
-    String id = ctx.request().getHeader("X-Request-Id");
-    if (id == null || !id.matches("[A-Za-z0-9._:-]{1,128}")) {
-      id = UUID.randomUUID().toString();
-    }
-    ctx.response().putHeader("X-Request-Id", id);
-    return id;
+    return RestRequests.version(ctx);
   }
 
   private static JsonArray specs(List<TensorSpec> specs) {

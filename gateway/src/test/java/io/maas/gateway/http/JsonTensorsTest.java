@@ -128,4 +128,44 @@ class JsonTensorsTest {
       assertTrue(e.getMessage().contains(c[1]), c[1] + " not in: " + e.getMessage());
     }
   }
+
+  static long[] shape(String json) {
+    return JsonTensors.shapeOf("x", Buffer.buffer(json).toJsonValue(), LIMIT);
+  }
+
+  @Test
+  void shapeIsTheNestingOfRectangularArrays() {
+    assertArrayEquals(new long[] {2, 3}, shape("[[1,2,3],[4,5,6]]"));
+    assertArrayEquals(new long[] {1, 2, 1}, shape("[[[1],[2]]]"));
+    assertArrayEquals(new long[] {3}, shape("[\"a\",\"b\",\"c\"]"));
+    assertArrayEquals(new long[] {}, shape("7"));
+    assertArrayEquals(new long[] {2, 0}, shape("[[],[]]"));
+  }
+
+  @Test
+  void raggedDeepOrOversizedNestingIsRejected() {
+    String[][] cases = {
+        {"[[1,2],[3]]", "element [1] holds 1 elements where the others at that depth hold 2"},
+        {"[[1,2],3]", "element [1] is a value where the others at that depth are arrays of 2"},
+        {"[[1,2],[3,[4]]]", "element [1][1] is an array where the others at that depth are values"},
+        {"[[],[1]]", "element [1] holds 1 elements"},
+        {"[".repeat(17) + "1" + "]".repeat(17), "deeper than the limit of 16"},
+        {"[" + "[1,2,3,4,5,6,7,8,9,10],".repeat(100) + "[1,2,3,4,5,6,7,8,9,10]]", "over the limit"},
+    };
+    for (String[] c : cases) {
+      MaasException e = assertThrows(MaasException.class, () -> shape(c[0]));
+      assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+      assertTrue(e.getMessage().contains(c[1]), c[1] + " not in: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void nestedJsonRoundTripsThroughATensor() {
+    JsonArray nested = new JsonArray("[[[1,2],[3,4],[5,6]],[[7,8],[9,10],[11,12]]]");
+    Tensor t = JsonTensors.fromNested("x", DataType.INT64, nested, LIMIT);
+    assertArrayEquals(new long[] {2, 3, 2}, t.shape());
+    assertEquals(nested.encode(), ((JsonArray) JsonTensors.toNestedJson(t)).encode());
+    Tensor scalar = JsonTensors.fromNested("x", DataType.FP32, 2.5, LIMIT);
+    assertEquals(2.5f, JsonTensors.toNestedJson(scalar));
+  }
 }

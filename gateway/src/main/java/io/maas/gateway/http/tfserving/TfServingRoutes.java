@@ -1,0 +1,112 @@
+package io.maas.gateway.http.tfserving;
+
+import io.maas.config.GatewayConfig;
+import io.maas.error.MaasException;
+import io.maas.gateway.http.RestErrors;
+import io.maas.gateway.http.RestRequests;
+import io.maas.gateway.http.RestRoutes;
+import io.maas.gateway.http.V2Json;
+import io.maas.gateway.pipeline.InferencePipeline;
+import io.maas.gateway.routing.ModelView;
+import io.maas.gateway.routing.WorkerRegistry;
+import io.maas.model.ModelReadyState;
+import io.maas.model.ModelStatus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * TF Serving's REST API: {@code POST /v1/models/{m}[/versions/{v}]:predict}, model status
+ * {@code GET /v1/models/{m}[/versions/{v}]} and {@code GET .../metadata}. Errors come as TF Serving writes
+ * them, {@code {"error": "..."}}.
+ */
+public final class TfServingRoutes implements RestRoutes {
+  /**
+   * The verb follows the model (or version) after a colon, so a plain {@code :param} path cannot hold
+   * it: Vert.x would read {@code :predict} as a second parameter.
+   */
+  static final String VERB_PATH = "/v1/models/(?<model>[^/:]+)(?:/versions/(?<version>[^/:]+))?:(?<verb>[^/:]+)";
+  private static final String MODEL = "/v1/models/:model";
+  private static final String VERSION = "/v1/models/:model/versions/:version";
+
+  private final WorkerRegistry registry;
+  private final InferencePipeline pipeline;
+  private final V2Json.Limits limits;
+  private final long maxBodyBytes;
+
+  public TfServingRoutes(WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config) {
+    this.registry = registry;
+    this.pipeline = pipeline;
+    this.limits = new V2Json.Limits(config.maxTensorElements(), 1024);
+    this.maxBodyBytes = config.maxBodyBytes();
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.postWithRegex(VERB_PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(this::predict);
+    for (String base : List.of(MODEL, VERSION)) {
+      router.get(base).handler(this::status);
+      router.get(base + "/metadata").handler(this::metadata);
+    }
+    router.route("/v1/models/*").failureHandler(RestErrors.handler(e -> new JsonObject().put("error", e.getMessage())));
+  }
+
+  private void predict(RoutingContext ctx) {
+    String requestId = RestRequests.requestId(ctx);
+    String verb = ctx.pathParam("verb");
+    if (!verb.equals("predict")) {
+      throw MaasException.notFound("':%s' is not served here; this server implements ':predict'", verb);
+    }
+    ModelStatus model = registry.resolve(ctx.pathParam("model"), RestRequests.version(ctx));
+    TfPredict.Decoded decoded = TfPredict.decode(model, ctx.body().buffer(), limits);
+    pipeline.infer(decoded.request(), requestId)
+        .map(r -> TfPredict.encode(r, decoded.format()))
+        .onSuccess(body -> json(ctx, body))
+        .onFailure(ctx::fail);
+  }
+
+  private void status(RoutingContext ctx) {
+    String name = ctx.pathParam("model");
+    String version = RestRequests.version(ctx);
+    ModelView view = registry.model(name).orElseThrow(() -> MaasException.notFound("unknown model '%s'", name));
+    if (!version.isEmpty() && !view.knows(version)) {
+      throw MaasException.notFound("unknown version %s of model '%s'", version, name);
+    }
+    // one entry per version, newest first, as the most advanced worker holds it ("" when no version could
+    // be read, e.g. a broken configuration)
+    Map<String, ModelStatus> byVersion = new TreeMap<>(
+        Comparator.comparingLong((String v) -> v.isEmpty() ? -1 : Long.parseLong(v)).reversed());
+    view.statuses().stream()
+        .filter(s -> version.isEmpty() || s.version().equals(version))
+        .forEach(s -> byVersion.merge(s.version(), s, TfServingRoutes::moreAdvanced));
+    json(ctx, TfMetadata.modelStatus(List.copyOf(byVersion.values())));
+  }
+
+  private static ModelStatus moreAdvanced(ModelStatus a, ModelStatus b) {
+    return rank(b.state()) > rank(a.state()) ? b : a;
+  }
+
+  private static int rank(ModelReadyState s) {
+    return switch (s) {
+      case READY -> 3;
+      case LOADING -> 2;
+      case UNLOADING -> 1;
+      case UNAVAILABLE -> 0;
+    };
+  }
+
+  private void metadata(RoutingContext ctx) {
+    json(ctx, TfMetadata.metadata(registry.resolve(ctx.pathParam("model"), RestRequests.version(ctx))));
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer());
+  }
+}
