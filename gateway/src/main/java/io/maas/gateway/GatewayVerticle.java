@@ -3,6 +3,7 @@ package io.maas.gateway;
 import io.maas.config.GatewayConfig;
 import io.maas.gateway.http.RestRouter;
 import io.maas.gateway.http.V2Routes;
+import io.maas.gateway.http.openai.EmbeddingsRoutes;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.routing.LoadBalancer;
 import io.maas.gateway.routing.WorkerRegistry;
@@ -45,7 +46,8 @@ public final class GatewayVerticle extends VerticleBase {
     registry = new WorkerRegistry(vertx);
     InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
         config.requestTimeoutMillis());
-    Router router = RestRouter.create(vertx, List.of(new V2Routes(registry, pipeline, config)));
+    Router router = RestRouter.create(vertx, List.of(new V2Routes(registry, pipeline, config),
+        new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes())));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.httpPort())

@@ -44,7 +44,8 @@ public final class RestErrors {
     response.end(new JsonObject().put("error", e.getMessage()).put("code", code.name()).encode());
   }
 
-  static MaasException toMaas(RoutingContext ctx) {
+  /** The failure of a routing context as a maas error (also for APIs with their own error shape). */
+  public static MaasException toMaas(RoutingContext ctx) {
     Throwable f = ctx.failure();
     if (f instanceof MaasException m) {
       return m;
