@@ -4,6 +4,7 @@ import io.maas.config.GatewayConfig;
 import io.maas.gateway.grpc.GrpcEdge;
 import io.maas.gateway.http.RestRouter;
 import io.maas.gateway.http.V2Routes;
+import io.maas.gateway.http.openai.EmbeddingsRoutes;
 import io.maas.gateway.http.simple.SimplePredictRoutes;
 import io.maas.gateway.http.tfserving.TfServingRoutes;
 import io.maas.gateway.pipeline.InferencePipeline;
@@ -55,7 +56,9 @@ public final class GatewayVerticle extends VerticleBase {
     InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
         config.requestTimeoutMillis());
     Router router = RestRouter.create(vertx, List.of(new V2Routes(registry, pipeline, config),
-        new TfServingRoutes(registry, pipeline, config), new SimplePredictRoutes(registry, pipeline, config)));
+        new TfServingRoutes(registry, pipeline, config),
+        new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes()),
+        new SimplePredictRoutes(registry, pipeline, config))); // its /{model}/predict is the most general: last
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.httpPort())

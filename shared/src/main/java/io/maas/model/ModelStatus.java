@@ -15,6 +15,7 @@ import java.util.List;
  * @param maxBatchSize Triton's max_batch_size: 0 when the model takes no batch dimension
  * @param inputs the inputs (full shapes)
  * @param outputs the outputs (full shapes)
+ * @param text how the model takes text, or null for a model without a text section
  */
 public record ModelStatus(
     String name,
@@ -24,7 +25,8 @@ public record ModelStatus(
     String platform,
     int maxBatchSize,
     List<TensorSpec> inputs,
-    List<TensorSpec> outputs) {
+    List<TensorSpec> outputs,
+    TextSpec text) {
 
   public ModelStatus {
     reason = reason == null ? "" : reason;
@@ -32,12 +34,18 @@ public record ModelStatus(
     outputs = List.copyOf(outputs);
   }
 
+  /** The status of a model that takes no text. */
+  public ModelStatus(String name, String version, ModelReadyState state, String reason, String platform,
+      int maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+    this(name, version, state, reason, platform, maxBatchSize, inputs, outputs, null);
+  }
+
   public static ModelStatus loading(String name, String version) {
     return new ModelStatus(name, version, ModelReadyState.LOADING, "", "", 0, List.of(), List.of());
   }
 
   public ModelStatus withState(ModelReadyState newState, String newReason) {
-    return new ModelStatus(name, version, newState, newReason, platform, maxBatchSize, inputs, outputs);
+    return new ModelStatus(name, version, newState, newReason, platform, maxBatchSize, inputs, outputs, text);
   }
 
   public boolean isReady() {
@@ -45,7 +53,7 @@ public record ModelStatus(
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("name", name)
         .put("version", version)
         .put("state", state.name())
@@ -54,6 +62,7 @@ public record ModelStatus(
         .put("max_batch_size", maxBatchSize)
         .put("inputs", specsToJson(inputs))
         .put("outputs", specsToJson(outputs));
+    return text == null ? json : json.put("text", text.toJson());
   }
 
   public static ModelStatus fromJson(JsonObject json) {
@@ -65,7 +74,8 @@ public record ModelStatus(
         json.getString("platform", ""),
         json.getInteger("max_batch_size", 0),
         specsFromJson(json.getJsonArray("inputs", new JsonArray())),
-        specsFromJson(json.getJsonArray("outputs", new JsonArray())));
+        specsFromJson(json.getJsonArray("outputs", new JsonArray())),
+        json.containsKey("text") ? TextSpec.fromJson(json.getJsonObject("text")) : null);
   }
 
   static JsonArray specsToJson(List<TensorSpec> specs) {

@@ -104,7 +104,8 @@ public final class WorkerVerticle extends VerticleBase {
             .onSuccess(model -> {
               loaded.computeIfAbsent(def.name(), k -> new LinkedHashMap<>()).put(version, model);
               setStatus(new ModelStatus(def.name(), version, ModelReadyState.READY, "", "onnxruntime_onnx",
-                  model.signature().maxBatchSize(), model.signature().inputs(), model.signature().outputs()));
+                  model.signature().maxBatchSize(), model.signature().inputs(), model.signature().outputs(),
+                  model.signature().text()));
               LOG.info("model {} version {} READY on {} ({} instance(s))", def.name(), version,
                   slotOptions.effectiveDevice(), model.instanceCount());
             })

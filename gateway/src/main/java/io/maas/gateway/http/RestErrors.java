@@ -64,7 +64,8 @@ public final class RestErrors {
     response.end(body.encode());
   }
 
-  static MaasException toMaas(RoutingContext ctx) {
+  /** The failure of a routing context as a maas error (also for APIs with their own error shape). */
+  public static MaasException toMaas(RoutingContext ctx) {
     Throwable f = ctx.failure();
     if (f instanceof MaasException m) {
       return m;

@@ -15,6 +15,7 @@ import io.maas.worker.runtime.OrtTypes;
 import io.maas.worker.runtime.TensorConverter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,22 +63,27 @@ public final class ModelInstance implements AutoCloseable {
    * of them when none are named) in the model's output order.
    */
   public List<Tensor> run(InferenceRequest request, List<String> outputOrder) {
+    Set<String> wanted = new LinkedHashSet<>();
+    for (String name : outputOrder) {
+      if (request.outputs().isEmpty() || request.outputs().contains(name)) {
+        wanted.add(name);
+      }
+    }
+    return List.copyOf(run(request.inputs(), wanted).values());
+  }
+
+  /** Runs validated inputs and returns the wanted model outputs by name, in the order of {@code wanted}. */
+  public Map<String, Tensor> run(List<Tensor> tensors, Set<String> wanted) {
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
-      for (Tensor t : request.inputs()) {
+      for (Tensor t : tensors) {
         inputs.put(t.name(), converter.toOrt(t));
       }
-      Set<String> wanted = new LinkedHashSet<>();
-      for (String name : outputOrder) {
-        if (request.outputs().isEmpty() || request.outputs().contains(name)) {
-          wanted.add(name);
-        }
-      }
       try (OrtSession.Result result = session.run(inputs, wanted)) {
-        List<Tensor> outputs = new ArrayList<>(wanted.size());
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
         for (String name : wanted) {
           OnnxValue v = result.get(name).orElseThrow();
-          outputs.add(converter.fromOrt(name, (OnnxTensor) v));
+          outputs.put(name, converter.fromOrt(name, (OnnxTensor) v));
         }
         return outputs;
       }

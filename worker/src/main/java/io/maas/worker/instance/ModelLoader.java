@@ -4,9 +4,13 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import io.maas.model.TensorSpec;
 import io.maas.worker.repository.ModelDefinition;
+import io.maas.worker.repository.TextConfig;
 import io.maas.worker.runtime.OrtRuntime;
 import io.maas.worker.runtime.OrtTypes;
 import io.maas.worker.runtime.TensorConverter;
+import io.maas.worker.text.TextModel;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +30,12 @@ public final class ModelLoader {
   /**
    * @throws IllegalArgumentException when the model contradicts its configuration or cannot be fed
    * @throws OrtException when ONNX Runtime cannot load the model file
+   * @throws IOException when a text model's tokenizer cannot be read
    */
-  public LoadedModel load(ModelDefinition def, long version, SessionOptions options) throws OrtException {
+  public LoadedModel load(ModelDefinition def, long version, SessionOptions options) throws OrtException, IOException {
     Path file = def.versions().get(version);
     List<ModelInstance> instances = new ArrayList<>();
+    TextModel text = null;
     try {
       for (int i = 0; i < def.config().placement().count(); i++) {
         instances.add(new ModelInstance(runtime.openSession(file, options), converter));
@@ -37,18 +43,33 @@ public final class ModelLoader {
       ModelInstance first = instances.get(0);
       ModelSignature signature = SignatureResolver.resolve(
           def.config(), first.declaredInputs(), first.declaredOutputs(), defaultMaxBatchSize);
+      TextConfig textConfig = def.config().text();
+      if (textConfig != null) {
+        text = TextModel.create(textConfig, signature.inputs(), signature.outputs(), tokenizerFile(file, textConfig));
+        signature = signature.withText(text.inputSpec(), text.outputSpec(), text.spec());
+      }
       for (TensorSpec in : signature.inputs()) {
         if (OrtTypes.inputJavaType(in.datatype()).isEmpty()) {
           throw new IllegalArgumentException("input '" + in.name() + "' is " + in.datatype()
               + ", which ONNX Runtime's Java API cannot create (it has no UINT16/UINT32/UINT64 tensors)");
         }
       }
-      return new LoadedModel(def.name(), Long.toString(version), signature, instances);
-    } catch (OrtException | RuntimeException e) {
+      return new LoadedModel(def.name(), Long.toString(version), signature, instances, text);
+    } catch (OrtException | IOException | RuntimeException e) {
       for (ModelInstance i : instances) {
         i.close();
       }
+      if (text != null) {
+        text.close();
+      }
       throw e;
     }
+  }
+
+  /** The tokenizer of a version: its own if the version directory has one, else the model directory's. */
+  static Path tokenizerFile(Path modelFile, TextConfig text) {
+    Path versionDir = modelFile.toAbsolutePath().getParent();
+    Path own = versionDir.resolve(text.tokenizer());
+    return Files.isRegularFile(own) ? own : versionDir.getParent().resolve(text.tokenizer());
   }
 }

@@ -1,18 +1,40 @@
 package io.maas.worker.instance;
 
 import io.maas.model.TensorSpec;
+import io.maas.model.TextSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What a loaded model takes and gives: inputs and outputs with full shapes (the batch dimension
- * included, as -1, when {@code maxBatchSize > 0}).
+ * included, as -1, when {@code maxBatchSize > 0}). A text model also lists its text input and pooled
+ * output; the text input is an alternative to the token inputs, not an addition.
+ *
+ * @param maxBatchSize Triton's max_batch_size
+ * @param inputs every input, the text input of a text model included
+ * @param outputs every output, the pooled output of a text model included
+ * @param text how a text model takes text, or null
  */
-public record ModelSignature(int maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+public record ModelSignature(int maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs, TextSpec text) {
 
   public ModelSignature {
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
+  }
+
+  /** The signature of a model that takes no text. */
+  public ModelSignature(int maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+    this(maxBatchSize, inputs, outputs, null);
+  }
+
+  /** This signature plus a text input and a pooled output. */
+  public ModelSignature withText(TensorSpec textInput, TensorSpec pooledOutput, TextSpec spec) {
+    List<TensorSpec> in = new ArrayList<>(inputs);
+    in.add(textInput);
+    List<TensorSpec> out = new ArrayList<>(outputs);
+    out.add(pooledOutput);
+    return new ModelSignature(maxBatchSize, in, out, spec);
   }
 
   public Optional<TensorSpec> input(String name) {
@@ -25,6 +47,11 @@ public record ModelSignature(int maxBatchSize, List<TensorSpec> inputs, List<Ten
 
   public List<String> inputNames() {
     return inputs.stream().map(TensorSpec::name).toList();
+  }
+
+  /** The inputs a request without text must carry: all of them but the text input. */
+  public List<String> tokenInputNames() {
+    return inputs.stream().map(TensorSpec::name).filter(n -> text == null || !n.equals(text.input())).toList();
   }
 
   public List<String> outputNames() {

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param placement instance count and device placement
  * @param versionPolicy which versions to serve
  * @param modelFilename the model file inside each version directory
+ * @param text the text section (the model also takes strings, tokenised by the worker), or null
  */
 public record ModelConfig(
     String name,
@@ -26,7 +27,8 @@ public record ModelConfig(
     List<TensorSpec> outputs,
     InstancePlacement placement,
     VersionPolicy versionPolicy,
-    String modelFilename) {
+    String modelFilename,
+    TextConfig text) {
 
   public static final String DEFAULT_MODEL_FILENAME = "model.onnx";
   private static final Set<String> PLATFORMS = Set.of("onnxruntime_onnx", "onnxruntime", "onnx");
@@ -34,6 +36,12 @@ public record ModelConfig(
   public ModelConfig {
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
+  }
+
+  /** A configuration without a text section. */
+  public ModelConfig(String name, Integer maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs,
+      InstancePlacement placement, VersionPolicy versionPolicy, String modelFilename) {
+    this(name, maxBatchSize, inputs, outputs, placement, versionPolicy, modelFilename, null);
   }
 
   /** The configuration of a model directory that has no config file. */
@@ -67,7 +75,19 @@ public record ModelConfig(
         specs(json, "output", "outputs"),
         InstancePlacement.fromJson(json),
         VersionPolicy.fromJson(json.getJsonObject("version_policy")),
-        json.getString("default_model_filename", DEFAULT_MODEL_FILENAME));
+        json.getString("default_model_filename", DEFAULT_MODEL_FILENAME),
+        text(json));
+  }
+
+  private static TextConfig text(JsonObject json) {
+    Object text = json.getValue("text");
+    if (text == null) {
+      return null;
+    }
+    if (!(text instanceof JsonObject section)) {
+      throw new IllegalArgumentException("text must be a mapping");
+    }
+    return TextConfig.fromJson(section);
   }
 
   private static List<TensorSpec> specs(JsonObject json, String tritonKey, String key) {
