@@ -1,5 +1,6 @@
 """Runs every `$ command` in the README's ```console blocks against a running node and checks that it
 prints exactly what the README shows. Commands needing a missing Python module are reported and skipped."""
+import os
 import pathlib
 import shlex
 import subprocess
@@ -45,8 +46,10 @@ def complete(command):
 def main():
     root = pathlib.Path(__file__).resolve().parent.parent
     failures, ran = 0, 0
+    # Debian's python3 first: CI installs python3-requests and python3-grpcio for it (PyPI is unreachable)
+    env = dict(os.environ, PATH="/usr/bin:" + os.environ.get("PATH", ""))
     for command, expected in examples((root / "README.md").read_text()):
-        result = subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True, timeout=60, env=env)
         if "ModuleNotFoundError" in result.stderr:
             print(f"SKIP (missing Python module): {command.splitlines()[0]}")
             continue

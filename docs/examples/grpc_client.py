@@ -40,6 +40,14 @@ with grpc.insecure_channel("localhost:8001") as channel:
     output = response.outputs[0]
     print(output.name, list(output.shape), list(struct.unpack("<4f", response.raw_output_contents[0])))
 
+    # a text model takes strings as BYTES and answers its pooled embedding
+    request = pb.ModelInferRequest(model_name="all-minilm-l6-v2")
+    request.inputs.add(name="text", datatype="BYTES", shape=[1]).contents.bytes_contents.append(b"hello world")
+    request.outputs.add(name="embedding")
+    response = stub.ModelInfer(request, timeout=10)
+    output = response.outputs[0]
+    print(output.name, list(output.shape), [round(x, 4) for x in output.contents.fp32_contents[:3]])
+
     # an unknown model is a gRPC NOT_FOUND with a clear message
     try:
         stub.ModelMetadata(pb.ModelMetadataRequest(name="nope"), timeout=10)

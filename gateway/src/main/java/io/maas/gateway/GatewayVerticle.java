@@ -69,7 +69,7 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
         .compose(s -> {
           server = s;
-          LOG.info("KServe V2 REST listening on {}:{}", config.host(), s.actualPort());
+          LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}", config.host(), s.actualPort());
           return vertx.createHttpServer(grpcOptions)
               .requestHandler(GrpcEdge.create(vertx, registry, pipeline, config))
               .listen();

@@ -201,6 +201,34 @@ class GrpcInferenceTest {
   /** One sample per feedable datatype: typed contents and the same values as raw little-endian bytes. */
   record Sample(String datatype, InferTensorContents typed, ByteString raw) {}
 
+  @Test
+  void textModelTakesBytesStringsOverGrpcAndAnswersTheRestEmbedding() throws Exception {
+    List<String> texts = List.of("hello world", "A man is eating food.");
+    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+    texts.forEach(t -> contents.addBytesContents(ByteString.copyFromUtf8(t)));
+    ModelInferResponse r = client.blocking().modelInfer(ModelInferRequest.newBuilder()
+        .setModelName("all-minilm-l6-v2")
+        .addInputs(input("text", "BYTES", texts.size()).setContents(contents))
+        .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("embedding"))
+        .build());
+    assertEquals(1, r.getOutputsCount());
+    assertEquals("embedding", r.getOutputs(0).getName());
+    assertEquals(List.of(2L, 384L), r.getOutputs(0).getShapeList());
+    assertTrue(r.getParametersMap().get("prompt_tokens").getInt64Param() > 0, r.getParametersMap().toString());
+    List<Float> grpc = r.getOutputs(0).getContents().getFp32ContentsList();
+
+    JsonObject body = new JsonObject()
+        .put("inputs", new JsonArray().add(new JsonObject().put("name", "text").put("datatype", "BYTES")
+            .put("shape", new JsonArray().add(texts.size())).put("data", new JsonArray(texts))))
+        .put("outputs", new JsonArray().add(new JsonObject().put("name", "embedding")));
+    JsonArray rest = RunningNode.json(node.post("/v2/models/all-minilm-l6-v2/infer", body.encode()))
+        .getJsonArray("outputs").getJsonObject(0).getJsonArray("data");
+    assertEquals(rest.size(), grpc.size());
+    for (int i = 0; i < grpc.size(); i++) {
+      assertEquals(((Number) rest.getValue(i)).floatValue(), grpc.get(i), "element " + i);
+    }
+  }
+
   static List<Sample> samples() {
     List<Sample> s = new ArrayList<>();
     s.add(new Sample("BOOL", InferTensorContents.newBuilder().addBoolContents(true).addBoolContents(false)
