@@ -18,11 +18,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,21 +30,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * KServe's binary tensor data extension against a real node: binary inputs and outputs round trip
  * bit-exactly, mix with JSON tensors, and every malformed body is a 400 that names the problem.
  */
+@ExtendWith(SharedNode.class)
 class BinaryTensorDataTest {
-  @TempDir static Path repo;
   static RunningNode node;
 
   @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start(TestRepository.create(repo));
+  static void start(RunningNode shared) throws Exception {
+    node = shared;
   }
 
-  @AfterAll
-  static void stop() {
-    if (node != null) {
-      node.close();
-    }
-  }
 
   /** A body as the extension lays it out, and the response split back into its JSON and binary parts. */
   record Reply(int status, String contentType, JsonObject json, byte[] binary) {

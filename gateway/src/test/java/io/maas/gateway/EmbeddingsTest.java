@@ -24,23 +24,23 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The OpenAI-compatible embeddings API and V2 text inference on the real MiniLM, through a real node. */
+@ExtendWith(SharedNode.class)
 class EmbeddingsTest {
   static final String MODEL = "all-minilm-l6-v2";
 
-  @TempDir static Path repo;
   static RunningNode node;
   static HuggingFaceTokenizer tokenizer;
 
   @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start(TestRepository.create(repo));
-    tokenizer = HuggingFaceTokenizer.newInstance(repo.resolve(MODEL).resolve("tokenizer.json"),
+  static void start(RunningNode shared) throws Exception {
+    node = shared;
+    tokenizer = HuggingFaceTokenizer.newInstance(node.repository().resolve(MODEL).resolve("tokenizer.json"),
         Map.of("padding", "false", "maxLength", "256", "modelMaxLength", "256"));
   }
 
@@ -48,9 +48,6 @@ class EmbeddingsTest {
   static void stop() {
     if (tokenizer != null) {
       tokenizer.close();
-    }
-    if (node != null) {
-      node.close();
     }
   }
 

@@ -14,27 +14,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** KServe V2 REST against a real standalone node: metadata, health and real inference on real models. */
+@ExtendWith(SharedNode.class)
 class KServeInferenceTest {
-  @TempDir static Path repo;
   static RunningNode node;
 
   @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start(TestRepository.create(repo));
+  static void start(RunningNode shared) throws Exception {
+    node = shared;
   }
 
-  @AfterAll
-  static void stop() {
-    if (node != null) {
-      node.close();
-    }
-  }
 
   static JsonObject input(String name, String datatype, JsonArray shape, Object data) {
     return new JsonObject().put("name", name).put("datatype", datatype).put("shape", shape).put("data", data);

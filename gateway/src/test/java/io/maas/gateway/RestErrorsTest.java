@@ -7,36 +7,29 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every client mistake gets its status and a KServe error body that names the problem, never a 500,
  * and the node goes on serving: after each bad request a good one must still succeed.
  */
+@ExtendWith(SharedNode.class)
 class RestErrorsTest {
-  @TempDir static Path repo;
   static RunningNode node;
 
   static final String GOOD = simpleBody("[1,16]", "INT32", "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]");
 
   @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start(TestRepository.create(repo));
+  static void start(RunningNode shared) throws Exception {
+    node = shared;
   }
 
-  @AfterAll
-  static void stop() {
-    if (node != null) {
-      node.close();
-    }
-  }
 
   @AfterEach
   void nodeStillServesAGoodRequest() throws Exception {

@@ -42,6 +42,11 @@ public final class RunningNode implements AutoCloseable {
   }
 
   /** A test configuration: loopback only, a random REST port, a cluster of its own. */
+  /** The model repository the node serves. */
+  public Path repository() {
+    return config.worker().modelRepository();
+  }
+
   static MaasConfig config(Path repository, String clusterName) {
     return new MaasConfig(
         new GatewayConfig("127.0.0.1", 0, 0, MAX_BODY_BYTES, 1 << 20, 20_000),

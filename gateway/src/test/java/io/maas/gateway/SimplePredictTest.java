@@ -8,31 +8,24 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code POST /{model}/predict} against a real node: named nested arrays in, named nested arrays out. */
+@ExtendWith(SharedNode.class)
 class SimplePredictTest {
-  @TempDir static Path repo;
   static RunningNode node;
 
   @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start(TestRepository.create(repo));
+  static void start(RunningNode shared) throws Exception {
+    node = shared;
   }
 
-  @AfterAll
-  static void stop() {
-    if (node != null) {
-      node.close();
-    }
-  }
 
   static JsonObject predict(String model, String body) throws Exception {
     HttpResponse<String> r = node.post("/" + model + "/predict", body);

@@ -10,11 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,23 +23,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * infer gives for the same inputs, status and metadata read as TF Serving writes them, and mistakes get
  * TF Serving's {@code {"error": "..."}} with their status.
  */
+@ExtendWith(SharedNode.class)
 class TfServingTest {
-  @TempDir static Path repo;
   static RunningNode node;
 
   static final long[] TOKENS = {101, 7592, 2088, 2003, 1037, 3231, 102};
 
   @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start(TestRepository.create(repo));
+  static void start(RunningNode shared) throws Exception {
+    node = shared;
   }
 
-  @AfterAll
-  static void stop() {
-    if (node != null) {
-      node.close();
-    }
-  }
 
   static JsonObject ok(HttpResponse<String> r) {
     assertEquals(200, r.statusCode(), r.body());

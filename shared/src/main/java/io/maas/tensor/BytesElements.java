@@ -29,6 +29,23 @@ public final class BytesElements {
     return encode(elements);
   }
 
+  /**
+   * Counts the length-prefixed elements from the buffer's position to its limit (consuming them), or
+   * returns -1 if a prefix runs past the end or bytes are left over. The buffer must be little-endian.
+   */
+  public static long count(ByteBuffer b) {
+    long n = 0;
+    while (b.remaining() >= 4) {
+      int len = b.getInt();
+      if (len < 0 || len > b.remaining()) {
+        return -1;
+      }
+      b.position(b.position() + len);
+      n++;
+    }
+    return b.hasRemaining() ? -1 : n;
+  }
+
   /** Splits well-formed data (as checked by {@link Tensor}) into its elements. */
   public static List<byte[]> decode(byte[] data) {
     ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);

@@ -25,7 +25,7 @@ public record Tensor(String name, DataType datatype, long[] shape, byte[] data) 
             name, Shapes.format(shape), datatype, expected, data.length);
       }
     } else {
-      long found = countBytesElements(data);
+      long found = BytesElements.count(ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN));
       if (found != count) {
         throw MaasException.invalid(
             "tensor '%s': shape %s needs %d BYTES elements, got %s",
@@ -62,21 +62,6 @@ public record Tensor(String name, DataType datatype, long[] shape, byte[] data) 
       }
     }
     return count;
-  }
-
-  /** Counts length-prefixed elements, or -1 if a prefix runs past the end. */
-  static long countBytesElements(byte[] data) {
-    ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-    long n = 0;
-    while (b.remaining() >= 4) {
-      int len = b.getInt();
-      if (len < 0 || len > b.remaining()) {
-        return -1;
-      }
-      b.position(b.position() + len);
-      n++;
-    }
-    return b.hasRemaining() ? -1 : n;
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.maas.error.MaasException;
 import io.maas.gateway.grpc.v2.InferTensorContents;
+import io.maas.tensor.BytesElements;
 import io.maas.tensor.DataType;
 import io.maas.tensor.Shapes;
 import io.maas.tensor.Tensor;
@@ -66,7 +67,7 @@ final class GrpcTensors {
             name, raw.size(), Shapes.format(shape), type, expected);
       }
     } else {
-      long found = countBytesElements(raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+      long found = BytesElements.count(raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
       if (found < 0) {
         throw MaasException.invalid("input '%s': raw BYTES contents are malformed: each element must be a "
             + "4-byte little-endian length followed by that many bytes", name);
@@ -77,19 +78,6 @@ final class GrpcTensors {
       }
     }
     return new Tensor(name, type, shape, raw.toByteArray());
-  }
-
-  private static long countBytesElements(ByteBuffer b) {
-    long n = 0;
-    while (b.remaining() >= 4) {
-      int len = b.getInt();
-      if (len < 0 || len > b.remaining()) {
-        return -1;
-      }
-      b.position(b.position() + len);
-      n++;
-    }
-    return b.hasRemaining() ? -1 : n;
   }
 
   /** A tensor from typed contents: only the datatype's own field may hold values, as many as the shape. */

@@ -13,6 +13,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.maas.gateway.RunningNode;
+import io.maas.gateway.SharedNode;
 import io.maas.gateway.TestRepository;
 import io.maas.gateway.grpc.v2.InferParameter;
 import io.maas.gateway.grpc.v2.InferTensorContents;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,14 +37,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Bad input on the gRPC edge: each mistake gets its proper status code and a message that names it, never
  * UNKNOWN or INTERNAL, and the node keeps serving afterwards.
  */
+@ExtendWith(SharedNode.class)
 class GrpcBadInputTest {
-  @TempDir static Path repo;
   static RunningNode node;
   static GrpcClient client;
 
   @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start(TestRepository.create(repo));
+  static void start(RunningNode shared) throws Exception {
+    node = shared;
     client = new GrpcClient(node.grpcPort());
   }
 
@@ -51,9 +52,6 @@ class GrpcBadInputTest {
   static void stop() throws Exception {
     if (client != null) {
       client.close();
-    }
-    if (node != null) {
-      node.close();
     }
   }
 

@@ -18,6 +18,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.MetadataUtils;
 import io.maas.gateway.RunningNode;
+import io.maas.gateway.SharedNode;
 import io.maas.gateway.TestRepository;
 import io.maas.gateway.grpc.v2.InferTensorContents;
 import io.maas.gateway.grpc.v2.ModelInferRequest;
@@ -44,17 +45,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** KServe V2 gRPC against a real standalone node, through a plain grpc-java client: every RPC, real inference. */
+@ExtendWith(SharedNode.class)
 class GrpcInferenceTest {
-  @TempDir static Path repo;
   static RunningNode node;
   static GrpcClient client;
 
   @BeforeAll
-  static void start() throws Exception {
-    node = RunningNode.start(TestRepository.create(repo));
+  static void start(RunningNode shared) throws Exception {
+    node = shared;
     client = new GrpcClient(node.grpcPort());
   }
 
@@ -62,9 +63,6 @@ class GrpcInferenceTest {
   static void stop() throws Exception {
     if (client != null) {
       client.close();
-    }
-    if (node != null) {
-      node.close();
     }
   }
 
