@@ -44,8 +44,10 @@ public final class MaasNode {
 
   /** Joins (or, alone, forms) the cluster and deploys what the mode asks for. */
   public static Future<MaasNode> start(MaasConfig config, Mode mode) {
-    return ClusteredVertx.start(config.cluster()).compose(vertx -> {
-      Future<?> workers = mode.worker ? WorkerNode.deploy(vertx, config.worker()) : Future.succeededFuture();
+    return ClusteredVertx.start(config.cluster()).compose(cluster -> {
+      Vertx vertx = cluster.vertx();
+      Future<?> workers = mode.worker
+          ? WorkerNode.deploy(vertx, config.worker(), cluster.nodeId()) : Future.succeededFuture();
       GatewayVerticle gateway = mode.gateway ? new GatewayVerticle(config.gateway()) : null;
       return workers
           .compose(w -> gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway))

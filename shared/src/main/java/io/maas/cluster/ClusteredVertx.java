@@ -25,7 +25,7 @@ import java.util.List;
 public final class ClusteredVertx {
   private ClusteredVertx() {}
 
-  public static Future<Vertx> start(ClusterConfig cluster) {
+  public static Future<ClusterNode> start(ClusterConfig cluster) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
     VertxOptions options = new VertxOptions()
         .setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setPort(0));
@@ -35,7 +35,7 @@ public final class ClusteredVertx {
         .buildClustered()
         .map(vertx -> {
           Codecs.register(vertx.eventBus());
-          return vertx;
+          return new ClusterNode(vertx, manager);
         });
   }
 
@@ -53,6 +53,8 @@ public final class ClusteredVertx {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.logging.type", "slf4j");
+    // maas's own shutdown hook leaves the cluster after workers drain; Hazelcast's would leave first
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true);
     network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));

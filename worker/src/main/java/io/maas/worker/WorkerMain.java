@@ -1,5 +1,6 @@
 package io.maas.worker;
 
+import io.maas.cluster.ClusterNode;
 import io.maas.cluster.ClusteredVertx;
 import io.maas.config.CommandLine;
 import io.maas.config.ConfigLoader;
@@ -21,8 +22,9 @@ public final class WorkerMain {
     try {
       CommandLine cli = CommandLine.parse(args);
       MaasConfig config = load(cli);
-      Vertx vertx = ClusteredVertx.start(config.cluster()).await();
-      WorkerNode.deploy(vertx, config.worker()).await();
+      ClusterNode node = ClusteredVertx.start(config.cluster()).await();
+      Vertx vertx = node.vertx();
+      WorkerNode.deploy(vertx, config.worker(), node.nodeId()).await();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "maas-shutdown"));
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());

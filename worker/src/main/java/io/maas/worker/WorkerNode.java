@@ -21,8 +21,17 @@ public final class WorkerNode {
 
   private WorkerNode() {}
 
-  /** Scans the repository and deploys the slots' verticles; completes with their deployment ids. */
+  /** {@link #deploy(Vertx, WorkerConfig, String)} on a Vert.x that is not clustered. */
   public static Future<List<String>> deploy(Vertx vertx, WorkerConfig config) {
+    return deploy(vertx, config, "local");
+  }
+
+  /**
+   * Scans the repository and deploys the slots' verticles; completes with their deployment ids.
+   *
+   * @param nodeId the cluster member the workers run in, announced with them
+   */
+  public static Future<List<String>> deploy(Vertx vertx, WorkerConfig config, String nodeId) {
     return vertx.executeBlocking(() -> {
           List<ModelDefinition> models = new ModelRepository(config.modelRepository()).scan();
           LOG.info("model repository {}: {}", config.modelRepository().toAbsolutePath().normalize(),
@@ -38,7 +47,7 @@ public final class WorkerNode {
           for (int i = 0; i < config.slots().size(); i++) {
             SlotConfig slot = config.slots().get(i);
             String id = node + "-" + slot.device().replace(":", "") + "-" + i;
-            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, slot, config, runtime, models)));
+            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models)));
           }
           return Future.all(deployments).map(all -> all.<String>list());
         });

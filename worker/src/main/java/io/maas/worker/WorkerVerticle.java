@@ -37,6 +37,7 @@ public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
 
   private final String workerId;
+  private final String nodeId;
   private final SlotConfig slot;
   private final WorkerConfig config;
   private final OrtRuntime runtime;
@@ -53,9 +54,10 @@ public final class WorkerVerticle extends VerticleBase {
   private long announceTimer;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  public WorkerVerticle(String workerId, SlotConfig slot, WorkerConfig config, OrtRuntime runtime,
+  public WorkerVerticle(String workerId, String nodeId, SlotConfig slot, WorkerConfig config, OrtRuntime runtime,
       List<ModelDefinition> models) {
     this.workerId = workerId;
+    this.nodeId = nodeId;
     this.slot = slot;
     this.config = config;
     this.runtime = runtime;
@@ -168,8 +170,8 @@ public final class WorkerVerticle extends VerticleBase {
     List<ModelStatus> all = new ArrayList<>();
     statuses.values().forEach(v -> all.addAll(v.values()));
     String device = slotOptions == null ? slot.device() : slotOptions.effectiveDevice();
-    WorkerAnnouncement a = new WorkerAnnouncement(workerId, Addresses.worker(workerId), device, all,
-        config.announceIntervalMillis() * 3);
+    WorkerAnnouncement a = new WorkerAnnouncement(workerId, nodeId, Addresses.worker(workerId), device, all,
+        config.announceIntervalMillis() * 3, inFlight.get(), false);
     vertx.eventBus().publish(Addresses.ANNOUNCE, a.toJson());
   }
 

@@ -1,0 +1,43 @@
+package io.maas.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.vertx.core.Vertx;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.function.Consumer;
+
+/** This process's clustered Vert.x, its node id, and news of members that leave (crashes included). */
+public final class ClusterNode {
+  private final Vertx vertx;
+  private final HazelcastClusterManager manager;
+
+  ClusterNode(Vertx vertx, HazelcastClusterManager manager) {
+    this.vertx = vertx;
+    this.manager = manager;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** This member's id; workers put it in their announcements. */
+  public String nodeId() {
+    return manager.getNodeId();
+  }
+
+  /**
+   * Calls the handler, on a Hazelcast thread, with the node id of each member that leaves the cluster,
+   * whether it said goodbye or was killed (Hazelcast notices a dead member within its heartbeat timeout).
+   */
+  public void onMemberLeft(Consumer<String> handler) {
+    manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {}
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        handler.accept(event.getMember().getUuid().toString());
+      }
+    });
+  }
+}
