@@ -26,9 +26,17 @@ public final class ClusteredVertx {
   private ClusteredVertx() {}
 
   public static Future<ClusterNode> start(ClusterConfig cluster) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
+    String address;
+    Config hazelcast;
+    try {
+      address = cluster.bindAddress();
+      hazelcast = hazelcastConfig(cluster, address);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     VertxOptions options = new VertxOptions()
-        .setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setPort(0));
+        .setEventBusOptions(new EventBusOptions().setHost(address).setPort(0));
     return Vertx.builder()
         .with(options)
         .withClusterManager(manager)
@@ -39,7 +47,11 @@ public final class ClusteredVertx {
         });
   }
 
-  static Config hazelcastConfig(ClusterConfig cluster) {
+  /**
+   * @param address the member's IP address ({@link ClusterConfig#bindAddress()}): Hazelcast's interfaces
+   *     take IP addresses (or patterns), not host names
+   */
+  static Config hazelcastConfig(ClusterConfig cluster, String address) {
     if (!cluster.configFile().isEmpty()) {
       try {
         return Config.loadFromFile(new File(cluster.configFile()));
@@ -57,7 +69,7 @@ public final class ClusteredVertx {
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true);
-    network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+    network.getInterfaces().setEnabled(true).setInterfaces(List.of(address));
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
