@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>A worker enters routing once its address is confirmed reachable ({@link ReachabilityProbe}). It
  * leaves at once when it announces that it is draining, publishes its departure, or its cluster member
  * leaves (a crash included: Hazelcast notices within its heartbeat timeout); and, as a second net, when
- * its announcement is not refreshed within its TTL. A worker that left is not re-admitted by an
- * announcement still in flight for a few seconds.
+ * its announcement is not refreshed within its TTL. A worker that left for good (draining, departed, member
+ * gone) is not re-admitted by an announcement still in flight for a few seconds.
  */
 public final class WorkerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
@@ -117,6 +117,7 @@ public final class WorkerRegistry {
 
   /** Drops every worker of a cluster member that left (or died). */
   void memberLeft(String nodeId) {
+    LOG.info("cluster member {} left", nodeId);
     workers.values().stream().filter(w -> nodeId.equals(w.nodeId())).map(WorkerEndpoint::workerId).toList()
         .forEach(id -> remove(id, "its cluster member " + nodeId + " left"));
   }
@@ -124,13 +125,23 @@ public final class WorkerRegistry {
   private void sweep() {
     long now = System.nanoTime();
     workers.values().stream().filter(w -> w.expired(now)).map(WorkerEndpoint::workerId).toList()
-        .forEach(id -> remove(id, "stopped announcing"));
+        .forEach(id -> remove(id, "stopped announcing", false));
     gone.values().removeIf(until -> now - until > 0);
   }
 
   private void remove(String workerId, String why) {
+    remove(workerId, why, true);
+  }
+
+  /**
+   * @param forGood whether the worker said it leaves (or its member left): then announcements still in
+   *     flight from it are ignored for a while; one that merely announced late may come back at once
+   */
+  private void remove(String workerId, String why, boolean forGood) {
     if (workers.remove(workerId) != null) {
-      gone.put(workerId, System.nanoTime() + GONE_NANOS);
+      if (forGood) {
+        gone.put(workerId, System.nanoTime() + GONE_NANOS);
+      }
       LOG.info("worker {} left routing: {}", workerId, why);
     }
   }
