@@ -58,11 +58,6 @@ final class LoadResult {
     return where(o -> o.startNanos() - nanos >= 0);
   }
 
-  /** The outcomes of requests started before this instant (System.nanoTime). */
-  LoadResult startedBefore(long nanos) {
-    return where(o -> o.startNanos() - nanos < 0);
-  }
-
   LoadResult where(Predicate<LoadGenerator.Outcome> filter) {
     return new LoadResult(outcomes.stream().filter(filter).toList());
   }
