@@ -1,5 +1,6 @@
 package io.maas.gateway;
 
+import io.maas.cluster.ClusterNode;
 import io.maas.config.GatewayConfig;
 import io.maas.gateway.grpc.GrpcEdge;
 import io.maas.gateway.http.RestRouter;
@@ -28,12 +29,17 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
   private final GatewayConfig config;
+  private final ClusterNode cluster;
   private WorkerRegistry registry;
   private HttpServer server;
   private HttpServer grpcServer;
 
-  public GatewayVerticle(GatewayConfig config) {
+  /**
+   * @param cluster this process's cluster membership: workers of a member that leaves leave routing at once
+   */
+  public GatewayVerticle(GatewayConfig config, ClusterNode cluster) {
     this.config = config;
+    this.cluster = cluster;
   }
 
   /** The port the REST server listens on (useful with port 0). */
@@ -52,9 +58,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    registry = new WorkerRegistry(vertx);
+    registry = new WorkerRegistry(vertx, config, cluster);
     InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
-        config.requestTimeoutMillis());
+        config);
     Router router = RestRouter.create(vertx, List.of(new V2Routes(registry, pipeline, config),
         new TfServingRoutes(registry, pipeline, config),
         new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes()),

@@ -48,7 +48,7 @@ public final class MaasNode {
       Vertx vertx = cluster.vertx();
       Future<?> workers = mode.worker
           ? WorkerNode.deploy(vertx, config.worker(), cluster.nodeId()) : Future.succeededFuture();
-      GatewayVerticle gateway = mode.gateway ? new GatewayVerticle(config.gateway()) : null;
+      GatewayVerticle gateway = mode.gateway ? new GatewayVerticle(config.gateway(), cluster) : null;
       return workers
           .compose(w -> gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway))
           .map(d -> new MaasNode(vertx, gateway))
@@ -58,6 +58,11 @@ public final class MaasNode {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The gateway verticle; only for nodes that run a gateway. */
+  public GatewayVerticle gateway() {
+    return gateway;
   }
 
   /** The gateway's REST port; only for nodes that run a gateway. */

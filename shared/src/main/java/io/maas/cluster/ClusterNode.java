@@ -8,6 +8,9 @@ import java.util.function.Consumer;
 
 /** This process's clustered Vert.x, its node id, and news of members that leave (crashes included). */
 public final class ClusterNode {
+  /** The Hazelcast member attribute in which vertx-hazelcast keeps a member's Vert.x node id. */
+  static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+
   private final Vertx vertx;
   private final HazelcastClusterManager manager;
 
@@ -36,7 +39,9 @@ public final class ClusterNode {
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        handler.accept(event.getMember().getUuid().toString());
+        // Vert.x's node id is not the Hazelcast member UUID: it is a member attribute of its own
+        String vertxNodeId = event.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+        handler.accept(vertxNodeId != null ? vertxNodeId : event.getMember().getUuid().toString());
       }
     });
   }

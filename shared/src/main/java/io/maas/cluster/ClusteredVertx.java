@@ -26,9 +26,17 @@ public final class ClusteredVertx {
   private ClusteredVertx() {}
 
   public static Future<ClusterNode> start(ClusterConfig cluster) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster));
+    String address;
+    Config hazelcast;
+    try {
+      address = cluster.bindAddress();
+      hazelcast = hazelcastConfig(cluster, address);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     VertxOptions options = new VertxOptions()
-        .setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setPort(0));
+        .setEventBusOptions(new EventBusOptions().setHost(address).setPort(0));
     return Vertx.builder()
         .with(options)
         .withClusterManager(manager)
@@ -39,7 +47,11 @@ public final class ClusteredVertx {
         });
   }
 
-  static Config hazelcastConfig(ClusterConfig cluster) {
+  /**
+   * @param address the member's IP address ({@link ClusterConfig#bindAddress()}): Hazelcast's interfaces
+   *     take IP addresses (or patterns), not host names
+   */
+  static Config hazelcastConfig(ClusterConfig cluster, String address) {
     if (!cluster.configFile().isEmpty()) {
       try {
         return Config.loadFromFile(new File(cluster.configFile()));
@@ -53,11 +65,16 @@ public final class ClusteredVertx {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.logging.type", "slf4j");
+    // Hazelcast's defaults (a heartbeat every 5 s, a member silent for 60 s is dead) would keep a kill -9'd
+    // worker in every routing table for a minute: gateways drop a member's workers as soon as it is
+    // removed, so notice a dead one within ~3 s (the announcement TTL remains a second net)
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "3");
     // maas's own shutdown hook leaves the cluster after workers drain; Hazelcast's would leave first
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true);
-    network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+    network.getInterfaces().setEnabled(true).setInterfaces(List.of(address));
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

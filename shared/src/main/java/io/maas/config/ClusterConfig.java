@@ -2,13 +2,16 @@ package io.maas.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 
 /**
  * How this process joins the Hazelcast cluster.
  *
  * @param name the cluster name: only members with the same name join each other
- * @param host the interface Hazelcast and the event bus bind to
+ * @param host the address Hazelcast and the event bus bind to and announce to the other members: an IP
+ *     address, or a host name resolved once at start (in a container, its own service or host name)
  * @param port Hazelcast's first port (it tries the next ones if taken)
  * @param members the TCP-IP member list to join through
  * @param configFile an optional Hazelcast XML/YAML file replacing the built-in network settings
@@ -18,6 +21,26 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
 
   public ClusterConfig {
     members = List.copyOf(members);
+  }
+
+  /**
+   * The IP address of {@link #host()}: the host itself when it is an IP address, else the address its
+   * name resolves to. Other members reach this one there, so a wildcard address is refused.
+   *
+   * @throws IllegalArgumentException when the name does not resolve, or the address is a wildcard
+   */
+  public String bindAddress() {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cluster.host '" + host + "' does not resolve to an address: " + e.getMessage());
+    }
+    if (address.isAnyLocalAddress()) {
+      throw new IllegalArgumentException("cluster.host must be an address the other members can reach, not the "
+          + "wildcard " + host + ": give this machine's (or container's) IP address or host name");
+    }
+    return address.getHostAddress();
   }
 
   static ClusterConfig fromJson(JsonObject j) {

@@ -10,10 +10,53 @@ import io.vertx.core.json.JsonObject;
  * @param grpcPort gRPC port (Triton's 8001)
  * @param maxBodyBytes the largest request body accepted (413 above it)
  * @param maxTensorElements the most elements one request tensor may hold
- * @param requestTimeoutMillis how long the gateway waits for a worker's answer (504 after)
+ * @param requestTimeoutMillis a request's deadline when it names none (504 after)
+ * @param maxRequestTimeoutMillis the longest deadline a request may ask for with its {@code timeout} parameter
+ * @param maxInFlightPerWorker the bulkhead: requests this gateway has in flight on one worker at most
+ * @param breaker the per-worker circuit breaker
  */
 public record GatewayConfig(
-    String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis) {
+    String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis,
+    long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker) {
+
+  /** The defaults of conf/maas.yaml for the routing settings: for tests and embedders. */
+  public GatewayConfig(
+      String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis) {
+    this(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
+        Math.max(300_000, requestTimeoutMillis), 64, BreakerConfig.DEFAULT);
+  }
+
+  public GatewayConfig {
+    if (maxRequestTimeoutMillis < requestTimeoutMillis) {
+      throw new IllegalArgumentException("gateway.max_request_timeout_ms (" + maxRequestTimeoutMillis
+          + ") must not be below gateway.request_timeout_ms (" + requestTimeoutMillis + ")");
+    }
+  }
+
+  /** The same settings with another breaker. */
+  public GatewayConfig withBreaker(BreakerConfig b) {
+    return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
+        maxRequestTimeoutMillis, maxInFlightPerWorker, b);
+  }
+
+  /**
+   * The circuit breaker every gateway keeps per worker (Resilience4j, count-based window).
+   *
+   * @param failureRatePercent the failure rate over the window that opens it
+   * @param window how many recent calls the rate is computed over
+   * @param minimumCalls calls needed before the rate counts
+   * @param openMillis how long it stays open before it lets probe calls through (half-open)
+   * @param halfOpenCalls probe calls allowed while half-open; their outcome closes or reopens it
+   */
+  public record BreakerConfig(int failureRatePercent, int window, int minimumCalls, long openMillis, int halfOpenCalls) {
+    public static final BreakerConfig DEFAULT = new BreakerConfig(50, 20, 5, 5000, 2);
+
+    public BreakerConfig {
+      if (failureRatePercent < 1 || failureRatePercent > 100) {
+        throw new IllegalArgumentException("gateway.breaker_failure_rate must be 1-100, not " + failureRatePercent);
+      }
+    }
+  }
 
   static GatewayConfig fromJson(JsonObject j) {
     return new GatewayConfig(
@@ -22,6 +65,14 @@ public record GatewayConfig(
         ConfigValues.port(j, "gateway", "grpc_port"),
         ConfigValues.positiveLong(j, "gateway", "max_body_bytes"),
         ConfigValues.positiveLong(j, "gateway", "max_tensor_elements"),
-        ConfigValues.positiveLong(j, "gateway", "request_timeout_ms"));
+        ConfigValues.positiveLong(j, "gateway", "request_timeout_ms"),
+        ConfigValues.positiveLong(j, "gateway", "max_request_timeout_ms"),
+        (int) ConfigValues.positiveLong(j, "gateway", "max_in_flight_per_worker"),
+        new BreakerConfig(
+            (int) ConfigValues.positiveLong(j, "gateway", "breaker_failure_rate"),
+            (int) ConfigValues.positiveLong(j, "gateway", "breaker_window"),
+            (int) ConfigValues.positiveLong(j, "gateway", "breaker_minimum_calls"),
+            ConfigValues.positiveLong(j, "gateway", "breaker_open_ms"),
+            (int) ConfigValues.positiveLong(j, "gateway", "breaker_half_open_calls")));
   }
 }

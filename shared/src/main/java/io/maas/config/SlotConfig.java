@@ -7,16 +7,20 @@ import java.util.List;
 /**
  * One device slot: a worker verticle is pinned to it.
  *
- * @param device {@code cpu} or {@code cuda:N}
+ * @param device {@code cpu}, {@code cuda:N}, or {@code sim} (a SIMULATED device that computes nothing, for
+ *     capacity tests and benchmarks on machines without GPUs; see {@link SimConfig})
  * @param executionProviders for a {@code cuda:N} slot, the providers in order of preference
  *     ({@code tensorrt}, {@code cuda}); the CPU provider is always the fallback
  * @param session ONNX Runtime session options for this slot
+ * @param sim the simulation's settings (used by {@code sim} slots only)
  */
-public record SlotConfig(String device, List<String> executionProviders, SessionConfig session) {
+public record SlotConfig(String device, List<String> executionProviders, SessionConfig session, SimConfig sim) {
+
+  public static final String SIM = "sim";
 
   public SlotConfig {
-    if (!device.equals("cpu") && !device.matches("cuda:\\d+")) {
-      throw new IllegalArgumentException("a slot's device must be 'cpu' or 'cuda:N', not '" + device + "'");
+    if (!device.equals("cpu") && !device.equals(SIM) && !device.matches("cuda:\\d+")) {
+      throw new IllegalArgumentException("a slot's device must be 'cpu', 'cuda:N' or 'sim', not '" + device + "'");
     }
     executionProviders = List.copyOf(executionProviders);
     for (String p : executionProviders) {
@@ -28,6 +32,16 @@ public record SlotConfig(String device, List<String> executionProviders, Session
     if (!executionProviders.isEmpty() && !device.startsWith("cuda:")) {
       throw new IllegalArgumentException("slot " + device + ": execution providers are for cuda:N slots");
     }
+  }
+
+  /** A slot of a real device (cpu or cuda:N) with the simulation's default settings. */
+  public SlotConfig(String device, List<String> executionProviders, SessionConfig session) {
+    this(device, executionProviders, session, SimConfig.DEFAULT);
+  }
+
+  /** Whether this slot is the simulated device (no ONNX Runtime execution). */
+  public boolean isSim() {
+    return device.equals(SIM);
   }
 
   public boolean isGpu() {
@@ -43,10 +57,10 @@ public record SlotConfig(String device, List<String> executionProviders, Session
     JsonObject j = o instanceof String s ? new JsonObject().put("device", s) : (JsonObject) o;
     String device = j.getString("device", "cpu");
     List<String> providers =
-        j.getJsonArray("execution_providers", new JsonArray(device.equals("cpu") ? List.of() : List.of("cuda")))
+        j.getJsonArray("execution_providers", new JsonArray(device.startsWith("cuda:") ? List.of("cuda") : List.of()))
             .stream()
             .map(Object::toString)
             .toList();
-    return new SlotConfig(device, providers, SessionConfig.fromJson(j, defaults));
+    return new SlotConfig(device, providers, SessionConfig.fromJson(j, defaults), SimConfig.fromJson(j));
   }
 }

@@ -13,15 +13,38 @@ import java.util.List;
  * @param announceIntervalMillis how often each worker verticle re-announces itself
  * @param defaultMaxBatchSize max_batch_size given to a model without config whose inputs and outputs
  *     all start with a dynamic dimension (Triton's auto-complete); 0 turns that off
+ * @param drainGraceMillis on a graceful leave, how long a worker keeps taking requests after it told the
+ *     gateways it is leaving (requests they routed before they heard it still arrive and are served)
+ * @param drainTimeoutMillis on a graceful leave, the longest a worker waits for its running requests
  */
 public record WorkerConfig(
-    Path modelRepository, List<SlotConfig> slots, long announceIntervalMillis, int defaultMaxBatchSize) {
+    Path modelRepository,
+    List<SlotConfig> slots,
+    long announceIntervalMillis,
+    int defaultMaxBatchSize,
+    long drainGraceMillis,
+    long drainTimeoutMillis) {
+
+  public static final long DEFAULT_DRAIN_GRACE_MS = 1000;
+  public static final long DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 
   public WorkerConfig {
     slots = List.copyOf(slots);
     if (slots.isEmpty()) {
       throw new IllegalArgumentException("worker.slots must list at least one device slot");
     }
+    if (drainGraceMillis < 0) {
+      throw new IllegalArgumentException("worker.drain_grace_ms must be 0 or more, not " + drainGraceMillis);
+    }
+    if (drainTimeoutMillis <= 0) {
+      throw new IllegalArgumentException("worker.drain_timeout_ms must be a positive number, not " + drainTimeoutMillis);
+    }
+  }
+
+  /** Settings with the default graceful-leave times. */
+  public WorkerConfig(Path modelRepository, List<SlotConfig> slots, long announceIntervalMillis, int defaultMaxBatchSize) {
+    this(modelRepository, slots, announceIntervalMillis, defaultMaxBatchSize, DEFAULT_DRAIN_GRACE_MS,
+        DEFAULT_DRAIN_TIMEOUT_MS);
   }
 
   static WorkerConfig fromJson(JsonObject j) {
@@ -33,6 +56,8 @@ public record WorkerConfig(
         Path.of(j.getString("model_repository")),
         slots.stream().map(o -> SlotConfig.fromJson(o instanceof String s ? s.trim() : o, defaults)).toList(),
         ConfigValues.positiveLong(j, "worker", "announce_interval_ms"),
-        j.getInteger("default_max_batch_size"));
+        j.getInteger("default_max_batch_size"),
+        j.getLong("drain_grace_ms", DEFAULT_DRAIN_GRACE_MS),
+        j.getLong("drain_timeout_ms", DEFAULT_DRAIN_TIMEOUT_MS));
   }
 }

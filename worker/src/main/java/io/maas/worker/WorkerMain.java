@@ -25,7 +25,13 @@ public final class WorkerMain {
       ClusterNode node = ClusteredVertx.start(config.cluster()).await();
       Vertx vertx = node.vertx();
       WorkerNode.deploy(vertx, config.worker(), node.nodeId()).await();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "maas-shutdown"));
+      // on SIGTERM: the worker verticles drain (see WorkerVerticle#stop), then the node leaves the cluster
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        LOG.info("shutting down");
+        vertx.close().await();
+        LOG.info("stopped");
+      }, "maas-shutdown"));
+      LOG.info("maas worker node started");
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);

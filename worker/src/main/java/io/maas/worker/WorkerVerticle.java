@@ -9,8 +9,8 @@ import io.maas.inference.InferenceRequest;
 import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
 import io.maas.model.WorkerAnnouncement;
-import io.maas.worker.instance.LoadedModel;
-import io.maas.worker.instance.ModelLoader;
+import io.maas.worker.device.DeviceSlot;
+import io.maas.worker.device.ServedModel;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
 import io.vertx.core.Future;
@@ -24,14 +24,20 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A worker verticle pinned to one device slot. It loads the repository's models for its device, takes
- * inference requests on its own event-bus address, runs them on its own worker threads (never on the
- * event loop) and announces what it holds to the gateways.
+ * inference requests on its own event-bus address, runs them on its {@link DeviceSlot} (ONNX Runtime on
+ * its own worker threads, never on the event loop, or the simulated device) and announces what it holds
+ * to the gateways.
+ *
+ * <p>It leaves gracefully when undeployed (on SIGTERM the process's shutdown hook closes Vert.x): it
+ * announces that it is draining and publishes its departure, so gateways stop routing to it; it keeps
+ * taking requests for {@code worker.drain_grace_ms}, for those routed before the gateways heard; then it
+ * stops listening, waits (at most {@code worker.drain_timeout_ms}) for what it holds to finish, and only
+ * then closes its sessions.
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
@@ -46,13 +52,16 @@ public final class WorkerVerticle extends VerticleBase {
   /** Model name -> version -> status; touched on this verticle's event loop only. */
   private final Map<String, Map<String, ModelStatus>> statuses = new LinkedHashMap<>();
   /** Model name -> version -> loaded model; written on the event loop, read there only. */
-  private final Map<String, Map<String, LoadedModel>> loaded = new LinkedHashMap<>();
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Map<String, Map<String, ServedModel>> loaded = new LinkedHashMap<>();
+  /** Requests taken and not yet answered; touched on this verticle's event loop only. */
+  private int inFlight;
+  private boolean draining;
 
   private WorkerExecutor executor;
-  private OrtRuntime.SlotOptions slotOptions;
+  private DeviceSlot device;
   private long announceTimer;
-  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private MessageConsumer<InferenceRequest> infer;
+  private MessageConsumer<Object> discover;
 
   public WorkerVerticle(String workerId, String nodeId, SlotConfig slot, WorkerConfig config, OrtRuntime runtime,
       List<ModelDefinition> models) {
@@ -79,18 +88,16 @@ public final class WorkerVerticle extends VerticleBase {
       }
       m.versionNumbers().forEach(v -> versions.put(Long.toString(v), ModelStatus.loading(m.name(), Long.toString(v))));
     }
-    MessageConsumer<InferenceRequest> infer = vertx.eventBus().consumer(Addresses.worker(workerId), this::onInfer);
-    MessageConsumer<Object> discover = vertx.eventBus().consumer(Addresses.DISCOVER, m -> announce());
-    consumers.add(infer);
-    consumers.add(discover);
+    infer = vertx.eventBus().consumer(Addresses.worker(workerId), this::onInfer);
+    discover = vertx.eventBus().consumer(Addresses.DISCOVER, m -> announce());
     announceTimer = vertx.setPeriodic(config.announceIntervalMillis(), id -> announce());
-    return executor.executeBlocking(() -> runtime.optionsFor(slot))
-        .compose(options -> {
-          slotOptions = options;
+    return DeviceSlot.open(vertx, executor, runtime, slot, config.defaultMaxBatchSize())
+        .compose(opened -> {
+          device = opened;
           return Future.join(infer.completion(), discover.completion());
         })
         .onSuccess(v -> {
-          LOG.info("worker {} on {} listening on {}", workerId, slotOptions.effectiveDevice(), Addresses.worker(workerId));
+          LOG.info("worker {} on {} listening on {}", workerId, device.device(), Addresses.worker(workerId));
           announce();
           loadAll();
         });
@@ -98,18 +105,17 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** Loads every model version in the background, announcing each state change. */
   private void loadAll() {
-    ModelLoader loader = new ModelLoader(runtime, config.defaultMaxBatchSize());
     for (ModelDefinition def : models) {
       for (long v : def.versionNumbers()) {
         String version = Long.toString(v);
-        executor.executeBlocking(() -> loader.load(def, v, slotOptions.options()), false)
+        device.load(def, v)
             .onSuccess(model -> {
               loaded.computeIfAbsent(def.name(), k -> new LinkedHashMap<>()).put(version, model);
               setStatus(new ModelStatus(def.name(), version, ModelReadyState.READY, "", "onnxruntime_onnx",
                   model.signature().maxBatchSize(), model.signature().inputs(), model.signature().outputs(),
                   model.signature().text()));
               LOG.info("model {} version {} READY on {} ({} instance(s))", def.name(), version,
-                  slotOptions.effectiveDevice(), model.instanceCount());
+                  device.device(), model.instanceCount());
             })
             .onFailure(e -> {
               setStatus(ModelStatus.loading(def.name(), version).withState(ModelReadyState.UNAVAILABLE, e.getMessage()));
@@ -126,26 +132,29 @@ public final class WorkerVerticle extends VerticleBase {
 
   private void onInfer(Message<InferenceRequest> msg) {
     InferenceRequest request = msg.body();
-    inFlight.incrementAndGet();
-    Future.<LoadedModel>future(found -> found.complete(find(request)))
-        .compose(model -> executor.executeBlocking(() -> model.infer(request), false))
-        .andThen(done -> inFlight.decrementAndGet())
+    inFlight++;
+    Future.<ServedModel>future(found -> found.complete(find(request)))
+        .compose(model -> model.infer(request))
         .onSuccess(msg::reply)
-        .onFailure(e -> fail(msg, e));
+        .onFailure(e -> fail(msg, e))
+        .onComplete(answered -> inFlight--);
   }
 
   private static void fail(Message<InferenceRequest> msg, Throwable e) {
     MaasException failure = e instanceof MaasException m
         ? m : new MaasException(ErrorCode.INTERNAL, "inference failed: " + e, e);
-    if (failure.code() == ErrorCode.INTERNAL) {
+    if (failure.code() == ErrorCode.INTERNAL && failure.getCause() == null) {
+      LOG.error("request {} for {}: {}", msg.headers().get(Addresses.REQUEST_ID_HEADER), msg.body().model(),
+          failure.getMessage());
+    } else if (failure.code() == ErrorCode.INTERNAL) {
       LOG.error("request {} for {}: {}", msg.headers().get(Addresses.REQUEST_ID_HEADER), msg.body().model(),
           failure.getMessage(), failure);
     }
     msg.fail(failure.code().wireId(), failure.getMessage());
   }
 
-  private LoadedModel find(InferenceRequest request) {
-    Map<String, LoadedModel> versions = loaded.get(request.model());
+  private ServedModel find(InferenceRequest request) {
+    Map<String, ServedModel> versions = loaded.get(request.model());
     if (!statuses.containsKey(request.model())) {
       throw MaasException.notFound("model '%s' is not held by worker %s", request.model(), workerId);
     }
@@ -158,7 +167,7 @@ public final class WorkerVerticle extends VerticleBase {
           .orElseThrow()
           .getValue();
     }
-    LoadedModel m = versions.get(request.version());
+    ServedModel m = versions.get(request.version());
     if (m == null) {
       throw MaasException.notFound("model '%s' version %s is not loaded on worker %s",
           request.model(), request.version(), workerId);
@@ -169,40 +178,56 @@ public final class WorkerVerticle extends VerticleBase {
   private void announce() {
     List<ModelStatus> all = new ArrayList<>();
     statuses.values().forEach(v -> all.addAll(v.values()));
-    String device = slotOptions == null ? slot.device() : slotOptions.effectiveDevice();
-    WorkerAnnouncement a = new WorkerAnnouncement(workerId, nodeId, Addresses.worker(workerId), device, all,
-        config.announceIntervalMillis() * 3, inFlight.get(), false);
+    String announcedDevice = device == null ? slot.device() : device.device();
+    WorkerAnnouncement a = new WorkerAnnouncement(workerId, nodeId, Addresses.worker(workerId), announcedDevice, all,
+        config.announceIntervalMillis() * 3, inFlight, draining);
     vertx.eventBus().publish(Addresses.ANNOUNCE, a.toJson());
   }
 
-  private static final long DRAIN_TIMEOUT_NANOS = 30_000_000_000L;
-
-  /** Completes once no request is running (or at the deadline), so that no session closes under a run. */
+  /** Completes once no request is running, or at the deadline, so that no session closes under a run. */
   private Future<Void> drained(long deadlineNanos) {
-    if (inFlight.get() == 0 || System.nanoTime() > deadlineNanos) {
+    if (inFlight == 0) {
+      return Future.succeededFuture();
+    }
+    if (System.nanoTime() - deadlineNanos > 0) {
+      LOG.warn("worker {}: {} request(s) still running after worker.drain_timeout_ms; closing anyway", workerId, inFlight);
       return Future.succeededFuture();
     }
     return vertx.timer(10).compose(t -> drained(deadlineNanos));
   }
 
+  /** Keeps taking requests for the grace period, for those routed before the gateways heard of the departure. */
+  private Future<?> grace() {
+    return config.drainGraceMillis() == 0 ? Future.succeededFuture() : vertx.timer(config.drainGraceMillis());
+  }
+
   @Override
   public Future<?> stop() {
+    long started = System.nanoTime();
+    draining = true;
     vertx.cancelTimer(announceTimer);
+    LOG.info("worker {} draining: {} request(s) in flight, taking requests for {} ms more", workerId, inFlight,
+        config.drainGraceMillis());
+    announce();
     vertx.eventBus().publish(Addresses.DEPART, new JsonObject().put("worker_id", workerId));
-    List<Future<Void>> unregistered = consumers.stream().map(MessageConsumer::unregister).toList();
-    return Future.join(unregistered)
-        .transform(v -> drained(System.nanoTime() + DRAIN_TIMEOUT_NANOS))
+    Future<Void> discovery = discover == null ? Future.succeededFuture() : discover.unregister();
+    return discovery
+        .transform(v -> grace())
+        .transform(v -> infer == null ? Future.succeededFuture() : infer.unregister())
+        .transform(v -> drained(System.nanoTime() + config.drainTimeoutMillis() * 1_000_000L))
         .transform(v -> executor.executeBlocking(() -> {
-          for (Map<String, LoadedModel> versions : loaded.values()) {
-            for (LoadedModel m : versions.values()) {
+          for (Map<String, ServedModel> versions : loaded.values()) {
+            for (ServedModel m : versions.values()) {
               m.close();
             }
           }
-          if (slotOptions != null) {
-            slotOptions.close();
+          if (device != null) {
+            device.close();
           }
           return null;
         }))
-        .eventually(() -> executor.close());
+        .eventually(() -> executor.close())
+        .onComplete(done -> LOG.info("worker {} stopped after draining for {} ms", workerId,
+            (System.nanoTime() - started) / 1_000_000));
   }
 }

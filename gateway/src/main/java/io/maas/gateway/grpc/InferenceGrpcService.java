@@ -44,6 +44,8 @@ public final class InferenceGrpcService implements Service {
   /** The extensions the gRPC edge implements (Triton's model configuration RPC is not among them). */
   static final List<String> EXTENSIONS = List.of("parameters");
   static final String REQUEST_ID_HEADER = "x-request-id";
+  /** Response header naming the worker that served a ModelInfer call. */
+  static final String WORKER_HEADER = "x-maas-worker";
 
   private final WorkerRegistry registry;
   private final InferencePipeline pipeline;
@@ -75,7 +77,7 @@ public final class InferenceGrpcService implements Service {
     unary(server, GRPCInferenceServiceGrpcService.ModelReady, (r, id) -> modelReady(r));
     unary(server, GRPCInferenceServiceGrpcService.ServerMetadata, (r, id) -> serverMetadata(r));
     unary(server, GRPCInferenceServiceGrpcService.ModelMetadata, (r, id) -> modelMetadata(r));
-    unary(server, GRPCInferenceServiceGrpcService.ModelInfer, this::modelInfer);
+    unary(server, GRPCInferenceServiceGrpcService.ModelInfer, (r, id, headers) -> modelInfer(r, id, headers));
     ServiceMethod<ModelInferRequest, ModelStreamInferResponse> stream = GRPCInferenceServiceGrpcService.ModelStreamInfer;
     server.callHandler(stream, call -> new StreamInferCall(call, requestId(call),
         msg -> RequestMessages.decode(stream.decoder(), msg, maxMessageBytes), this::modelInfer).start());
@@ -83,12 +85,21 @@ public final class InferenceGrpcService implements Service {
 
   private <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method,
       BiFunction<Req, String, Future<Resp>> rpc) {
+    unary(server, method, (r, id, headers) -> rpc.apply(r, id));
+  }
+
+  /** A unary RPC that may add response headers before the response is written. */
+  private interface Rpc<Req, Resp> {
+    Future<Resp> apply(Req request, String requestId, MultiMap responseHeaders);
+  }
+
+  private <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method, Rpc<Req, Resp> rpc) {
     server.callHandler(method, call -> {
       String requestId = requestId(call);
       call.invalidMessageHandler(e -> call.response().fail(GrpcErrors.toStatus(e)))
           .exceptionHandler(e -> { }) // the client went away: nothing left to answer
           .messageHandler(msg -> guard(() -> rpc.apply(RequestMessages.decode(method.decoder(), msg, maxMessageBytes),
-                  requestId))
+                  requestId, call.response().headers()))
               .onSuccess(call.response()::end)
               .onFailure(e -> call.response().fail(GrpcErrors.toStatus(e))));
     });
@@ -164,9 +175,19 @@ public final class InferenceGrpcService implements Service {
 
   /** Decodes, checks the model first (an unknown model is NOT_FOUND whatever the inputs), runs, encodes. */
   Future<ModelInferResponse> modelInfer(ModelInferRequest r, String requestId) {
+    return modelInfer(r, requestId, null);
+  }
+
+  /** The same, naming the serving worker in the {@code x-maas-worker} response header when headers are given. */
+  private Future<ModelInferResponse> modelInfer(ModelInferRequest r, String requestId, MultiMap responseHeaders) {
     return guard(() -> {
       registry.resolve(InferMessages.modelName(r.getModelName()), InferMessages.version(r.getModelVersion()));
-      return pipeline.infer(InferMessages.decode(r, maxTensorElements), requestId);
-    }).map(response -> InferMessages.encode(response, r.getRawInputContentsCount() > 0));
+      return pipeline.inferServed(InferMessages.decode(r, maxTensorElements), requestId);
+    }).map(served -> {
+      if (responseHeaders != null) {
+        responseHeaders.set(WORKER_HEADER, served.workerId());
+      }
+      return InferMessages.encode(served.response(), r.getRawInputContentsCount() > 0);
+    });
   }
 }

@@ -26,6 +26,8 @@ public final class V2Routes implements RestRoutes {
   /** The protocol extensions this server really implements. */
   public static final List<String> EXTENSIONS = List.of("binary_tensor_data", "model_configuration", "parameters");
 
+  /** Response header naming the worker that served an infer request (for operators and cluster tests). */
+  public static final String WORKER_HEADER = "X-Maas-Worker";
   private static final String MODEL = "/v2/models/:model";
   private static final String VERSION = "/v2/models/:model/versions/:version";
 
@@ -146,8 +148,11 @@ public final class V2Routes implements RestRoutes {
     resolve(ctx); // an unknown model or version is a 404 whatever the body holds
     V2Json.Decoded decoded = V2Json.decodeRequest(ctx.pathParam("model"), version(ctx), ctx.body().buffer(),
         ctx.request().getHeader(BinaryTensorData.HEADER_LENGTH), limits);
-    pipeline.infer(decoded.request(), requestId)
-        .map(r -> V2Json.encodeResponse(r, decoded.binaryOutputs()))
+    pipeline.inferServed(decoded.request(), requestId)
+        .map(served -> {
+          ctx.response().putHeader(WORKER_HEADER, served.workerId());
+          return V2Json.encodeResponse(served.response(), decoded.binaryOutputs());
+        })
         .onSuccess(encoded -> reply(ctx, encoded))
         .onFailure(ctx::fail);
   }

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * Power of two choices: pick two candidates at random and take the one with fewer requests in flight.
+ * Power of two choices: pick two candidates at random and take the one with the lower load
+ * ({@link WorkerEndpoint#load()}: this gateway's in-flight requests on it plus its reported queue depth).
  * It balances on load without the herd effect of always taking the least loaded.
  */
 public final class LoadBalancer {
@@ -26,6 +27,6 @@ public final class LoadBalancer {
     }
     WorkerEndpoint x = candidates.get(a);
     WorkerEndpoint y = candidates.get(b);
-    return y.inFlight() < x.inFlight() ? y : x;
+    return y.load() < x.load() ? y : x;
   }
 }

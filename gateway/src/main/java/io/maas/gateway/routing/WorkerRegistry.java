@@ -1,10 +1,13 @@
 package io.maas.gateway.routing;
 
 import io.maas.bus.Addresses;
+import io.maas.cluster.ClusterNode;
+import io.maas.config.GatewayConfig;
 import io.maas.error.MaasException;
 import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
 import io.maas.model.WorkerAnnouncement;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -18,29 +21,55 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's live routing table, fed by worker announcements. A worker that says goodbye, or whose
- * announcement is not refreshed in time, leaves the table.
+ * The gateway's live routing table, fed by worker announcements and cluster membership.
+ *
+ * <p>A worker enters routing once its address is confirmed reachable ({@link ReachabilityProbe}). It
+ * leaves at once when it announces that it is draining, publishes its departure, or its cluster member
+ * leaves (a crash included: Hazelcast notices within its heartbeat timeout); and, as a second net, when
+ * its announcement is not refreshed within its TTL. A worker that left for good (draining, departed, member
+ * gone) is not re-admitted by an announcement still in flight for a few seconds.
  */
 public final class WorkerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
 
+  /** How long a worker that left is not re-admitted by a stale announcement. */
+  private static final long GONE_NANOS = 5_000_000_000L;
+
   private final Vertx vertx;
+  private final GatewayConfig config;
+  private final ClusterNode cluster;
+  private final ReachabilityProbe probe;
   private final Map<String, WorkerEndpoint> workers = new ConcurrentHashMap<>();
+  /** Worker id -> until when (nanoTime) announcements from it are ignored. */
+  private final Map<String, Long> gone = new ConcurrentHashMap<>();
   /** Every model name ever announced, so that a model whose workers all left is 503, not 404. */
   private final Set<String> knownModels = ConcurrentHashMap.newKeySet();
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private long sweepTimer = -1;
 
-  public WorkerRegistry(Vertx vertx) {
+  /**
+   * @param cluster this process's cluster membership; null for a registry that only follows
+   *     announcements (tests)
+   */
+  public WorkerRegistry(Vertx vertx, GatewayConfig config, ClusterNode cluster) {
     this.vertx = vertx;
+    this.config = config;
+    this.cluster = cluster;
+    this.probe = new ReachabilityProbe(vertx);
   }
 
-  /** Starts listening, then asks every worker to announce itself at once. */
+  /** Starts listening, then asks every worker to announce itself at once. Call it on the owner's context. */
   public Future<Void> start() {
+    Context context = vertx.getOrCreateContext();
+    if (cluster != null) {
+      // called on a Hazelcast thread: hop onto this registry's context
+      cluster.onMemberLeft(nodeId -> context.runOnContext(v -> memberLeft(nodeId)));
+    }
     MessageConsumer<JsonObject> announce = vertx.eventBus().consumer(Addresses.ANNOUNCE,
         m -> onAnnouncement(WorkerAnnouncement.fromJson(m.body())));
     MessageConsumer<JsonObject> depart = vertx.eventBus().consumer(Addresses.DEPART,
@@ -61,34 +90,75 @@ public final class WorkerRegistry {
   void onAnnouncement(WorkerAnnouncement a) {
     long now = System.nanoTime();
     a.models().forEach(m -> knownModels.add(m.name()));
-    WorkerEndpoint existing = workers.get(a.workerId());
-    if (existing == null) {
-      workers.put(a.workerId(), new WorkerEndpoint(a, now));
-      LOG.info("worker {} joined ({}, {} model version(s))", a.workerId(), a.device(), a.models().size());
-    } else {
-      existing.refresh(a, now);
+    if (a.draining()) {
+      remove(a.workerId(), "draining");
+      return;
     }
+    Long goneUntil = gone.get(a.workerId());
+    if (goneUntil != null && now - goneUntil < 0) {
+      return;
+    }
+    WorkerEndpoint existing = workers.get(a.workerId());
+    if (existing != null) {
+      existing.refresh(a, now);
+      return;
+    }
+    WorkerEndpoint joined = new WorkerEndpoint(a, new WorkerGuard(a.workerId(), config), now);
+    workers.put(a.workerId(), joined);
+    LOG.info("worker {} announced ({}, {} model version(s)); confirming its address is reachable",
+        a.workerId(), a.device(), a.models().size());
+    probe.confirm(joined, () -> workers.get(joined.workerId()) == joined).onSuccess(reached -> {
+      if (reached) {
+        joined.markReachable();
+        LOG.info("worker {} reachable: routing to it", joined.workerId());
+      }
+    });
+  }
+
+  /** Drops every worker of a cluster member that left (or died). */
+  void memberLeft(String nodeId) {
+    LOG.info("cluster member {} left", nodeId);
+    workers.values().stream().filter(w -> nodeId.equals(w.nodeId())).map(WorkerEndpoint::workerId).toList()
+        .forEach(id -> remove(id, "its cluster member " + nodeId + " left"));
   }
 
   private void sweep() {
     long now = System.nanoTime();
     workers.values().stream().filter(w -> w.expired(now)).map(WorkerEndpoint::workerId).toList()
-        .forEach(id -> remove(id, "stopped announcing"));
+        .forEach(id -> remove(id, "stopped announcing", false));
+    gone.values().removeIf(until -> now - until > 0);
   }
 
   private void remove(String workerId, String why) {
+    remove(workerId, why, true);
+  }
+
+  /**
+   * @param forGood whether the worker said it leaves (or its member left): then announcements still in
+   *     flight from it are ignored for a while; one that merely announced late may come back at once
+   */
+  private void remove(String workerId, String why, boolean forGood) {
     if (workers.remove(workerId) != null) {
-      LOG.info("worker {} left: {}", workerId, why);
+      if (forGood) {
+        gone.put(workerId, System.nanoTime() + GONE_NANOS);
+      }
+      LOG.info("worker {} left routing: {}", workerId, why);
     }
   }
 
+  /** The workers requests may be routed to: announced, not draining, address confirmed reachable. */
+  private Stream<WorkerEndpoint> routable() {
+    return workers.values().stream().filter(WorkerEndpoint::reachable);
+  }
+
+  /** Every worker in the table, reachable or not yet. */
   public Collection<WorkerEndpoint> workers() {
     return workers.values();
   }
 
   /** Ready when at least one worker is known and no model is still loading. */
   public boolean isReady() {
-    return !workers.isEmpty() && workers.values().stream()
+    return routable().findAny().isPresent() && routable()
         .flatMap(w -> w.announcement().models().stream())
         .noneMatch(s -> s.state() == ModelReadyState.LOADING);
   }
@@ -97,11 +167,8 @@ public final class WorkerRegistry {
   public Map<String, ModelView> models() {
     Map<String, List<ModelStatus>> byName = new TreeMap<>();
     knownModels.forEach(name -> byName.put(name, new ArrayList<>()));
-    for (WorkerEndpoint w : workers.values()) {
-      for (ModelStatus s : w.announcement().models()) {
-        byName.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(s);
-      }
-    }
+    routable().forEach(w -> w.announcement().models()
+        .forEach(s -> byName.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(s)));
     Map<String, ModelView> out = new LinkedHashMap<>();
     byName.forEach((name, statuses) -> out.put(name, new ModelView(name, statuses)));
     return out;
@@ -136,8 +203,8 @@ public final class WorkerRegistry {
         "model '%s' version %s is not ready: %s", model, version, view.notReadyReason(version)));
   }
 
-  /** The workers holding the model version READY. */
+  /** The routable workers holding the model version READY. */
   public List<WorkerEndpoint> candidates(String model, String version) {
-    return workers.values().stream().filter(w -> w.serves(model, version)).toList();
+    return routable().filter(w -> w.serves(model, version)).toList();
   }
 }

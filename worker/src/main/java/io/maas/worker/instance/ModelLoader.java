@@ -33,11 +33,33 @@ public final class ModelLoader {
    * @throws IOException when a text model's tokenizer cannot be read
    */
   public LoadedModel load(ModelDefinition def, long version, SessionOptions options) throws OrtException, IOException {
+    return load(def, version, options, def.config().placement().count());
+  }
+
+  /**
+   * The signature of one model version, worked out exactly as {@link #load} does, from one session opened
+   * for that alone and closed at once (the simulated device serves signatures, not sessions).
+   *
+   * @throws IllegalArgumentException, OrtException, IOException as {@link #load} does
+   */
+  public ModelSignature readSignature(ModelDefinition def, long version, SessionOptions options)
+      throws OrtException, IOException {
+    try (LoadedModel model = load(def, version, options, 1)) {
+      return model.signature();
+    } catch (OrtException | IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("closing " + def.name() + " version " + version + ": " + e.getMessage(), e);
+    }
+  }
+
+  private LoadedModel load(ModelDefinition def, long version, SessionOptions options, int sessions)
+      throws OrtException, IOException {
     Path file = def.versions().get(version);
     List<ModelInstance> instances = new ArrayList<>();
     TextModel text = null;
     try {
-      for (int i = 0; i < def.config().placement().count(); i++) {
+      for (int i = 0; i < sessions; i++) {
         instances.add(new ModelInstance(runtime.openSession(file, options), converter));
       }
       ModelInstance first = instances.get(0);

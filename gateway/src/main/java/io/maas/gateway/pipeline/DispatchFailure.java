@@ -1,0 +1,59 @@
+package io.maas.gateway.pipeline;
+
+import io.maas.error.ErrorCode;
+import io.maas.error.MaasException;
+import io.maas.gateway.routing.WorkerGuard.Outcome;
+import io.vertx.core.eventbus.ReplyException;
+
+/**
+ * What a failed dispatch to one worker means: the error for the client, whether another worker may be
+ * tried (only when this one cannot have started the request), and how the worker's breaker counts it.
+ *
+ * @param error the failure as maas reports it
+ * @param retryable whether the request certainly did not run there, so another worker may take it
+ * @param outcome what it says about the worker's health
+ */
+public record DispatchFailure(MaasException error, boolean retryable, Outcome outcome) {
+
+  /**
+   * Classifies an event-bus failure.
+   *
+   * <ul>
+   *   <li>NO_HANDLERS: the address has no consumer (the worker is gone): not started, retried, a failure.
+   *   <li>The worker answered UNAVAILABLE (draining, model not ready there) or RESOURCE_EXHAUSTED: it
+   *       refused before running, retried, says nothing about its health.
+   *   <li>TIMEOUT: it may be running: not retried; a failure unless the client chose a deadline shorter
+   *       than the default (else any client could open every breaker).
+   *   <li>INTERNAL (or DEADLINE_EXCEEDED from the worker): it ran and failed: not retried, a failure.
+   *   <li>Any other answer (INVALID_ARGUMENT, NOT_FOUND...) is the client's error: the worker is healthy.
+   * </ul>
+   */
+  public static DispatchFailure of(Throwable e, String workerId, boolean clientShortenedDeadline) {
+    if (e instanceof MaasException m) {
+      return new DispatchFailure(m, false, Outcome.IGNORED);
+    }
+    if (!(e instanceof ReplyException r)) {
+      return new DispatchFailure(new MaasException(ErrorCode.INTERNAL, "unexpected failure: " + e, e), false,
+          Outcome.FAILURE);
+    }
+    return switch (r.failureType()) {
+      case NO_HANDLERS -> new DispatchFailure(
+          MaasException.unavailable("worker %s is not reachable", workerId), true, Outcome.FAILURE);
+      case TIMEOUT -> new DispatchFailure(new MaasException(ErrorCode.DEADLINE_EXCEEDED,
+          "worker " + workerId + " did not answer before the request's deadline"), false,
+          clientShortenedDeadline ? Outcome.IGNORED : Outcome.FAILURE);
+      case RECIPIENT_FAILURE -> recipientFailure(ErrorCode.fromWireId(r.failureCode()), r.getMessage());
+      default -> new DispatchFailure(new MaasException(ErrorCode.INTERNAL, "event-bus failure: " + r.getMessage(), r),
+          false, Outcome.FAILURE);
+    };
+  }
+
+  private static DispatchFailure recipientFailure(ErrorCode code, String message) {
+    MaasException error = new MaasException(code, message);
+    return switch (code) {
+      case UNAVAILABLE, RESOURCE_EXHAUSTED -> new DispatchFailure(error, true, Outcome.IGNORED);
+      case INTERNAL, DEADLINE_EXCEEDED -> new DispatchFailure(error, false, Outcome.FAILURE);
+      default -> new DispatchFailure(error, false, Outcome.SUCCESS);
+    };
+  }
+}

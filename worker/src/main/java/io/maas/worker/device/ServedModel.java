@@ -1,0 +1,31 @@
+package io.maas.worker.device;
+
+import io.maas.inference.InferenceRequest;
+import io.maas.inference.InferenceResponse;
+import io.maas.worker.instance.ModelSignature;
+import io.vertx.core.Future;
+
+/**
+ * One model version ready to serve on one device slot: ONNX Runtime sessions ({@link OrtModel}) or the
+ * simulated device ({@link io.maas.worker.sim.SimulatedModel}).
+ */
+public interface ServedModel {
+
+  String name();
+
+  String version();
+
+  ModelSignature signature();
+
+  /** How many requests this model runs at once on its slot (Triton's instance count). */
+  int instanceCount();
+
+  /**
+   * Validates the request against the signature and runs it on a free instance (waiting for one when all
+   * are busy). Never blocks the calling thread.
+   */
+  Future<InferenceResponse> infer(InferenceRequest request);
+
+  /** Releases what the model holds. Blocking: call it on a worker thread. */
+  void close() throws Exception;
+}

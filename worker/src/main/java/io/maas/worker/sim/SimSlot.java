@@ -1,0 +1,70 @@
+package io.maas.worker.sim;
+
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import io.maas.config.SimConfig;
+import io.maas.worker.device.DeviceSlot;
+import io.maas.worker.device.ServedModel;
+import io.maas.worker.instance.ModelLoader;
+import io.maas.worker.repository.ModelDefinition;
+import io.maas.worker.runtime.OrtRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code sim} device slot: a SIMULATION of an accelerator for capacity work on machines without
+ * GPUs. It reads each model's signature the way a real slot does (from a session opened only for that,
+ * then closed), and serves {@link SimulatedModel}s that hold an instance for a configured time instead
+ * of computing anything.
+ */
+public final class SimSlot implements DeviceSlot {
+  public static final String DEVICE = "sim";
+
+  private final Vertx vertx;
+  private final WorkerExecutor executor;
+  private final SimConfig sim;
+  private final SessionOptions metadataOptions;
+  private final ModelLoader loader;
+  private final long failUntilNanos;
+
+  private SimSlot(Vertx vertx, WorkerExecutor executor, SimConfig sim, SessionOptions metadataOptions,
+      ModelLoader loader) {
+    this.vertx = vertx;
+    this.executor = executor;
+    this.sim = sim;
+    this.metadataOptions = metadataOptions;
+    this.loader = loader;
+    this.failUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sim.failForMillis());
+  }
+
+  /** Opens a sim slot; its {@code sim_fail_for_ms} window starts now. */
+  public static Future<DeviceSlot> open(
+      Vertx vertx, WorkerExecutor executor, OrtRuntime runtime, SimConfig sim, int defaultMaxBatchSize) {
+    return executor.executeBlocking(() -> {
+      // sessions opened only to read a model's inputs and outputs: no graph optimisation, one thread
+      SessionOptions options = new SessionOptions();
+      options.setOptimizationLevel(OptLevel.NO_OPT);
+      options.setIntraOpNumThreads(1);
+      return new SimSlot(vertx, executor, sim, options, new ModelLoader(runtime, defaultMaxBatchSize));
+    });
+  }
+
+  @Override
+  public String device() {
+    return DEVICE;
+  }
+
+  @Override
+  public Future<ServedModel> load(ModelDefinition model, long version) {
+    return executor.executeBlocking(() -> loader.readSignature(model, version, metadataOptions), false)
+        .map(signature -> new SimulatedModel(vertx, model.name(), Long.toString(version), signature,
+            model.config().placement().count(), sim, failUntilNanos));
+  }
+
+  @Override
+  public void close() {
+    metadataOptions.close();
+  }
+}
