@@ -1,0 +1,208 @@
+package io.maas.gateway.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+
+/**
+ * Real maas processes on 127.0.0.1 for one test (vertx-core's FaultToleranceTest style): each test gets
+ * its own cluster name, a free block of Hazelcast ports in 5900-5999 (clear of a developer's 5701),
+ * free HTTP ports, and logs under {@code target/cluster-logs/<class>/<test>/}. A failing test's message
+ * carries the tail of every process log; every process is killed after each test, whatever happened.
+ * Register with {@code @RegisterExtension}.
+ */
+final class ClusterHarness implements BeforeEachCallback, AfterEachCallback, TestExecutionExceptionHandler {
+  static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final int FIRST_HAZELCAST_PORT = 5900;
+  private static final int LAST_HAZELCAST_PORT = 5999;
+  private static final int PORT_BLOCK = 10;
+
+  private final List<ChildJvm> children = new CopyOnWriteArrayList<>();
+  private final Thread killer = new Thread(this::killAll, "cluster-harness-kill");
+  private String clusterName;
+  private int hazelcastPort;
+  private Path dir;
+  private Path simRepository;
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    String test = context.getRequiredTestMethod().getName();
+    clusterName = "it-" + test + "-" + UUID.randomUUID().toString().substring(0, 8);
+    hazelcastPort = freePortBlock();
+    dir = Path.of("target", "cluster-logs", context.getRequiredTestClass().getSimpleName(), test).toAbsolutePath();
+    deleteTree(dir);
+    Files.createDirectories(dir);
+    simRepository = null;
+    Runtime.getRuntime().addShutdownHook(killer);
+  }
+
+  @Override
+  public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+    if (failure instanceof org.opentest4j.TestAbortedException) {
+      throw failure;
+    }
+    StringBuilder logs = new StringBuilder(String.valueOf(failure.getMessage()));
+    for (ChildJvm c : children) {
+      logs.append("\n--- ").append(c.name()).append(" (").append(c.log()).append(")")
+          .append(c.exitValue().map(v -> ", exited " + v).orElse(", running")).append(", last lines:\n")
+          .append(c.tail(40));
+    }
+    AssertionError withLogs = new AssertionError(logs.toString(), failure);
+    withLogs.setStackTrace(failure.getStackTrace());
+    throw withLogs;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    killAll();
+    Runtime.getRuntime().removeShutdownHook(killer);
+  }
+
+  private void killAll() {
+    children.forEach(ChildJvm::kill);
+    children.forEach(c -> c.awaitExit(Duration.ofSeconds(10)));
+    children.clear();
+  }
+
+  /** Starts a gateway-only process; returns once its REST port answers. */
+  GatewayProcess gateway(String name, String... sets) {
+    return startGateway(name, sets).awaitLive(START_TIMEOUT);
+  }
+
+  /** Starts a gateway-only process without waiting for it. */
+  GatewayProcess startGateway(String name, String... sets) {
+    int http = freePort();
+    List<String> args = new ArrayList<>(List.of("gateway", "--http-port", Integer.toString(http),
+        "--host", "127.0.0.1", "--set", "gateway.grpc_port=0"));
+    for (String s : sets) {
+      args.add("--set");
+      args.add(s);
+    }
+    return new GatewayProcess(launch(name, args), http);
+  }
+
+  /** Starts a worker-only process without waiting for it (start several, then await them). */
+  WorkerProcess startWorker(String name, WorkerOptions options) {
+    List<String> args = new ArrayList<>(List.of("worker"));
+    args.addAll(options.args(options.repository() == null ? simRepository() : null));
+    return new WorkerProcess(launch(name, args), 1);
+  }
+
+  private ChildJvm launch(String name, List<String> modeArgs) {
+    List<String> args = new ArrayList<>(modeArgs);
+    args.addAll(List.of("--cluster-name", clusterName, "--cluster-port", Integer.toString(hazelcastPort),
+        "--cluster-members", "127.0.0.1"));
+    ChildJvm jvm = ChildJvm.start(name, args, root(), dir.resolve(name + ".log"));
+    children.add(jvm);
+    return jvm;
+  }
+
+  /** A directory of this test's own, for model repositories. */
+  Path dir() {
+    return dir;
+  }
+
+  /** The default repository for sim workers: the sample models simple and affine_fp32. */
+  Path simRepository() {
+    if (simRepository == null) {
+      simRepository = repository("models", "simple", "affine_fp32");
+    }
+    return simRepository;
+  }
+
+  /** A repository under this test's directory holding copies of these sample models from conf/models. */
+  Path repository(String name, String... models) {
+    Path repo = dir.resolve(name);
+    try {
+      for (String m : models) {
+        copyTree(root().resolve("conf/models").resolve(m), repo.resolve(m));
+      }
+      Files.createDirectories(repo);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return repo;
+  }
+
+  static Path root() {
+    String root = System.getProperty("maas.root");
+    if (root == null) {
+      throw new IllegalStateException("system property maas.root is not set (surefire sets it)");
+    }
+    return Path.of(root);
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The first port of a block of free ports in 5900-5999, starting the search at a random block. */
+  private static int freePortBlock() {
+    int blocks = (LAST_HAZELCAST_PORT - FIRST_HAZELCAST_PORT + 1) / PORT_BLOCK;
+    int start = ThreadLocalRandom.current().nextInt(blocks);
+    for (int i = 0; i < blocks; i++) {
+      int base = FIRST_HAZELCAST_PORT + ((start + i) % blocks) * PORT_BLOCK;
+      if (blockFree(base)) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free block of " + PORT_BLOCK + " ports in " + FIRST_HAZELCAST_PORT + "-"
+        + LAST_HAZELCAST_PORT);
+  }
+
+  private static boolean blockFree(int base) {
+    for (int p = base; p < base + PORT_BLOCK; p++) {
+      try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getByName("127.0.0.1"))) {
+        s.setReuseAddress(true);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    if (!Files.isDirectory(from)) {
+      throw new IllegalStateException(from + " is missing");
+    }
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
