@@ -69,7 +69,7 @@ final class StandInWorker extends VerticleBase {
 
   private void announce() {
     vertx.eventBus().publish(Addresses.ANNOUNCE, new WorkerAnnouncement(workerId, "stand-in-node",
-        Addresses.worker(workerId), "cpu", models, 1000, 0, false).toJson());
+        Addresses.worker(workerId), "cpu", models, 1000, 0, false, 1).toJson());
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.List;
  * @param ttlMillis how long this announcement stays valid
  * @param queueDepth requests the worker holds now (queued or running), for load-aware routing
  * @param draining whether the worker is leaving: it finishes what it holds and takes nothing new
+ * @param maxInFlight how many requests it runs at once (its model instances); more wait in its queue
  */
 public record WorkerAnnouncement(
     String workerId,
@@ -25,7 +26,8 @@ public record WorkerAnnouncement(
     List<ModelStatus> models,
     long ttlMillis,
     int queueDepth,
-    boolean draining) {
+    boolean draining,
+    int maxInFlight) {
 
   public WorkerAnnouncement {
     models = List.copyOf(models);
@@ -42,7 +44,8 @@ public record WorkerAnnouncement(
         .put("models", m)
         .put("ttl_ms", ttlMillis)
         .put("queue_depth", queueDepth)
-        .put("draining", draining);
+        .put("draining", draining)
+        .put("max_in_flight", maxInFlight);
   }
 
   public static WorkerAnnouncement fromJson(JsonObject json) {
@@ -54,6 +57,7 @@ public record WorkerAnnouncement(
         json.getJsonArray("models").stream().map(o -> ModelStatus.fromJson((JsonObject) o)).toList(),
         json.getLong("ttl_ms"),
         json.getInteger("queue_depth", 0),
-        json.getBoolean("draining", false));
+        json.getBoolean("draining", false),
+        json.getInteger("max_in_flight", 0));
   }
 }

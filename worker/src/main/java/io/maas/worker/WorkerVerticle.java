@@ -79,8 +79,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    int threads = Math.max(1, models.stream().mapToInt(m -> m.config().placement().count() * m.versions().size()).sum());
-    executor = vertx.createSharedWorkerExecutor("maas-" + workerId, threads);
+    executor = vertx.createSharedWorkerExecutor("maas-" + workerId, Math.max(1, instanceCount()));
     for (ModelDefinition m : models) {
       Map<String, ModelStatus> versions = statuses.computeIfAbsent(m.name(), k -> new LinkedHashMap<>());
       if (!m.error().isEmpty()) {
@@ -175,12 +174,17 @@ public final class WorkerVerticle extends VerticleBase {
     return m;
   }
 
+  /** The model instances this slot holds: how many requests it runs at once. */
+  private int instanceCount() {
+    return models.stream().mapToInt(m -> m.config().placement().count() * m.versions().size()).sum();
+  }
+
   private void announce() {
     List<ModelStatus> all = new ArrayList<>();
     statuses.values().forEach(v -> all.addAll(v.values()));
     String announcedDevice = device == null ? slot.device() : device.device();
     WorkerAnnouncement a = new WorkerAnnouncement(workerId, nodeId, Addresses.worker(workerId), announcedDevice, all,
-        config.announceIntervalMillis() * 3, inFlight, draining);
+        config.announceIntervalMillis() * 3, inFlight, draining, instanceCount());
     vertx.eventBus().publish(Addresses.ANNOUNCE, a.toJson());
   }
 

@@ -135,6 +135,8 @@ class WorkerVerticleTest {
     assertEquals(Addresses.worker(ready.workerId()), ready.address());
     assertEquals("cpu", ready.device());
     assertEquals(300, ready.ttlMillis());
+    assertEquals(2, ready.maxInFlight(), "one instance each of simple and ident");
+    assertEquals("local", ready.nodeId());
     ModelStatus simple = ready.models().stream().filter(s -> s.name().equals("simple")).findFirst().orElseThrow();
     assertEquals("1", simple.version());
     assertEquals(0, simple.maxBatchSize());

@@ -17,7 +17,7 @@ class LoadBalancerTest {
 
   static WorkerEndpoint worker(String id, int queueDepth) {
     WorkerAnnouncement a = new WorkerAnnouncement(id, "node", "maas.worker." + id + ".infer", "cpu", List.of(), 3000,
-        queueDepth, false);
+        queueDepth, false, 1);
     return new WorkerEndpoint(a, new WorkerGuard(id, CONFIG), System.nanoTime());
   }
 
