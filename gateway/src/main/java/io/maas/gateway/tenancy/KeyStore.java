@@ -152,7 +152,8 @@ public final class KeyStore {
   }
 
   public Future<Void> addUsage(String id, HashMap<String, Long> deltas) {
-    return fromStage(usage.submitToKey(id, new CounterAdd(deltas))).mapEmpty();
+    return fromStage(usage.submitToKey(id, new CounterAdd(deltas)))
+        .onFailure(e -> LOG.warn("usage of API key {} not counted: {}", id, e.toString())).mapEmpty();
   }
 
   /** Takes a token from the key's cluster-wide bucket: {@link TokenBucketTake}'s result. */
