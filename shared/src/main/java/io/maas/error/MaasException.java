@@ -28,9 +28,9 @@ public final class MaasException extends RuntimeException {
     return metadata;
   }
 
-  /** This failure with metadata for the edges to send (returns this). */
+  /** This failure with metadata for the edges to send, in the map's order (returns this). */
   public MaasException withMetadata(Map<String, String> m) {
-    this.metadata = Map.copyOf(m);
+    this.metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m)); // in the given order
     return this;
   }
 

@@ -7,6 +7,7 @@ import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.vertx.core.Future;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -79,7 +80,7 @@ public final class Admission {
 
   /** IETF RateLimit fields (draft 7 style) of a token bucket: limit = burst, window = burst / rate. */
   static Map<String, String> rateHeaders(ApiKey key, long[] r) {
-    Map<String, String> h = new HashMap<>();
+    Map<String, String> h = new LinkedHashMap<>(); // a stable header order
     long window = Math.max(1, (long) Math.ceil(key.burst() / key.ratePerSecond()));
     h.put("RateLimit-Limit", Long.toString(key.burst()));
     h.put("RateLimit-Remaining", Long.toString(r[1]));

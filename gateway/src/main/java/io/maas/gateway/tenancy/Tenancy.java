@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A gateway's API keys: the cluster-wide {@link KeyStore}, the {@link Admission} step every edge uses, and
- * the admin API server. On first start with an empty store it creates one key (all models, 10 requests/s,
- * burst 20) and writes it to {@code <data_dir>/initial-api-key}; without a configured admin token it writes a
+ * the admin API server. On first start with an empty store it creates one key (all models, 100 requests/s,
+ * burst 100) and writes it to {@code <data_dir>/initial-api-key}; without a configured admin token it writes a
  * generated one to {@code <data_dir>/admin-token}. Both files are 0600; logs name the files, never the secrets.
  */
 public final class Tenancy {
@@ -57,13 +57,13 @@ public final class Tenancy {
       }
       ApiKeys.NewKey fresh = ApiKeys.generate(random);
       long now = System.currentTimeMillis();
-      ApiKey key = new ApiKey(fresh.id(), fresh.secretHash(), "initial", "", List.of("*"), 10, 20, 0, 0, true, now, now);
+      ApiKey key = new ApiKey(fresh.id(), fresh.secretHash(), "initial", "", List.of("*"), 100, 100, 0, 0, true, now, now);
       Path file = dataDir.resolve(INITIAL_KEY_FILE);
       return vertx.executeBlocking(() -> {
         SecretFiles.write(file, fresh.token());
         return null;
       }).compose(v -> store.put(key)).onSuccess(v -> LOG.info(
-          "the key store was empty: created API key maas_{} (all models, 10 requests/s); its secret is in {} (0600)",
+          "the key store was empty: created API key maas_{} (all models, 100 requests/s); its secret is in {} (0600)",
           key.id(), file));
     });
   }
