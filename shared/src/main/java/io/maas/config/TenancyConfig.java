@@ -22,7 +22,7 @@ public record TenancyConfig(boolean authEnabled, String adminHost, int adminPort
     return new TenancyConfig(
         gateway.getBoolean("auth_enabled", true),
         gateway.getString("admin_host", "127.0.0.1"),
-        ConfigValues.port(gateway.copy().put("admin_port", gateway.getInteger("admin_port", 8002)), "gateway", "admin_port"),
+        ConfigValues.port(gateway, "gateway", "admin_port"),
         gateway.getString("admin_token", ""),
         Path.of(gateway.getString("data_dir", "data")));
   }

@@ -185,8 +185,12 @@ class ApiKeyEdgesTest {
     assertEquals(Status.Code.UNAUTHENTICATED, none.getStatus().getCode());
 
     String key = createKey("{\"models\": [\"simple\"], \"rate_per_second\": 0.5, \"burst\": 2}");
-    assertEquals(16, stub("authorization", "Bearer " + key).modelInfer(GrpcClient.simpleTyped("b")).getOutputs(0)
-        .getContents().getIntContentsCount());
+    java.util.concurrent.atomic.AtomicReference<Metadata> headers = new java.util.concurrent.atomic.AtomicReference<>();
+    assertEquals(16, stub("authorization", "Bearer " + key)
+        .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, new java.util.concurrent.atomic.AtomicReference<>()))
+        .modelInfer(GrpcClient.simpleTyped("b")).getOutputs(0).getContents().getIntContentsCount());
+    assertEquals("1", headers.get().get(Metadata.Key.of("ratelimit-remaining", Metadata.ASCII_STRING_MARSHALLER)),
+        "a success carries ratelimit-remaining");
     assertEquals(16, stub("x-api-key", key).modelInfer(GrpcClient.simpleTyped("c")).getOutputs(0)
         .getContents().getIntContentsCount());
     StatusRuntimeException limited = assertThrows(StatusRuntimeException.class,
@@ -200,6 +204,21 @@ class ApiKeyEdgesTest {
     StatusRuntimeException forbidden = assertThrows(StatusRuntimeException.class, () -> stub("x-api-key", key)
         .modelInfer(GrpcClient.simpleTyped("e").toBuilder().setModelName("affine_fp32").build()));
     assertEquals(Status.Code.PERMISSION_DENIED, forbidden.getStatus().getCode());
+  }
+
+  @Test
+  void openAiEmbeddingsTakeTheBearerFormAndAnswer401InTheirOwnErrorShape() throws Exception {
+    HttpRequest.Builder none = rest("/v1/embeddings").POST(HttpRequest.BodyPublishers.ofString(
+        "{\"model\": \"simple\", \"input\": \"hello\"}"));
+    HttpResponse<String> refused = send(none);
+    assertEquals(401, refused.statusCode(), refused.body());
+    assertEquals("Bearer", refused.headers().firstValue("WWW-Authenticate").orElse(""));
+    assertTrue(new JsonObject(refused.body()).containsKey("error"), refused.body());
+    String key = createKey("{}");
+    // past the key check: `simple` is no text model, a 400 from the embeddings API itself
+    HttpResponse<String> passed = send(rest("/v1/embeddings").header("Authorization", "Bearer " + key)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"simple\", \"input\": \"hello\"}")));
+    assertEquals(400, passed.statusCode(), passed.body());
   }
 
   @Test
