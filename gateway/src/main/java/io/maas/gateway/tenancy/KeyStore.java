@@ -118,8 +118,8 @@ public final class KeyStore {
       return Future.succeededFuture();
     }
     vertx.cancelTimer(flushTimer);
-    keys.removeEntryListener(listener);
     return flushUsage().eventually(() -> vertx.executeBlocking(() -> {
+      keys.removeEntryListener(listener); // a remote call: off the event loop
       database.close();
       return null;
     }));
