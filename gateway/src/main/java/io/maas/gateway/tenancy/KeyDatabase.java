@@ -20,7 +20,9 @@ final class KeyDatabase implements AutoCloseable {
 
   KeyDatabase(Path dataDir) throws Exception {
     Files.createDirectories(dataDir);
-    connection = DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("maas-keys"), "sa", "");
+    connection = DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("maas-keys")
+        // maas closes it itself, after the last usage flush of its shutdown hook
+        + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
     try (Statement s = connection.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS api_keys (id VARCHAR(64) PRIMARY KEY, json VARCHAR(100000) NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS usage (id VARCHAR(64), name VARCHAR(128), v BIGINT, PRIMARY KEY (id, name))");
