@@ -2,6 +2,9 @@ package io.maas.gateway;
 
 import io.maas.cluster.ClusterNode;
 import io.maas.config.GatewayConfig;
+import io.maas.config.TenancyConfig;
+import io.maas.gateway.tenancy.Admission;
+import io.maas.gateway.tenancy.Tenancy;
 import io.maas.gateway.grpc.GrpcEdge;
 import io.maas.gateway.http.RestRouter;
 import io.maas.gateway.http.V2Routes;
@@ -30,6 +33,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final ClusterNode cluster;
+  private final TenancyConfig tenancyConfig;
+  private Tenancy tenancy;
   private WorkerRegistry registry;
   private HttpServer server;
   private HttpServer grpcServer;
@@ -38,8 +43,19 @@ public final class GatewayVerticle extends VerticleBase {
    * @param cluster this process's cluster membership: workers of a member that leaves leave routing at once
    */
   public GatewayVerticle(GatewayConfig config, ClusterNode cluster) {
+    this(config, TenancyConfig.DISABLED, cluster);
+  }
+
+  /** @param tenancy API keys, limits and the admin API; with auth off, every call is let in */
+  public GatewayVerticle(GatewayConfig config, TenancyConfig tenancy, ClusterNode cluster) {
     this.config = config;
+    this.tenancyConfig = tenancy;
     this.cluster = cluster;
+  }
+
+  /** The admin API's port; only with keys on. */
+  public int adminPort() {
+    return tenancy.adminPort();
   }
 
   /** The port the REST server listens on (useful with port 0). */
@@ -59,9 +75,18 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registry = new WorkerRegistry(vertx, config, cluster);
+    Future<Tenancy> keys = tenancyConfig.authEnabled()
+        ? Tenancy.start(vertx, cluster.hazelcast(), tenancyConfig) : Future.succeededFuture();
+    return keys.compose(t -> {
+      tenancy = t;
+      return serve(t == null ? null : t.admission());
+    });
+  }
+
+  private Future<?> serve(Admission admission) {
     InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
-        config);
-    Router router = RestRouter.create(vertx, List.of(new V2Routes(registry, pipeline, config),
+        config, admission);
+    Router router = RestRouter.create(vertx, admission, List.of(new V2Routes(registry, pipeline, config),
         new TfServingRoutes(registry, pipeline, config),
         new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes()),
         new SimplePredictRoutes(registry, pipeline, config))); // its /{model}/predict is the most general: last
@@ -77,7 +102,7 @@ public final class GatewayVerticle extends VerticleBase {
           server = s;
           LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}", config.host(), s.actualPort());
           return vertx.createHttpServer(grpcOptions)
-              .requestHandler(GrpcEdge.create(vertx, registry, pipeline, config))
+              .requestHandler(GrpcEdge.create(vertx, registry, pipeline, config, admission))
               .listen();
         })
         .onSuccess(s -> {
@@ -88,7 +113,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(close(server), close(grpcServer)).compose(v -> registry.stop());
+    return Future.join(close(server), close(grpcServer))
+        .compose(v -> tenancy == null ? Future.succeededFuture() : tenancy.stop())
+        .compose(v -> registry.stop());
   }
 
   private static Future<Void> close(HttpServer s) {

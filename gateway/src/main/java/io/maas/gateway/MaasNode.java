@@ -48,7 +48,7 @@ public final class MaasNode {
       Vertx vertx = cluster.vertx();
       Future<?> workers = mode.worker
           ? WorkerNode.deploy(vertx, config.worker(), cluster.nodeId()) : Future.succeededFuture();
-      GatewayVerticle gateway = mode.gateway ? new GatewayVerticle(config.gateway(), cluster) : null;
+      GatewayVerticle gateway = mode.gateway ? new GatewayVerticle(config.gateway(), config.tenancy(), cluster) : null;
       return workers
           .compose(w -> gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway))
           .map(d -> new MaasNode(vertx, gateway))

@@ -28,7 +28,7 @@ public final class RunningNode implements AutoCloseable {
   public final MaasNode node;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  RunningNode(MaasConfig config, MaasNode.Mode mode) {
+  public RunningNode(MaasConfig config, MaasNode.Mode mode) {
     this.config = config;
     this.node = MaasNode.start(config, mode).await();
   }
@@ -47,7 +47,7 @@ public final class RunningNode implements AutoCloseable {
     return config.worker().modelRepository();
   }
 
-  static MaasConfig config(Path repository, String clusterName) {
+  public static MaasConfig config(Path repository, String clusterName) {
     return new MaasConfig(
         new GatewayConfig("127.0.0.1", 0, 0, MAX_BODY_BYTES, 1 << 20, 20_000),
         new WorkerConfig(repository, List.of(new SlotConfig("cpu", List.of(), new SessionConfig(2, 1, "all"))), 200, 0),
@@ -55,7 +55,7 @@ public final class RunningNode implements AutoCloseable {
   }
 
   /** Polls /v2/health/ready until 200 or the deadline. */
-  void awaitReady(Duration timeout) throws Exception {
+  public void awaitReady(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (get("/v2/health/ready").statusCode() == 200) {

@@ -2,6 +2,7 @@ package io.maas.cluster;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.function.Consumer;
@@ -21,6 +22,11 @@ public final class ClusterNode {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The Hazelcast member under the event bus, for cluster-wide maps (API keys, rate-limit buckets). */
+  public HazelcastInstance hazelcast() {
+    return manager.getHazelcastInstance();
   }
 
   /** This member's id; workers put it in their announcements. */

@@ -3,7 +3,12 @@ package io.maas.config;
 import io.vertx.core.json.JsonObject;
 
 /** The whole typed configuration, made once from the merged JSON and passed to every component. */
-public record MaasConfig(GatewayConfig gateway, WorkerConfig worker, ClusterConfig cluster) {
+public record MaasConfig(GatewayConfig gateway, WorkerConfig worker, ClusterConfig cluster, TenancyConfig tenancy) {
+
+  /** Without API keys ({@link TenancyConfig#DISABLED}): for tests and embedders. */
+  public MaasConfig(GatewayConfig gateway, WorkerConfig worker, ClusterConfig cluster) {
+    this(gateway, worker, cluster, TenancyConfig.DISABLED);
+  }
 
   /**
    * Converts merged configuration JSON, failing with a message naming the bad key.
@@ -15,7 +20,8 @@ public record MaasConfig(GatewayConfig gateway, WorkerConfig worker, ClusterConf
       return new MaasConfig(
           GatewayConfig.fromJson(json.getJsonObject("gateway")),
           WorkerConfig.fromJson(json.getJsonObject("worker")),
-          ClusterConfig.fromJson(json.getJsonObject("cluster")));
+          ClusterConfig.fromJson(json.getJsonObject("cluster")),
+          TenancyConfig.fromJson(json.getJsonObject("gateway")));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }

@@ -1,11 +1,14 @@
 package io.maas.error;
 
+import java.util.Map;
+
 /**
  * The one failure type of maas. Expected failures (bad input, unknown model, overload) carry no stack
  * trace: they are answers, not bugs. Only {@link ErrorCode#INTERNAL} keeps one.
  */
 public final class MaasException extends RuntimeException {
   private final ErrorCode code;
+  private Map<String, String> metadata = Map.of();
 
   public MaasException(ErrorCode code, String message) {
     this(code, message, null);
@@ -18,6 +21,17 @@ public final class MaasException extends RuntimeException {
 
   public ErrorCode code() {
     return code;
+  }
+
+  /** Extra fields an edge sends along: HTTP response headers, gRPC trailers (e.g. rate-limit state). */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /** This failure with metadata for the edges to send, in the map's order (returns this). */
+  public MaasException withMetadata(Map<String, String> m) {
+    this.metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m)); // in the given order
+    return this;
   }
 
   public static MaasException invalid(String format, Object... args) {

@@ -3,6 +3,7 @@ package io.maas.gateway.grpc;
 import io.maas.config.GatewayConfig;
 import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpcService;
 import io.maas.gateway.pipeline.InferencePipeline;
+import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,6 +21,12 @@ public final class GrpcEdge {
 
   /** The request handler to mount on an HTTP/2 server. */
   public static GrpcServer create(Vertx vertx, WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config) {
+    return create(vertx, registry, pipeline, config, null);
+  }
+
+  /** @param admission the API-key check of every RPC but the health ones; null: keys are off */
+  public static GrpcServer create(Vertx vertx, WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config,
+      Admission admission) {
     GrpcServerOptions options = new GrpcServerOptions()
         .setMaxMessageSize(config.maxBodyBytes())
         .setScheduleDeadlineAutomatically(true);
@@ -28,7 +35,7 @@ public final class GrpcEdge {
         .register(GRPCInferenceServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(registry.isReady()));
     return GrpcServer.server(vertx, options)
         .addService(new InferenceGrpcService(registry, pipeline, config.maxTensorElements(),
-            config.maxBodyBytes()))
+            config.maxBodyBytes(), admission))
         .addService(health);
   }
 }

@@ -30,9 +30,11 @@ import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.Service;
+import io.maas.gateway.tenancy.Admission;
+import io.maas.gateway.tenancy.Caller;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -51,9 +53,17 @@ public final class InferenceGrpcService implements Service {
   private final InferencePipeline pipeline;
   private final long maxTensorElements;
   private final long maxMessageBytes;
+  private final Admission admission;
 
   public InferenceGrpcService(WorkerRegistry registry, InferencePipeline pipeline, long maxTensorElements,
       long maxMessageBytes) {
+    this(registry, pipeline, maxTensorElements, maxMessageBytes, null);
+  }
+
+  /** @param admission the API-key check (metadata {@code authorization: Bearer <key>} or {@code x-api-key}); null: off */
+  public InferenceGrpcService(WorkerRegistry registry, InferencePipeline pipeline, long maxTensorElements,
+      long maxMessageBytes, Admission admission) {
+    this.admission = admission;
     this.registry = registry;
     this.pipeline = pipeline;
     this.maxTensorElements = maxTensorElements;
@@ -72,37 +82,65 @@ public final class InferenceGrpcService implements Service {
 
   @Override
   public void bind(GrpcServer server) {
-    unary(server, GRPCInferenceServiceGrpcService.ServerLive, (r, id) -> serverLive(r));
-    unary(server, GRPCInferenceServiceGrpcService.ServerReady, (r, id) -> serverReady(r));
-    unary(server, GRPCInferenceServiceGrpcService.ModelReady, (r, id) -> modelReady(r));
-    unary(server, GRPCInferenceServiceGrpcService.ServerMetadata, (r, id) -> serverMetadata(r));
-    unary(server, GRPCInferenceServiceGrpcService.ModelMetadata, (r, id) -> modelMetadata(r));
-    unary(server, GRPCInferenceServiceGrpcService.ModelInfer, (r, id, headers) -> modelInfer(r, id, headers));
+    // the health RPCs stay open; everything else needs a key when keys are on
+    unary(server, GRPCInferenceServiceGrpcService.ServerLive, false, (r, id, h, c) -> serverLive(r));
+    unary(server, GRPCInferenceServiceGrpcService.ServerReady, false, (r, id, h, c) -> serverReady(r));
+    unary(server, GRPCInferenceServiceGrpcService.ModelReady, true, (r, id, h, c) -> modelReady(r));
+    unary(server, GRPCInferenceServiceGrpcService.ServerMetadata, true, (r, id, h, c) -> serverMetadata(r));
+    unary(server, GRPCInferenceServiceGrpcService.ModelMetadata, true, (r, id, h, c) -> modelMetadata(r));
+    unary(server, GRPCInferenceServiceGrpcService.ModelInfer, true, this::modelInfer);
     ServiceMethod<ModelInferRequest, ModelStreamInferResponse> stream = GRPCInferenceServiceGrpcService.ModelStreamInfer;
-    server.callHandler(stream, call -> new StreamInferCall(call, requestId(call),
-        msg -> RequestMessages.decode(stream.decoder(), msg, maxMessageBytes), this::modelInfer).start());
-  }
-
-  private <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method,
-      BiFunction<Req, String, Future<Resp>> rpc) {
-    unary(server, method, (r, id, headers) -> rpc.apply(r, id));
+    server.callHandler(stream, call -> {
+      String requestId = requestId(call);
+      call.pause(); // no message is read before the key is checked
+      authenticate(call).onSuccess(caller -> {
+        new StreamInferCall(call, requestId, msg -> RequestMessages.decode(stream.decoder(), msg, maxMessageBytes),
+            (r, id) -> modelInfer(r, id, null, caller)).start();
+        call.resume();
+      }).onFailure(e -> fail(call, e));
+    });
   }
 
   /** A unary RPC that may add response headers before the response is written. */
   private interface Rpc<Req, Resp> {
-    Future<Resp> apply(Req request, String requestId, MultiMap responseHeaders);
+    Future<Resp> apply(Req request, String requestId, MultiMap responseHeaders, Caller caller);
   }
 
-  private <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method, Rpc<Req, Resp> rpc) {
+  private <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method, boolean needsKey,
+      Rpc<Req, Resp> rpc) {
     server.callHandler(method, call -> {
       String requestId = requestId(call);
+      Future<Caller> caller = needsKey ? authenticate(call) : Future.succeededFuture(Caller.ANONYMOUS);
       call.invalidMessageHandler(e -> call.response().fail(GrpcErrors.toStatus(e)))
           .exceptionHandler(e -> { }) // the client went away: nothing left to answer
-          .messageHandler(msg -> guard(() -> rpc.apply(RequestMessages.decode(method.decoder(), msg, maxMessageBytes),
-                  requestId, call.response().headers()))
+          .messageHandler(msg -> caller
+              .compose(c -> guard(() -> rpc.apply(RequestMessages.decode(method.decoder(), msg, maxMessageBytes),
+                  requestId, call.response().headers(), c)))
               .onSuccess(call.response()::end)
-              .onFailure(e -> call.response().fail(GrpcErrors.toStatus(e))));
+              .onFailure(e -> fail(call, e)));
     });
+  }
+
+  /** Fails a call with its maas status; metadata of the failure (rate-limit state...) goes in the trailers. */
+  private static void fail(GrpcServerRequest<?, ?> call, Throwable e) {
+    if (e instanceof MaasException m) {
+      m.metadata().forEach((k, v) -> call.response().trailers().set(k.toLowerCase(Locale.ROOT), v));
+    }
+    call.response().fail(GrpcErrors.toStatus(e));
+  }
+
+  /** The caller of a call: {@link Caller#ANONYMOUS} when keys are off, else the key its metadata carries. */
+  private Future<Caller> authenticate(GrpcServerRequest<?, ?> call) {
+    if (admission == null) {
+      return Future.succeededFuture(Caller.ANONYMOUS);
+    }
+    MultiMap headers = call.headers();
+    String auth = headers == null ? null : headers.get("authorization");
+    String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? auth.substring(7) : headers == null ? null : headers.get("x-api-key");
+    MultiMap responseHeaders = call.response().headers();
+    return admission.authenticate(token).map(key -> new Caller(key,
+        h -> h.forEach((k, v) -> responseHeaders.set(k.toLowerCase(Locale.ROOT), v))));
   }
 
   /** Runs an RPC body: whatever it throws becomes a failed future, never an unanswered call. */
@@ -175,14 +213,15 @@ public final class InferenceGrpcService implements Service {
 
   /** Decodes, checks the model first (an unknown model is NOT_FOUND whatever the inputs), runs, encodes. */
   Future<ModelInferResponse> modelInfer(ModelInferRequest r, String requestId) {
-    return modelInfer(r, requestId, null);
+    return modelInfer(r, requestId, null, Caller.ANONYMOUS);
   }
 
   /** The same, naming the serving worker in the {@code x-maas-worker} response header when headers are given. */
-  private Future<ModelInferResponse> modelInfer(ModelInferRequest r, String requestId, MultiMap responseHeaders) {
+  private Future<ModelInferResponse> modelInfer(ModelInferRequest r, String requestId, MultiMap responseHeaders,
+      Caller caller) {
     return guard(() -> {
       registry.resolve(InferMessages.modelName(r.getModelName()), InferMessages.version(r.getModelVersion()));
-      return pipeline.inferServed(InferMessages.decode(r, maxTensorElements), requestId);
+      return pipeline.inferServed(InferMessages.decode(r, maxTensorElements), requestId, caller);
     }).map(served -> {
       if (responseHeaders != null) {
         responseHeaders.set(WORKER_HEADER, served.workerId());

@@ -58,6 +58,7 @@ public final class RestErrors {
     if (code.retryable()) {
       response.putHeader("Retry-After", "1");
     }
+    e.metadata().forEach(response::putHeader);
     if (code == ErrorCode.PAYLOAD_TOO_LARGE) {
       response.putHeader("Connection", "close");
     }

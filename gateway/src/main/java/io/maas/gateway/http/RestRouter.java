@@ -1,5 +1,6 @@
 package io.maas.gateway.http;
 
+import io.maas.gateway.tenancy.Admission;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -9,7 +10,15 @@ public final class RestRouter {
   private RestRouter() {}
 
   public static Router create(Vertx vertx, List<RestRoutes> apis) {
+    return create(vertx, null, apis);
+  }
+
+  /** @param admission the API-key check ahead of every route but health; null: keys are off */
+  public static Router create(Vertx vertx, Admission admission, List<RestRoutes> apis) {
     Router router = Router.router(vertx);
+    if (admission != null) {
+      RestAuth.mount(router, admission);
+    }
     apis.forEach(api -> api.mount(router));
     // registered last, so that an API's own failure handler on its paths comes first
     router.route().failureHandler(RestErrors::handle);

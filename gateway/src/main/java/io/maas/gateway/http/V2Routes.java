@@ -148,7 +148,7 @@ public final class V2Routes implements RestRoutes {
     resolve(ctx); // an unknown model or version is a 404 whatever the body holds
     V2Json.Decoded decoded = V2Json.decodeRequest(ctx.pathParam("model"), version(ctx), ctx.body().buffer(),
         ctx.request().getHeader(BinaryTensorData.HEADER_LENGTH), limits);
-    pipeline.inferServed(decoded.request(), requestId)
+    pipeline.inferServed(decoded.request(), requestId, RestAuth.caller(ctx))
         .map(served -> {
           ctx.response().putHeader(WORKER_HEADER, served.workerId());
           return V2Json.encodeResponse(served.response(), decoded.binaryOutputs());

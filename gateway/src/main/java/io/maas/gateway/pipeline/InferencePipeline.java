@@ -4,6 +4,8 @@ import io.maas.config.GatewayConfig;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.gateway.routing.LoadBalancer;
+import io.maas.gateway.tenancy.Admission;
+import io.maas.gateway.tenancy.Caller;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
@@ -21,20 +23,43 @@ public final class InferencePipeline {
   private final Dispatcher dispatcher;
   private final long defaultTimeoutMillis;
   private final long maxTimeoutMillis;
+  private final Admission admission;
 
   public InferencePipeline(Vertx vertx, WorkerRegistry registry, LoadBalancer balancer, GatewayConfig config) {
+    this(vertx, registry, balancer, config, null);
+  }
+
+  /** @param admission the API-key checks and metering; null when {@code gateway.auth_enabled} is false */
+  public InferencePipeline(Vertx vertx, WorkerRegistry registry, LoadBalancer balancer, GatewayConfig config,
+      Admission admission) {
+    this.admission = admission;
     this.registry = registry;
     this.dispatcher = new Dispatcher(vertx, balancer, System::nanoTime);
     this.defaultTimeoutMillis = config.requestTimeoutMillis();
     this.maxTimeoutMillis = config.maxRequestTimeoutMillis();
   }
 
-  public Future<InferenceResponse> infer(InferenceRequest request, String requestId) {
-    return inferServed(request, requestId).map(Served::response);
+  public Future<InferenceResponse> infer(InferenceRequest request, String requestId, Caller caller) {
+    return inferServed(request, requestId, caller).map(Served::response);
   }
 
-  /** Runs the request and tells which worker served it. */
-  public Future<Served> inferServed(InferenceRequest request, String requestId) {
+  /**
+   * Runs the request for a caller and tells which worker served it: the key's model permission and rate
+   * limit first (when keys are on and the caller has one), metered once it ends.
+   */
+  public Future<Served> inferServed(InferenceRequest request, String requestId, Caller caller) {
+    if (admission == null || caller.isAnonymous()) {
+      return inferServed(request, requestId);
+    }
+    return admission.admit(caller, request.model()).compose(v -> {
+      Future<Served> served = inferServed(request, requestId);
+      admission.meter(caller, request, served.map(Served::response));
+      return served;
+    });
+  }
+
+  /** Runs the request with no key checks and tells which worker served it. */
+  private Future<Served> inferServed(InferenceRequest request, String requestId) {
     try {
       Deadline deadline = Deadline.of(request.parameters(), defaultTimeoutMillis, maxTimeoutMillis, System.nanoTime());
       ModelStatus version = registry.resolve(request.model(), request.version());

@@ -87,7 +87,10 @@ final class ClusterHarness implements BeforeEachCallback, AfterEachCallback, Tes
   GatewayProcess startGateway(String name, String... sets) {
     int http = freePort();
     List<String> args = new ArrayList<>(List.of("gateway", "--http-port", Integer.toString(http),
-        "--host", "127.0.0.1", "--set", "gateway.grpc_port=0"));
+        "--host", "127.0.0.1", "--set", "gateway.grpc_port=0",
+        // API keys off unless a test turns them on (a later --set wins); a data dir of its own regardless
+        "--set", "gateway.auth_enabled=false", "--set", "gateway.admin_port=0",
+        "--set", "gateway.data_dir=" + dir.resolve(name + "-data")));
     for (String s : sets) {
       args.add("--set");
       args.add(s);
@@ -146,7 +149,7 @@ final class ClusterHarness implements BeforeEachCallback, AfterEachCallback, Tes
     return Path.of(root);
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {

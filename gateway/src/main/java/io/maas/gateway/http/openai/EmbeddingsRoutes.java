@@ -1,5 +1,6 @@
 package io.maas.gateway.http.openai;
 
+import io.maas.gateway.http.RestAuth;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.gateway.http.RestRoutes;
@@ -72,7 +73,7 @@ public final class EmbeddingsRoutes implements RestRoutes {
     List<Future<InferenceResponse>> chunks = new ArrayList<>();
     for (int from = 0; from < request.inputs().size(); from += text.maxTexts()) {
       List<String> chunk = request.inputs().subList(from, Math.min(request.inputs().size(), from + text.maxTexts()));
-      chunks.add(pipeline.infer(modelRequest(model, text, chunk), requestId));
+      chunks.add(pipeline.infer(modelRequest(model, text, chunk), requestId, RestAuth.caller(ctx)));
     }
     Future.all(chunks)
         .map(all -> response(model.name(), text, request, chunks.stream().map(Future::result).toList()))

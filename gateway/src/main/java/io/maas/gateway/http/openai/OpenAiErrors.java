@@ -34,6 +34,7 @@ final class OpenAiErrors {
     if (code.retryable()) {
       response.putHeader("Retry-After", "1");
     }
+    e.metadata().forEach(response::putHeader);
     if (code == ErrorCode.PAYLOAD_TOO_LARGE) {
       response.putHeader("Connection", "close");
     }

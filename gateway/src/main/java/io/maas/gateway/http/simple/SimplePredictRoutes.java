@@ -1,5 +1,6 @@
 package io.maas.gateway.http.simple;
 
+import io.maas.gateway.http.RestAuth;
 import io.maas.config.GatewayConfig;
 import io.maas.gateway.http.JsonTensors;
 import io.maas.gateway.http.NamedJsonInputs;
@@ -48,7 +49,7 @@ public final class SimplePredictRoutes implements RestRoutes {
     JsonObject body = V2Json.parseObject(ctx.body().buffer());
     InferenceRequest request = new InferenceRequest(model.name(), model.version(), null,
         NamedJsonInputs.decode(model, body.getMap(), limits), List.of(), null);
-    pipeline.infer(request, requestId)
+    pipeline.infer(request, requestId, RestAuth.caller(ctx))
         .map(SimplePredictRoutes::encode)
         .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.toBuffer()))
         .onFailure(ctx::fail);

@@ -1,5 +1,6 @@
 package io.maas.gateway.http.tfserving;
 
+import io.maas.gateway.http.RestAuth;
 import io.maas.config.GatewayConfig;
 import io.maas.error.MaasException;
 import io.maas.gateway.http.RestErrors;
@@ -66,7 +67,7 @@ public final class TfServingRoutes implements RestRoutes {
     }
     ModelStatus model = registry.resolve(ctx.pathParam("model"), RestRequests.version(ctx));
     TfPredict.Decoded decoded = TfPredict.decode(model, ctx.body().buffer(), limits);
-    pipeline.infer(decoded.request(), requestId)
+    pipeline.infer(decoded.request(), requestId, RestAuth.caller(ctx))
         .map(r -> TfPredict.encode(r, decoded.format()))
         .onSuccess(body -> json(ctx, body))
         .onFailure(ctx::fail);

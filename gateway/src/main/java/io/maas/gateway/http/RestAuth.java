@@ -1,0 +1,51 @@
+package io.maas.gateway.http;
+
+import io.maas.gateway.tenancy.Admission;
+import io.maas.gateway.tenancy.Caller;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/**
+ * The REST edge's key check, ahead of every route but the health probes: {@code Authorization: Bearer <key>}
+ * or {@code X-API-Key: <key>}. The authenticated {@link Caller} rides on the routing context; the inference
+ * routes hand it to the pipeline ({@link #caller}), which checks the model and the rate limit.
+ */
+public final class RestAuth {
+  private static final String CALLER = "maas.caller";
+  private static final Set<String> OPEN = Set.of("/v2/health/live", "/v2/health/ready");
+
+  private RestAuth() {}
+
+  /** Routes ahead of every API: authenticates, or fails the request with 401. */
+  public static void mount(io.vertx.ext.web.Router router, Admission admission) {
+    router.route().order(-1000).handler(ctx -> {
+      if (OPEN.contains(ctx.normalizedPath())) {
+        ctx.next();
+        return;
+      }
+      // the body waits (paused) while the key is looked up; the body handler of the route reads it after
+      ctx.request().pause();
+      admission.authenticate(token(ctx))
+          .onSuccess(key -> {
+            ctx.put(CALLER, new Caller(key, headers -> headers.forEach(ctx.response()::putHeader)));
+            ctx.next();
+          })
+          .onFailure(ctx::fail)
+          .onComplete(ar -> ctx.request().resume());
+    });
+  }
+
+  private static String token(RoutingContext ctx) {
+    String auth = ctx.request().getHeader("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return auth.substring(7);
+    }
+    return ctx.request().getHeader("X-API-Key");
+  }
+
+  /** The request's caller: its key, or {@link Caller#ANONYMOUS} when keys are off. */
+  public static Caller caller(RoutingContext ctx) {
+    Caller c = ctx.get(CALLER);
+    return c == null ? Caller.ANONYMOUS : c;
+  }
+}

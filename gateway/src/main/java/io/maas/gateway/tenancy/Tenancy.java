@@ -1,0 +1,102 @@
+package io.maas.gateway.tenancy;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.maas.config.TenancyConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A gateway's API keys: the cluster-wide {@link KeyStore}, the {@link Admission} step every edge uses, and
+ * the admin API server. On first start with an empty store it creates one key (all models, 100 requests/s,
+ * burst 100) and writes it to {@code <data_dir>/initial-api-key}; without a configured admin token it writes a
+ * generated one to {@code <data_dir>/admin-token}. Both files are 0600; logs name the files, never the secrets.
+ */
+public final class Tenancy {
+  private static final Logger LOG = LoggerFactory.getLogger(Tenancy.class);
+  public static final String INITIAL_KEY_FILE = "initial-api-key";
+  public static final String ADMIN_TOKEN_FILE = "admin-token";
+
+  private final KeyStore store;
+  private final Admission admission;
+  private final HttpServer adminServer;
+
+  private Tenancy(KeyStore store, HttpServer adminServer) {
+    this.store = store;
+    this.admission = new Admission(store);
+    this.adminServer = adminServer;
+  }
+
+  public static Future<Tenancy> start(Vertx vertx, HazelcastInstance hazelcast, TenancyConfig config) {
+    SecureRandom random = new SecureRandom();
+    KeyStore store = new KeyStore(vertx, hazelcast, config.dataDir());
+    return store.start()
+        .compose(v -> firstKey(vertx, store, config.dataDir(), random))
+        .compose(v -> adminToken(vertx, config, random))
+        .compose(token -> vertx.createHttpServer(new HttpServerOptions().setHost(config.adminHost()).setPort(config.adminPort()))
+            .requestHandler(new AdminApi(store, token, random).router(vertx))
+            .listen())
+        .map(server -> {
+          LOG.info("admin API listening on {}:{}", config.adminHost(), server.actualPort());
+          return new Tenancy(store, server);
+        })
+        .recover(e -> store.stop().transform(x -> Future.failedFuture(e)));
+  }
+
+  private static Future<Void> firstKey(Vertx vertx, KeyStore store, Path dataDir, SecureRandom random) {
+    return store.isEmpty().compose(empty -> {
+      if (!empty) {
+        return Future.succeededFuture();
+      }
+      ApiKeys.NewKey fresh = ApiKeys.generate(random);
+      long now = System.currentTimeMillis();
+      ApiKey key = new ApiKey(fresh.id(), fresh.secretHash(), "initial", "", List.of("*"), 100, 100, 0, 0, true, now, now);
+      Path file = dataDir.resolve(INITIAL_KEY_FILE);
+      return vertx.executeBlocking(() -> {
+        SecretFiles.write(file, fresh.token());
+        return null;
+      }).compose(v -> store.put(key)).onSuccess(v -> LOG.info(
+          "the key store was empty: created API key maas_{} (all models, 100 requests/s); its secret is in {} (0600)",
+          key.id(), file));
+    });
+  }
+
+  private static Future<String> adminToken(Vertx vertx, TenancyConfig config, SecureRandom random) {
+    String configured = !config.adminToken().isEmpty() ? config.adminToken() : System.getenv("MAAS_ADMIN_TOKEN");
+    if (configured != null && !configured.isBlank()) {
+      return Future.succeededFuture(configured.trim());
+    }
+    Path file = config.dataDir().resolve(ADMIN_TOKEN_FILE);
+    return vertx.executeBlocking(() -> {
+      var existing = SecretFiles.read(file);
+      if (existing.isPresent() && !existing.get().isEmpty()) {
+        return existing.get();
+      }
+      byte[] b = new byte[32];
+      random.nextBytes(b);
+      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+      SecretFiles.write(file, token);
+      LOG.info("no admin token configured (gateway.admin_token or MAAS_ADMIN_TOKEN): generated one in {} (0600)", file);
+      return token;
+    });
+  }
+
+  public Admission admission() {
+    return admission;
+  }
+
+  public int adminPort() {
+    return adminServer.actualPort();
+  }
+
+  public Future<Void> stop() {
+    return adminServer.close().eventually(store::stop);
+  }
+}

@@ -1,0 +1,249 @@
+package io.maas.gateway.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.maas.config.MaasConfig;
+import io.maas.config.TenancyConfig;
+import io.maas.gateway.MaasNode;
+import io.maas.gateway.RunningNode;
+import io.maas.gateway.TestRepository;
+import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpc;
+import io.maas.gateway.grpc.v2.ServerLiveRequest;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * API keys on a real standalone node with keys on: 401 / UNAUTHENTICATED, 403 / PERMISSION_DENIED and
+ * 429 / RESOURCE_EXHAUSTED with their headers and trailers on REST and gRPC, usage through the admin API,
+ * the first-start key file, and no secret in any log line of the run.
+ */
+class ApiKeyEdgesTest {
+  private static final String ADMIN = "edges-admin-token";
+  private static final String SIMPLE_BODY = """
+      {"inputs": [
+        {"name": "INPUT0", "shape": [1, 16], "datatype": "INT32", "data": [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]},
+        {"name": "INPUT1", "shape": [1, 16], "datatype": "INT32", "data": [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}]}""";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
+  private static final List<String> SECRETS = new ArrayList<>();
+
+  @TempDir
+  static Path dir;
+  private static RunningNode node;
+  private static GrpcClient grpc;
+
+  @BeforeAll
+  static void start() throws Exception {
+    LOGS.start();
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
+    MaasConfig c = RunningNode.config(TestRepository.create(dir.resolve("repo")), "maas-keys-" + UUID.randomUUID());
+    node = new RunningNode(new MaasConfig(c.gateway(), c.worker(), c.cluster(),
+        new TenancyConfig(true, "127.0.0.1", 0, ADMIN, dir.resolve("data"))), MaasNode.Mode.STANDALONE);
+    node.awaitReady(Duration.ofSeconds(60));
+    grpc = new GrpcClient(node.grpcPort());
+  }
+
+  @AfterAll
+  static void stop() {
+    grpc.close();
+    node.close();
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOGS);
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+    return HTTP.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest.Builder rest(String path) {
+    return HttpRequest.newBuilder(node.uri(path)).header("Content-Type", "application/json");
+  }
+
+  private static HttpResponse<String> infer(String model, String key) throws Exception {
+    HttpRequest.Builder b = rest("/v2/models/" + model + "/infer").POST(HttpRequest.BodyPublishers.ofString(
+        model.equals("simple") ? SIMPLE_BODY : """
+            {"inputs": [{"name": "INPUT0", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]}"""));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return send(b);
+  }
+
+  private static HttpRequest.Builder admin(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.node.gateway().adminPort() + path))
+        .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json");
+  }
+
+  private static String createKey(String body) throws Exception {
+    HttpResponse<String> r = send(admin("/admin/keys").POST(HttpRequest.BodyPublishers.ofString(body)));
+    assertEquals(201, r.statusCode(), r.body());
+    String key = new JsonObject(r.body()).getString("key");
+    assertTrue(key.matches("maas_[a-z0-9]{12}_[A-Za-z0-9_-]{43}"), "key format");
+    SECRETS.add(key);
+    return key;
+  }
+
+  private static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub(String header, String value) {
+    Metadata m = new Metadata();
+    m.put(Metadata.Key.of(header, Metadata.ASCII_STRING_MARSHALLER), value);
+    return GRPCInferenceServiceGrpc.newBlockingStub(grpc.channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
+  }
+
+  private static String trailer(StatusRuntimeException e, String name) {
+    return e.getTrailers() == null ? null : e.getTrailers().get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
+  }
+
+  @Test
+  void restWithoutAValidKeyIs401WithWwwAuthenticateButHealthStaysOpen() throws Exception {
+    HttpResponse<String> none = infer("simple", null);
+    assertEquals(401, none.statusCode(), none.body());
+    assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(""));
+    assertEquals(401, infer("simple", "maas_abcdefgh1234_nope").statusCode());
+    assertEquals(401, infer("simple", "garbage").statusCode());
+    assertEquals(401, send(rest("/v2/models/simple").GET()).statusCode(), "metadata needs a key");
+    assertEquals(200, send(rest("/v2/health/ready").GET()).statusCode());
+    assertEquals(200, send(rest("/v2/health/live").GET()).statusCode());
+    String key = createKey("{\"expires_at\": 1}");
+    HttpResponse<String> expired = infer("simple", key);
+    assertEquals(401, expired.statusCode());
+    assertTrue(expired.body().contains("expired"), expired.body());
+    assertFalse(expired.body().contains(key.substring(18)), "no secret in an error");
+  }
+
+  @Test
+  void restWithAKeyServesWithRateLimitHeadersAndRefusesOtherModelsWith403() throws Exception {
+    String key = createKey("{\"models\": [\"simple\"], \"rate_per_second\": 100, \"burst\": 50}");
+    HttpResponse<String> ok = infer("simple", key);
+    assertEquals(200, ok.statusCode(), ok.body());
+    assertTrue(ok.headers().firstValue("RateLimit-Remaining").isPresent(), ok.headers().toString());
+    HttpResponse<String> viaHeader = send(rest("/v2/models/simple").header("X-API-Key", key).GET());
+    assertEquals(200, viaHeader.statusCode(), viaHeader.body());
+    HttpResponse<String> forbidden = infer("affine_fp32", key);
+    assertEquals(403, forbidden.statusCode(), forbidden.body());
+    assertEquals("PERMISSION_DENIED", new JsonObject(forbidden.body()).getString("code"));
+  }
+
+  @Test
+  void restOverTheRateIs429WithRetryAfterAndRateLimitFieldsAndAQuotaIsToldApart() throws Exception {
+    String key = createKey("{\"rate_per_second\": 0.5, \"burst\": 2}");
+    assertEquals(200, infer("simple", key).statusCode());
+    assertEquals(200, infer("simple", key).statusCode());
+    HttpResponse<String> limited = infer("simple", key);
+    assertEquals(429, limited.statusCode(), limited.body());
+    assertTrue(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+    assertEquals("2", limited.headers().firstValue("RateLimit-Limit").orElseThrow());
+    assertEquals("0", limited.headers().firstValue("RateLimit-Remaining").orElseThrow());
+    assertTrue(limited.headers().firstValue("RateLimit-Reset").isPresent());
+    assertEquals("2;w=4", limited.headers().firstValue("RateLimit-Policy").orElseThrow());
+    assertTrue(limited.body().contains("rate_limited"), limited.body());
+
+    String quota = createKey("{\"rate_per_second\": 100, \"burst\": 100, \"daily_quota\": 1}");
+    assertEquals(200, infer("simple", quota).statusCode());
+    HttpResponse<String> exhausted = infer("simple", quota);
+    assertEquals(429, exhausted.statusCode());
+    assertTrue(exhausted.body().contains("quota_exhausted") && exhausted.body().contains("daily quota"), exhausted.body());
+
+    JsonObject usage = new JsonObject(send(admin("/admin/keys/" + quota.split("_")[1] + "/usage").GET()).body())
+        .getJsonObject("usage");
+    assertEquals(2L, usage.getLong("requests"), usage.encode());
+    assertEquals(1L, usage.getLong("successes"), usage.encode());
+    assertEquals(1L, usage.getLong("inferences"), usage.encode());
+    assertEquals(1L, usage.getJsonObject("failures").getLong("quota_exhausted"), usage.encode());
+  }
+
+  @Test
+  void grpcChecksKeysInMetadataWithTheSameStatusesAndTrailers() throws Exception {
+    assertTrue(grpc.blocking().serverLive(ServerLiveRequest.getDefaultInstance()).getLive(), "health stays open");
+    StatusRuntimeException none = assertThrows(StatusRuntimeException.class,
+        () -> grpc.blocking().modelInfer(GrpcClient.simpleTyped("a")));
+    assertEquals(Status.Code.UNAUTHENTICATED, none.getStatus().getCode());
+
+    String key = createKey("{\"models\": [\"simple\"], \"rate_per_second\": 0.5, \"burst\": 2}");
+    java.util.concurrent.atomic.AtomicReference<Metadata> headers = new java.util.concurrent.atomic.AtomicReference<>();
+    assertEquals(16, stub("authorization", "Bearer " + key)
+        .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, new java.util.concurrent.atomic.AtomicReference<>()))
+        .modelInfer(GrpcClient.simpleTyped("b")).getOutputs(0).getContents().getIntContentsCount());
+    assertEquals("1", headers.get().get(Metadata.Key.of("ratelimit-remaining", Metadata.ASCII_STRING_MARSHALLER)),
+        "a success carries ratelimit-remaining");
+    assertEquals(16, stub("x-api-key", key).modelInfer(GrpcClient.simpleTyped("c")).getOutputs(0)
+        .getContents().getIntContentsCount());
+    StatusRuntimeException limited = assertThrows(StatusRuntimeException.class,
+        () -> stub("x-api-key", key).modelInfer(GrpcClient.simpleTyped("d")));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, limited.getStatus().getCode());
+    assertEquals("2", trailer(limited, "ratelimit-limit"));
+    assertEquals("0", trailer(limited, "ratelimit-remaining"));
+    assertTrue(Long.parseLong(trailer(limited, "retry-after")) >= 1);
+    assertTrue(trailer(limited, "ratelimit-reset") != null && trailer(limited, "ratelimit-policy") != null);
+
+    StatusRuntimeException forbidden = assertThrows(StatusRuntimeException.class, () -> stub("x-api-key", key)
+        .modelInfer(GrpcClient.simpleTyped("e").toBuilder().setModelName("affine_fp32").build()));
+    assertEquals(Status.Code.PERMISSION_DENIED, forbidden.getStatus().getCode());
+  }
+
+  @Test
+  void openAiEmbeddingsTakeTheBearerFormAndAnswer401InTheirOwnErrorShape() throws Exception {
+    HttpRequest.Builder none = rest("/v1/embeddings").POST(HttpRequest.BodyPublishers.ofString(
+        "{\"model\": \"simple\", \"input\": \"hello\"}"));
+    HttpResponse<String> refused = send(none);
+    assertEquals(401, refused.statusCode(), refused.body());
+    assertEquals("Bearer", refused.headers().firstValue("WWW-Authenticate").orElse(""));
+    assertTrue(new JsonObject(refused.body()).containsKey("error"), refused.body());
+    String key = createKey("{}");
+    // past the key check: `simple` is no text model, a 400 from the embeddings API itself
+    HttpResponse<String> passed = send(rest("/v1/embeddings").header("Authorization", "Bearer " + key)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"simple\", \"input\": \"hello\"}")));
+    assertEquals(400, passed.statusCode(), passed.body());
+  }
+
+  @Test
+  void theFirstStartWritesOneKeyToAnOwnerOnlyFileAndItWorks() throws Exception {
+    Path file = dir.resolve("data").resolve("initial-api-key");
+    String key = Files.readString(file).trim();
+    SECRETS.add(key);
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    assertEquals(200, infer("simple", key).statusCode());
+    HttpResponse<String> list = send(admin("/admin/keys").GET());
+    assertEquals(200, list.statusCode());
+    assertFalse(list.body().contains(key.substring(18)), "no secret in a listing");
+    assertFalse(list.body().contains("secret_sha256"), "no hash in a listing");
+    assertEquals(401, send(HttpRequest.newBuilder(admin("/admin/keys").build().uri()).GET()).statusCode(),
+        "the admin API needs its token");
+  }
+
+  @AfterAll
+  static void noLogLineHoldsASecret() {
+    for (ILoggingEvent e : LOGS.list) {
+      String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
+      for (String s : SECRETS) {
+        assertFalse(line.contains(s.substring(18)), "a secret in the log line: " + e.getLoggerName());
+      }
+    }
+    assertFalse(LOGS.list.isEmpty(), "the log was captured");
+  }
+}
