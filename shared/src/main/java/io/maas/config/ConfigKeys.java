@@ -12,14 +12,15 @@ import java.util.Map;
  *
  * <p>{@code MAAS_<SECTION>_<KEY>} sets {@code <section>.<key>}: {@code MAAS_GATEWAY_HTTP_PORT=9000} sets
  * {@code gateway.http_port}. Triton's {@code MAAS_MODEL_REPOSITORY} is an alias for
- * {@code worker.model_repository}.
+ * {@code worker.model_repository}, {@code MAAS_ADMIN_TOKEN} one for {@code gateway.admin_token}.
  */
 public final class ConfigKeys {
   private ConfigKeys() {}
 
   private static final Map<String, String> ALIASES = Map.of(
       "MAAS_MODEL_REPOSITORY", "worker.model_repository",
-      "MAAS_HTTP_PORT", "gateway.http_port");
+      "MAAS_HTTP_PORT", "gateway.http_port",
+      "MAAS_ADMIN_TOKEN", "gateway.admin_token");
 
   /** The fragment set by {@code MAAS_*} variables of the given environment. */
   public static JsonObject fromEnvironment(Map<String, String> env) {

@@ -96,6 +96,13 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void adminTokenVariableIsAnAliasOfTheConfigKey() {
+    assertEquals("", load().tenancy().adminToken());
+    env.put("MAAS_ADMIN_TOKEN", "s3cret-admin");
+    assertEquals("s3cret-admin", load().tenancy().adminToken());
+  }
+
+  @Test
   void systemPropertyOverridesTheEnvironment() {
     env.put("MAAS_GATEWAY_HTTP_PORT", "9100");
     props.put("maas.gateway.http_port", "9200");

@@ -69,8 +69,8 @@ public final class Tenancy {
   }
 
   private static Future<String> adminToken(Vertx vertx, TenancyConfig config, SecureRandom random) {
-    String configured = !config.adminToken().isEmpty() ? config.adminToken() : System.getenv("MAAS_ADMIN_TOKEN");
-    if (configured != null && !configured.isBlank()) {
+    String configured = config.adminToken(); // gateway.admin_token, or MAAS_ADMIN_TOKEN (an alias of it)
+    if (!configured.isBlank()) {
       return Future.succeededFuture(configured.trim());
     }
     Path file = config.dataDir().resolve(ADMIN_TOKEN_FILE);
