@@ -67,7 +67,8 @@ public final class TestRepository {
     Files.write(file, onnx);
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
+  /** Copies a directory tree (a model directory of the default repository). */
+  public static void copyTree(Path from, Path to) throws IOException {
     if (!Files.isDirectory(from)) {
       throw new IllegalStateException(from + " is missing: build with `mvn package` (it unpacks MiniLM)");
     }

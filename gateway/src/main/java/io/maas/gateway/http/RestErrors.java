@@ -21,12 +21,10 @@ public final class RestErrors {
 
   private RestErrors() {}
 
+  private static final Handler<RoutingContext> KSERVE = handler(RestErrors::kserveBody);
+
   public static void handle(RoutingContext ctx) {
-    MaasException e = toMaas(ctx);
-    if (e.code() == ErrorCode.INTERNAL) {
-      LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), e);
-    }
-    write(ctx, e);
+    KSERVE.handle(ctx);
   }
 
   /**
@@ -44,7 +42,11 @@ public final class RestErrors {
   }
 
   public static void write(RoutingContext ctx, MaasException e) {
-    write(ctx, e, new JsonObject().put("error", e.getMessage()).put("code", e.code().name()));
+    write(ctx, e, kserveBody(e));
+  }
+
+  private static JsonObject kserveBody(MaasException e) {
+    return new JsonObject().put("error", e.getMessage()).put("code", e.code().name());
   }
 
   private static void write(RoutingContext ctx, MaasException e, JsonObject body) {

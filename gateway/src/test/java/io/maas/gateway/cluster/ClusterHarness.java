@@ -1,5 +1,6 @@
 package io.maas.gateway.cluster;
 
+import io.maas.gateway.TestRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -132,7 +133,7 @@ final class ClusterHarness implements BeforeEachCallback, AfterEachCallback, Tes
     Path repo = dir.resolve(name);
     try {
       for (String m : models) {
-        copyTree(root().resolve("conf/models").resolve(m), repo.resolve(m));
+        TestRepository.copyTree(root().resolve("conf/models").resolve(m), repo.resolve(m));
       }
       Files.createDirectories(repo);
     } catch (IOException e) {
@@ -180,22 +181,6 @@ final class ClusterHarness implements BeforeEachCallback, AfterEachCallback, Tes
       }
     }
     return true;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    if (!Files.isDirectory(from)) {
-      throw new IllegalStateException(from + " is missing");
-    }
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 
   private static void deleteTree(Path dir) throws IOException {
