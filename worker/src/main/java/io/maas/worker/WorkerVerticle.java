@@ -13,6 +13,7 @@ import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.device.ServedModel;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
+import io.maas.worker.stats.ModelObserver;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -107,7 +108,7 @@ public final class WorkerVerticle extends VerticleBase {
     for (ModelDefinition def : models) {
       for (long v : def.versionNumbers()) {
         String version = Long.toString(v);
-        device.load(def, v)
+        device.load(def, v, ModelObserver.NONE)
             .onSuccess(model -> {
               loaded.computeIfAbsent(def.name(), k -> new LinkedHashMap<>()).put(version, model);
               setStatus(new ModelStatus(def.name(), version, ModelReadyState.READY, "", "onnxruntime_onnx",

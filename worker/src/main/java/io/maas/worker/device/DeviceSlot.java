@@ -4,6 +4,7 @@ import io.maas.config.SlotConfig;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
 import io.maas.worker.sim.SimSlot;
+import io.maas.worker.stats.ModelObserver;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -30,8 +31,12 @@ public interface DeviceSlot {
   /** The device the slot really runs on, as announced: {@code cpu}, {@code cuda:0}, {@code sim}... */
   String device();
 
-  /** Loads one version of a model onto this slot. */
-  Future<ServedModel> load(ModelDefinition model, long version);
+  /**
+   * Loads one version of a model onto this slot.
+   *
+   * @param observer told of every execution and answer of this model version
+   */
+  Future<ServedModel> load(ModelDefinition model, long version, ModelObserver observer);
 
   /** Releases the slot's own resources, once its models are closed. Blocking: call it on a worker thread. */
   void close();

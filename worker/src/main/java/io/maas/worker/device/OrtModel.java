@@ -4,6 +4,7 @@ import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.maas.worker.instance.LoadedModel;
 import io.maas.worker.instance.ModelSignature;
+import io.maas.worker.stats.ModelObserver;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 
@@ -11,10 +12,12 @@ import io.vertx.core.WorkerExecutor;
 final class OrtModel implements ServedModel {
   private final LoadedModel model;
   private final WorkerExecutor executor;
+  private final ModelObserver observer;
 
-  OrtModel(LoadedModel model, WorkerExecutor executor) {
+  OrtModel(LoadedModel model, WorkerExecutor executor, ModelObserver observer) {
     this.model = model;
     this.executor = executor;
+    this.observer = observer;
   }
 
   @Override
@@ -39,7 +42,13 @@ final class OrtModel implements ServedModel {
 
   @Override
   public Future<InferenceResponse> infer(InferenceRequest request) {
-    return executor.executeBlocking(() -> model.infer(request), false);
+    long arrived = System.nanoTime();
+    return executor.executeBlocking(() -> {
+      long started = System.nanoTime();
+      InferenceResponse response = model.infer(request);
+      observer.executed(1, 1, 0, System.nanoTime() - started, 0);
+      return response;
+    }, false).andThen(done -> observer.completed(done.succeeded(), 1, 0, System.nanoTime() - arrived));
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.maas.config.SlotConfig;
 import io.maas.worker.instance.ModelLoader;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
+import io.maas.worker.stats.ModelObserver;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 
@@ -30,8 +31,9 @@ public final class OrtSlot implements DeviceSlot {
   }
 
   @Override
-  public Future<ServedModel> load(ModelDefinition model, long version) {
-    return executor.executeBlocking(() -> new OrtModel(loader.load(model, version, options.options()), executor), false);
+  public Future<ServedModel> load(ModelDefinition model, long version, ModelObserver observer) {
+    return executor.executeBlocking(
+        () -> new OrtModel(loader.load(model, version, options.options()), executor, observer), false);
   }
 
   @Override

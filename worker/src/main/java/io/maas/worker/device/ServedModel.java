@@ -26,6 +26,11 @@ public interface ServedModel {
    */
   Future<InferenceResponse> infer(InferenceRequest request);
 
+  /** Requests waiting for an execution now (a live gauge: the autoscaling signal). */
+  default int queued() {
+    return 0;
+  }
+
   /** Releases what the model holds. Blocking: call it on a worker thread. */
   void close() throws Exception;
 }

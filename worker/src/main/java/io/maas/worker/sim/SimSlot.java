@@ -8,6 +8,7 @@ import io.maas.worker.device.ServedModel;
 import io.maas.worker.instance.ModelLoader;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
+import io.maas.worker.stats.ModelObserver;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -57,10 +58,10 @@ public final class SimSlot implements DeviceSlot {
   }
 
   @Override
-  public Future<ServedModel> load(ModelDefinition model, long version) {
+  public Future<ServedModel> load(ModelDefinition model, long version, ModelObserver observer) {
     return executor.executeBlocking(() -> loader.readSignature(model, version, metadataOptions), false)
         .map(signature -> new SimulatedModel(vertx, model.name(), Long.toString(version), signature,
-            model.config().placement().count(), sim, failUntilNanos));
+            model.config().placement().count(), sim, failUntilNanos, observer));
   }
 
   @Override

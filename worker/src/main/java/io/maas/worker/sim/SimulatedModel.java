@@ -8,6 +8,7 @@ import io.maas.inference.InferenceResponse;
 import io.maas.worker.device.ServedModel;
 import io.maas.worker.instance.ModelSignature;
 import io.maas.worker.instance.RequestValidator;
+import io.maas.worker.stats.ModelObserver;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -29,6 +30,7 @@ public final class SimulatedModel implements ServedModel {
   private final int instances;
   private final SimConfig sim;
   private final long failUntilNanos;
+  private final ModelObserver observer;
 
   /** Guarded by this: instances not held by a request, and requests waiting for one. */
   private int idle;
@@ -39,7 +41,7 @@ public final class SimulatedModel implements ServedModel {
    *     (the slot's {@code sim_fail_for_ms} window)
    */
   public SimulatedModel(Vertx vertx, String name, String version, ModelSignature signature, int instances,
-      SimConfig sim, long failUntilNanos) {
+      SimConfig sim, long failUntilNanos, ModelObserver observer) {
     if (instances < 1) {
       throw new IllegalArgumentException("a model needs at least one instance");
     }
@@ -50,6 +52,7 @@ public final class SimulatedModel implements ServedModel {
     this.instances = instances;
     this.sim = sim;
     this.failUntilNanos = failUntilNanos;
+    this.observer = observer;
     this.idle = instances;
   }
 
@@ -90,9 +93,19 @@ public final class SimulatedModel implements ServedModel {
           "simulated device failure (sim_fail_for_ms: the sim slot fails every request for a while after it starts)"));
     }
     long batch = SimOutputs.batchSize(request);
+    long arrived = System.nanoTime();
+    long[] started = new long[1];
     return acquire()
-        .compose(held -> vertx.timer(Math.max(1, sim.holdMillis(batch))).andThen(done -> release()))
-        .map(done -> new InferenceResponse(name, version, request.id(), SimOutputs.outputs(signature, request), null));
+        .compose(held -> {
+          started[0] = System.nanoTime();
+          return vertx.timer(Math.max(1, sim.holdMillis(batch)));
+        })
+        .andThen(done -> {
+          observer.executed(1, batch, 0, System.nanoTime() - started[0], 0);
+          release();
+        })
+        .map(done -> new InferenceResponse(name, version, request.id(), SimOutputs.outputs(signature, request), null))
+        .andThen(done -> observer.completed(done.succeeded(), batch, started[0] - arrived, System.nanoTime() - arrived));
   }
 
   private Future<Void> acquire() {

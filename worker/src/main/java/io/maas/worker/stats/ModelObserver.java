@@ -1,0 +1,46 @@
+package io.maas.worker.stats;
+
+/**
+ * What the scheduler of one model version on one worker reports as it serves requests; the KServe
+ * statistics and the Prometheus metrics are built from it (Triton's vocabulary: a request holds
+ * {@code items} batch items, one execution runs one batch of one or more requests).
+ * Implementations are thread-safe and cheap: they are called on the request path.
+ */
+public interface ModelObserver {
+
+  /** Observes nothing. */
+  ModelObserver NONE = new ModelObserver() {
+    @Override
+    public void executed(int requests, long batchSize, long inputNanos, long inferNanos, long outputNanos) {}
+
+    @Override
+    public void completed(boolean success, long items, long queueNanos, long totalNanos) {}
+
+    @Override
+    public void rejected() {}
+  };
+
+  /**
+   * One execution (one model run) of a batch.
+   *
+   * @param requests how many requests the batch merged
+   * @param batchSize the batch items it ran (the sum of the requests' items)
+   * @param inputNanos time to prepare the inputs (merging, conversion to the runtime's tensors)
+   * @param inferNanos time in the runtime
+   * @param outputNanos time to convert and split the outputs
+   */
+  void executed(int requests, long batchSize, long inputNanos, long inferNanos, long outputNanos);
+
+  /**
+   * One request answered.
+   *
+   * @param success whether it succeeded
+   * @param items its batch items (1 for a model without a batch dimension)
+   * @param queueNanos time from its arrival at the worker to the start of its execution (0 if it never ran)
+   * @param totalNanos time from its arrival at the worker to its answer
+   */
+  void completed(boolean success, long items, long queueNanos, long totalNanos);
+
+  /** One request refused at once because the model's queue was full. */
+  void rejected();
+}
