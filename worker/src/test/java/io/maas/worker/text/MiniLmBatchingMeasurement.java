@@ -19,6 +19,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Supplier;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import io.maas.config.SessionConfig;
+import io.maas.config.SlotConfig;
+import io.maas.worker.batching.RecordingObserver;
+import io.maas.worker.device.DeviceSlot;
+import io.maas.worker.device.ServedModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +85,87 @@ class MiniLmBatchingMeasurement {
         }
       }
     }
+  }
+
+  /**
+   * Closed loop at concurrency 32 through the worker's real scheduler (OrtSlot, DynamicBatcher, worker
+   * executor): single-text requests of 16 tokens, batching off and on (delay 0 and 1 ms).
+   */
+  @Test
+  void closedLoopThroughTheBatcher() throws Exception {
+    Path source = Path.of(System.getProperty("maas.root"), "conf/models/all-minilm-l6-v2");
+    String text = "text: {input: text, tokenizer: tokenizer.json, output: embedding, pooling: mean, normalize: true}\n";
+    Map<String, String> variants = new LinkedHashMap<>();
+    variants.put("off", "");
+    variants.put("on-delay0", "dynamic_batching: {}\n");
+    variants.put("on-delay300us", "dynamic_batching: {max_queue_delay_microseconds: 300}\n");
+    variants.put("on-delay1000us", "dynamic_batching: {max_queue_delay_microseconds: 1000}\n");
+    for (Map.Entry<String, String> v : variants.entrySet()) {
+      Path dir = repo.resolve(v.getKey());
+      Files.createDirectories(dir.resolve("1"));
+      Files.copy(source.resolve("1/model.onnx"), dir.resolve("1/model.onnx"));
+      Files.copy(source.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+      Files.writeString(dir.resolve("config.yaml"), "max_batch_size: 32\n" + text + v.getValue());
+    }
+    List<ModelDefinition> defs = new ModelRepository(repo).scan();
+    Vertx vertx = Vertx.vertx();
+    WorkerExecutor executor = vertx.createSharedWorkerExecutor("measure", 1);
+    DeviceSlot slot = DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()),
+        new SlotConfig("cpu", List.of(), new SessionConfig(2, 1, "all")), 0, 256)
+        .toCompletionStage().toCompletableFuture().get();
+    try {
+      InferenceRequest request = request(texts(1, "uniform").get(0));
+      for (int round = 0; round < 3; round++) {
+        for (String name : variants.keySet()) {
+          RecordingObserver observer = new RecordingObserver();
+          ServedModel model = slot.load(def(defs, name), 1, observer).toCompletionStage().toCompletableFuture().get();
+          closedLoop(vertx, model, request, 32, 1_000_000_000L); // warm-up
+          observer.executions.clear();
+          long n = closedLoop(vertx, model, request, 32, 4_000_000_000L);
+          double meanBatch = observer.executions.stream().mapToLong(RecordingObserver.Execution::batchSize).average()
+              .orElse(0);
+          System.out.printf(Locale.ROOT, "MEASURE closed loop c=32, 16 tokens, batching %s: %.0f req/s, mean batch %.1f%n",
+              name, n / 4.0, meanBatch);
+          executor.executeBlocking(() -> {
+            model.close();
+            return null;
+          }).toCompletionStage().toCompletableFuture().get();
+        }
+      }
+    } finally {
+      slot.close();
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+
+  /** Runs {@code clients} closed loops for the given time; returns the requests answered. */
+  private static long closedLoop(Vertx vertx, ServedModel model, InferenceRequest request, int clients, long nanos)
+      throws Exception {
+    AtomicLong done = new AtomicLong();
+    CountDownLatch finished = new CountDownLatch(clients);
+    long deadline = System.nanoTime() + nanos;
+    for (int c = 0; c < clients; c++) {
+      vertx.runOnContext(v -> next(model, request, deadline, done, finished));
+    }
+    if (!finished.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new AssertionError("closed loop stuck: " + finished.getCount() + " clients unfinished, queued "
+          + model.queued() + ", answered " + done.get());
+    }
+    return done.get();
+  }
+
+  private static void next(ServedModel model, InferenceRequest request, long deadline, AtomicLong done,
+      CountDownLatch finished) {
+    model.infer(request).onComplete(ar -> {
+      if (ar.succeeded()) {
+        done.incrementAndGet();
+      }
+      if (System.nanoTime() - deadline < 0) {
+        next(model, request, deadline, done, finished);
+      } else {
+        finished.countDown();
+      }
+    });
   }
 
   private static ModelDefinition def(List<ModelDefinition> defs, String name) {
