@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
  * same response as a JsonObject: same key order, same number formatting.
  */
 final class V2ResponseWriter {
+  /** Jackson's defaults, as Vert.x writes JSON (its fast double writer was tried: it allocates more here). */
   private static final JsonFactory JSON = new JsonFactory();
   private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
