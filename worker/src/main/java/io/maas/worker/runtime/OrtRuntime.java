@@ -64,6 +64,10 @@ public final class OrtRuntime {
     String spin = s.allowSpinning() ? "1" : "0";
     options.addConfigEntry(INTRA_OP_SPINNING, spin);
     options.addConfigEntry(INTER_OP_SPINNING, spin);
+    LOG.info("slot {}: ONNX Runtime sessions with intra_op_threads={} inter_op_threads={} optimization_level={} "
+        + "execution_mode={} cpu_arena={} memory_pattern={} allow_spinning={}", slot.device(), s.intraOpThreads(),
+        s.interOpThreads(), s.optimizationLevel(), s.executionMode(), s.cpuArena(), s.memoryPattern(),
+        s.allowSpinning());
     if (!slot.isGpu()) {
       return new SlotOptions(options, "cpu");
     }
