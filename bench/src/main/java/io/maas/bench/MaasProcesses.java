@@ -32,6 +32,7 @@ final class MaasProcesses implements AutoCloseable {
   private final String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
   private final int hazelcastPort = freePortBlock();
   private final List<Process> processes = new ArrayList<>();
+  private final List<Admin> admins = new ArrayList<>();
   private final Thread killer = new Thread(this::killAll, "bench-kill");
 
   MaasProcesses(Path jar, Path logs) throws IOException {
@@ -41,20 +42,54 @@ final class MaasProcesses implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(killer);
   }
 
+  /**
+   * Where a process can be asked how much it allocated: its admin port (whose {@code /metrics} may be
+   * served) and a loopback JMX port (always: {@code com.sun.management.jmxremote}, no auth, 127.0.0.1).
+   */
+  record Admin(String name, int adminPort, int jmxPort) {}
+
+  /** The processes started so far, with their admin and JMX ports. */
+  List<Admin> admins() {
+    return List.copyOf(admins);
+  }
+
   /** Starts a gateway and waits until its REST port answers; gives its port. */
   int startGateway(Duration timeout) throws IOException {
     int http = freePort();
-    launch("gateway", List.of("gateway", "--http-port", Integer.toString(http), "--host", "127.0.0.1",
-        "--set", "gateway.grpc_port=0",
-        // the bench measures routing, not API keys
-        "--set", "gateway.auth_enabled=false"));
+    startGateway("gateway", http, 0, timeout);
+    return http;
+  }
+
+  /** Starts a gateway-only process on these ports and waits until its REST port answers. */
+  void startGateway(String name, int http, int grpc, Duration timeout) throws IOException {
+    launch(name, gatewayArgs("gateway", name, http, grpc));
+    awaitLive(http, timeout);
+  }
+
+  /** Starts a standalone node (gateway + worker in one JVM) serving this repository; waits until live. */
+  void startStandalone(String name, Path repository, int http, int grpc, Duration timeout) throws IOException {
+    List<String> args = new ArrayList<>(gatewayArgs("standalone", name, http, grpc));
+    args.addAll(List.of("--model-repository", repository.toString()));
+    launch(name, args);
+    awaitLive(http, timeout);
+  }
+
+  private List<String> gatewayArgs(String mode, String name, int http, int grpc) {
+    return List.of(mode, "--http-port", Integer.toString(http), "--host", "127.0.0.1",
+        "--set", "gateway.grpc_port=" + grpc,
+        // the bench measures serving, not API keys; each gateway keeps its own key store
+        "--set", "gateway.auth_enabled=false",
+        "--set", "gateway.data_dir=" + logs.resolve(name + "-data"));
+  }
+
+  private void awaitLive(int http, Duration timeout) {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpRequest live = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/v2/health/live")).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
         if (client.send(live, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return http;
+          return;
         }
       } catch (IOException e) {
         // not listening yet
@@ -87,10 +122,20 @@ final class MaasProcesses implements AutoCloseable {
   }
 
   private Path launch(String name, List<String> modeArgs) throws IOException {
+    int admin = freePort();
+    int jmx = freePort();
     List<String> command = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
-        "-Xmx384m", "-Dhazelcast.phone.home.enabled=false", "-jar", jar.toString()));
+        "-Xmx512m", "-Dhazelcast.phone.home.enabled=false",
+        "-Dcom.sun.management.jmxremote.port=" + jmx, "-Dcom.sun.management.jmxremote.rmi.port=" + jmx,
+        "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
+        "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
+        "-Djava.io.tmpdir=" + logs.toAbsolutePath(),
+        "-jar", jar.toString()));
     command.addAll(modeArgs);
+    // every process's admin port (the gateway's admin API, /metrics) on a free port, never 8002
+    command.addAll(List.of("--set", "gateway.admin_port=" + admin));
+    admins.add(new Admin(name, admin, jmx));
     command.addAll(List.of("--cluster-name", clusterName, "--cluster-port", Integer.toString(hazelcastPort),
         "--cluster-members", "127.0.0.1"));
     Path log = logs.resolve(name + ".log");
@@ -121,7 +166,7 @@ final class MaasProcesses implements AutoCloseable {
     Runtime.getRuntime().removeShutdownHook(killer);
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {

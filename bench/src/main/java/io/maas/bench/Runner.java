@@ -1,0 +1,85 @@
+package io.maas.bench;
+
+import io.maas.bench.load.InferPayload;
+import io.maas.bench.load.LoadGenerator;
+import io.maas.bench.load.LoadResult;
+import io.maas.bench.load.Transport;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Runs one measured load against a deployment and reads the server's allocation around it: once when the
+ * measured window opens (on a timer thread, off the generator's event loop) and once after the last
+ * request answered.
+ */
+final class Runner implements AutoCloseable {
+  /** Open-loop loads stop sending beyond this many requests in flight (and count them as failed). */
+  static final int MAX_OUTSTANDING = 1024;
+
+  private final LoadGenerator generator;
+  private final Deployment deployment;
+  private final Duration warmUp;
+  private final Duration measure;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "bench-allocation-probe");
+    t.setDaemon(true);
+    return t;
+  });
+
+  Runner(LoadGenerator generator, Deployment deployment, Duration warmUp, Duration measure) {
+    this.generator = generator;
+    this.deployment = deployment;
+    this.warmUp = warmUp;
+    this.measure = measure;
+  }
+
+  Deployment deployment() {
+    return deployment;
+  }
+
+  Point closed(String model, String batching, Protocol protocol, InferPayload payload, int concurrency) {
+    Transport t = protocol.transport(generator.vertx(), deployment, model, payload, concurrency);
+    return measured(model, batching, protocol, "closed c=" + concurrency,
+        () -> generator.closedLoop(t, concurrency, warmUp, measure), t);
+  }
+
+  Point open(String model, String batching, Protocol protocol, InferPayload payload, double rate) {
+    Transport t = protocol.transport(generator.vertx(), deployment, model, payload, 256);
+    return measured(model, batching, protocol, String.format(java.util.Locale.ROOT, "open %.0f/s", rate),
+        () -> generator.openLoop(t, rate, MAX_OUTSTANDING, warmUp, measure), t);
+  }
+
+  private Point measured(String model, String batching, Protocol protocol, String load, Supplier<LoadResult> run,
+      Transport transport) {
+    System.out.printf("  %s | %s | %s | batching %s | %s ... ", deployment.name(), model, protocol.label, batching,
+        load);
+    System.out.flush();
+    CompletableFuture<OptionalLong> before = new CompletableFuture<>();
+    timer.schedule(() -> before.complete(deployment.probe().allocatedBytes()), warmUp.toMillis(),
+        TimeUnit.MILLISECONDS);
+    LoadResult r;
+    try {
+      r = run.get();
+    } finally {
+      transport.close().await();
+    }
+    OptionalLong after = deployment.probe().allocatedBytes();
+    OptionalLong start = before.join();
+    double perRequest = start.isPresent() && after.isPresent() && r.completedSinceStart() > 0
+        ? (double) (after.getAsLong() - start.getAsLong()) / r.completedSinceStart() : Double.NaN;
+    System.out.printf("%.1f req/s, p50 %.3f ms, p99 %.3f ms, %d failed%s%s%n", r.requestsPerSecond(), r.millis(50),
+        r.millis(99), r.failures(), Double.isNaN(perRequest) ? "" : String.format(", %.0f B/req", perRequest),
+        r.firstFailures().isEmpty() ? "" : " (" + r.firstFailures().get(0) + ")");
+    return new Point(deployment.name(), model, protocol, batching, load, r, perRequest);
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

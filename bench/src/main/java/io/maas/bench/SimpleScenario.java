@@ -1,0 +1,127 @@
+package io.maas.bench;
+
+import io.maas.bench.load.InferPayload;
+import io.maas.bench.report.Fmt;
+import io.maas.bench.report.Goal;
+import io.maas.bench.report.Table;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The small model {@code simple} (INT32 [1, 16] x 2): what maas adds to one call. The in-process p50 of
+ * one ONNX Runtime call in the bench's JVM against the gateway's p50 at c = 1, standalone and across JVMs
+ * (1 gateway + 2 workers), over each protocol; a short concurrency sweep for the plot.
+ */
+final class SimpleScenario implements Scenario {
+  static final String NAME = "simple";
+  static final String STANDALONE = "standalone";
+  static final String CLUSTER = "1 gateway + 2 workers";
+  static final double STANDALONE_BUDGET_MICROS = 150;
+  static final double CLUSTER_BUDGET_MICROS = 400;
+
+  private final boolean quick;
+  private final InferPayload payload = Payloads.simple();
+  private final List<Point> points = new ArrayList<>();
+  private Histogram inProcess;
+  private String sessionOptions = "";
+
+  SimpleScenario(boolean quick) {
+    this.quick = quick;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<String> models() {
+    return List.of(BenchRepository.SIMPLE);
+  }
+
+  @Override
+  public void ceiling(RunInfo info) throws Exception {
+    System.out.printf("%s: in-process call latency%n", NAME);
+    try (OrtCeiling ort = new OrtCeiling(BenchRepository.simpleModelFile(info.root()))) {
+      sessionOptions = ort.describeOptions();
+      inProcess = ort.callLatency(payload, Duration.ofSeconds(1), Duration.ofSeconds(quick ? 1 : 3));
+    }
+    System.out.printf("  in-process p50 %.1f µs, p99 %.1f µs%n", inProcessMicros(50), inProcessMicros(99));
+  }
+
+  private double inProcessMicros(double percentile) {
+    return inProcess == null ? Double.NaN : inProcess.getValueAtPercentile(percentile);
+  }
+
+  @Override
+  public void standalone(Runner r) {
+    System.out.printf("%s: %s%n", NAME, r.deployment().name());
+    for (Protocol p : Protocol.values()) {
+      points.add(r.closed(BenchRepository.SIMPLE, "off", p, payload, 1));
+    }
+    if (!quick) {
+      points.add(r.closed(BenchRepository.SIMPLE, "off", Protocol.REST_JSON, payload, 8));
+      points.add(r.closed(BenchRepository.SIMPLE, "off", Protocol.REST_JSON, payload, 32));
+    }
+  }
+
+  @Override
+  public boolean needsCluster() {
+    return true;
+  }
+
+  @Override
+  public void cluster(Runner r) {
+    System.out.printf("%s: %s%n", NAME, r.deployment().name());
+    points.add(r.closed(BenchRepository.SIMPLE, "off", Protocol.REST_JSON, payload, 1));
+    points.add(r.closed(BenchRepository.SIMPLE, "off", Protocol.GRPC, payload, 1));
+    if (!quick) {
+      points.add(r.closed(BenchRepository.SIMPLE, "off", Protocol.REST_BINARY, payload, 1));
+      points.add(r.closed(BenchRepository.SIMPLE, "off", Protocol.REST_JSON, payload, 32));
+    }
+  }
+
+  private Optional<Point> c1(String deployment, Protocol protocol) {
+    return points.stream().filter(p -> p.is(deployment, protocol, "off", "closed c=1")).findFirst();
+  }
+
+  private Goal goal(String deployment, double budget) {
+    double base = inProcessMicros(50);
+    double p50 = c1(deployment, Protocol.REST_JSON).map(p -> p.result().micros(50)).orElse(Double.NaN);
+    double added = p50 - base;
+    return new Goal(NAME, "REST JSON c = 1, " + deployment + ": gateway p50 ≤ in-process p50 + " + (int) budget + " µs",
+        "+" + Fmt.num(added, 0) + " µs (" + Fmt.num(p50, 0) + " vs " + Fmt.num(base, 0) + " µs)",
+        Double.isNaN(added) ? null : added <= budget);
+  }
+
+  List<Goal> goals() {
+    return List.of(goal(STANDALONE, STANDALONE_BUDGET_MICROS), goal(CLUSTER, CLUSTER_BUDGET_MICROS));
+  }
+
+  @Override
+  public List<Goal> write(Path results, RunInfo info) throws java.io.IOException {
+    double base = inProcessMicros(50);
+    StringBuilder md = new StringBuilder(Reports.header("simple: what maas adds to one small call", info,
+        "Triton's `simple` model (OUTPUT0 = INPUT0 + INPUT1, OUTPUT1 = INPUT0 - INPUT1), INT32 [1, 16] x 2, both "
+            + "outputs returned. \"vs in-process\" is the gateway's p50 minus the in-process p50."));
+    md.append("\n## In-process: one ONNX Runtime call in the bench's JVM\n\nSession options: ")
+        .append(sessionOptions).append("; per call: input tensors made from the arrays, the run, both outputs "
+            + "read, everything closed.\n\n");
+    md.append(String.format("p50 **%s µs**, p90 %s µs, p99 %s µs (%d calls).%n", Fmt.num(base, 1),
+        Fmt.num(inProcessMicros(90), 1), Fmt.num(inProcessMicros(99), 1),
+        inProcess == null ? 0 : inProcess.getTotalCount()));
+    md.append("\n## Through maas\n\n");
+    Table table = Reports.points(points, p -> p.load().equals("closed c=1")
+        ? "+" + Fmt.num(p.result().micros(50) - base, 0) + " µs p50" : "");
+    md.append(table.markdown()).append(Reports.failures(points));
+    md.append("\n## Goals\n\n").append(Reports.goals(goals()).markdown());
+    md.append("\n![latency against throughput](simple.svg)\n\n`simple.csv` holds the table above.\n");
+    Reports.write(results, NAME, md.toString(), table,
+        Reports.plot("simple: latency against throughput (in-process p50 " + Fmt.num(base, 0) + " µs)", points));
+    return goals();
+  }
+}
