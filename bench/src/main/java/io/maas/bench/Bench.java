@@ -78,6 +78,7 @@ public final class Bench {
       System.out.printf("starting a standalone node (%s)%n", elapsed(t0));
       try (Deployment d = Deployment.standalone(jar, work.resolve("standalone"), repository, models, START);
           Runner runner = new Runner(generator, d, info.warmUp(), info.measure())) {
+        scenarios.forEach(s -> s.warmUp(runner, info));
         scenarios.forEach(s -> s.standalone(runner));
         System.out.println("  allocation read from " + d.probe().sources());
       }
@@ -85,7 +86,9 @@ public final class Bench {
         System.out.printf("starting 1 gateway + 2 workers (%s)%n", elapsed(t0));
         try (Deployment d = Deployment.gatewayAndWorkers(jar, work.resolve("cluster"), repository, 2, models, START);
             Runner runner = new Runner(generator, d, info.warmUp(), info.measure())) {
-          scenarios.stream().filter(Scenario::needsCluster).forEach(s -> s.cluster(runner));
+          List<Scenario> clustered = scenarios.stream().filter(Scenario::needsCluster).toList();
+          clustered.forEach(s -> s.warmUp(runner, info));
+          clustered.forEach(s -> s.cluster(runner));
           System.out.println("  allocation read from " + d.probe().sources());
         }
       }

@@ -76,6 +76,13 @@ final class MiniLmScenario implements Scenario {
   }
 
   @Override
+  public void warmUp(Runner r, RunInfo info) {
+    Duration each = Duration.ofSeconds(info.quick() ? 1 : 2);
+    r.warmUp(BATCHED, payload, HEADLINE_CONCURRENCY, each);
+    r.warmUp(UNBATCHED, payload, HEADLINE_CONCURRENCY, each);
+  }
+
+  @Override
   public void standalone(Runner r) {
     System.out.printf("%s: %s%n", name, r.deployment().name());
     int c = HEADLINE_CONCURRENCY;

@@ -42,6 +42,22 @@ final class Runner implements AutoCloseable {
     return deployment;
   }
 
+  /**
+   * Sends this model's request over every protocol for a while, counting nothing: the server's JIT, its
+   * connections and the model's first runs warm up before the first measured point.
+   */
+  void warmUp(String model, InferPayload payload, int concurrency, Duration each) {
+    System.out.printf("  %s | %s | warming up over every protocol%n", deployment.name(), model);
+    for (Protocol protocol : Protocol.values()) {
+      Transport t = protocol.transport(generator.vertx(), deployment, model, payload, concurrency);
+      try {
+        generator.closedLoop(t, concurrency, each, Duration.ZERO);
+      } finally {
+        t.close().await();
+      }
+    }
+  }
+
   Point closed(String model, String batching, Protocol protocol, InferPayload payload, int concurrency) {
     Transport t = protocol.transport(generator.vertx(), deployment, model, payload, concurrency);
     return measured(model, batching, protocol, "closed c=" + concurrency,

@@ -18,6 +18,9 @@ interface Scenario {
   /** In-process measurements, while no server runs. */
   void ceiling(RunInfo info) throws Exception;
 
+  /** Warms the deployment up for its models; nothing is counted. */
+  void warmUp(Runner runner, RunInfo info);
+
   void standalone(Runner runner);
 
   /** Whether it has a part for 1 gateway + 2 workers. */

@@ -58,6 +58,11 @@ final class SimpleScenario implements Scenario {
   }
 
   @Override
+  public void warmUp(Runner r, RunInfo info) {
+    r.warmUp(BenchRepository.SIMPLE, payload, 4, Duration.ofSeconds(info.quick() ? 1 : 2));
+  }
+
+  @Override
   public void standalone(Runner r) {
     System.out.printf("%s: %s%n", NAME, r.deployment().name());
     for (Protocol p : Protocol.values()) {
