@@ -21,10 +21,11 @@ import javax.management.remote.JMXServiceURL;
  * measured load, the difference divided by the requests served is the allocation per request.
  *
  * <p>Per process, the first source that answers is kept: the Prometheus counter
- * {@code jvm_gc_memory_allocated_bytes_total} on {@code /metrics} of its admin port (Micrometer counts it
- * at each GC, so it moves in steps of the young generation's size), else the allocated bytes of every
- * live thread over loopback JMX ({@code com.sun.management.ThreadMXBean}: exact, but threads that ended
- * in between are missed). If neither answers, the figure is "n/a".
+ * {@code jvm_gc_memory_allocated_bytes_total} on {@code /metrics} of its own port ({@code gateway.admin_port},
+ * or {@code worker.metrics_port} for a worker-only process; Micrometer counts it at each GC, so it moves in
+ * steps of the young generation's size), else the allocated bytes of every live thread over loopback JMX ({@code com.sun.management.ThreadMXBean}: exact, but threads that ended
+ * in between are missed). If neither answers, the figure is "n/a". {@code -Dbench.allocation=jmx} skips
+ * {@code /metrics} and reads JMX only.
  */
 final class AllocationProbe implements AutoCloseable {
   static final String COUNTER = "jvm_gc_memory_allocated_bytes_total";
@@ -58,6 +59,9 @@ final class AllocationProbe implements AutoCloseable {
 
   private OptionalLong allocatedBytes(MaasProcesses.Admin p) {
     String source = sources.get(p.name());
+    if (source == null && "jmx".equals(System.getProperty("bench.allocation"))) {
+      source = "JMX";
+    }
     if (source == null || source.startsWith("/metrics")) {
       OptionalLong v = fromMetrics(p.adminPort());
       if (v.isPresent()) {

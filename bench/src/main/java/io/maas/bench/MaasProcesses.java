@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  * logs under the given directory. {@link #close()} kills every process.
  */
 final class MaasProcesses implements AutoCloseable {
+  /** A gateway's or standalone node's admin server, which serves /metrics. */
+  static final String GATEWAY_ADMIN_PORT = "gateway.admin_port";
+  /** A worker-only process's metrics server. */
+  static final String WORKER_METRICS_PORT = "worker.metrics_port";
   private static final Pattern LISTENING = Pattern.compile("worker (\\S+) on (\\S+) listening on");
 
   private final Path jar;
@@ -62,7 +66,7 @@ final class MaasProcesses implements AutoCloseable {
 
   /** Starts a gateway-only process on these ports and waits until its REST port answers. */
   void startGateway(String name, int http, int grpc, Duration timeout) throws IOException {
-    launch(name, gatewayArgs("gateway", name, http, grpc));
+    launch(name, gatewayArgs("gateway", name, http, grpc), GATEWAY_ADMIN_PORT);
     awaitLive(http, timeout);
   }
 
@@ -70,7 +74,7 @@ final class MaasProcesses implements AutoCloseable {
   void startStandalone(String name, Path repository, int http, int grpc, Duration timeout) throws IOException {
     List<String> args = new ArrayList<>(gatewayArgs("standalone", name, http, grpc));
     args.addAll(List.of("--model-repository", repository.toString()));
-    launch(name, args);
+    launch(name, args, GATEWAY_ADMIN_PORT);
     awaitLive(http, timeout);
   }
 
@@ -105,7 +109,8 @@ final class MaasProcesses implements AutoCloseable {
   /** Starts a worker process with one slot of this JSON; returns the log to read its worker id from. */
   Path startWorker(String name, Path repository, String slotJson) throws IOException {
     return launch(name, List.of("worker", "--model-repository", repository.toString(),
-        "--set", "worker.slots=[" + slotJson + "]", "--set", "worker.announce_interval_ms=250"));
+        "--set", "worker.slots=[" + slotJson + "]", "--set", "worker.announce_interval_ms=250"),
+        WORKER_METRICS_PORT);
   }
 
   /** Polls a worker's log until its verticle listens; gives its worker id. */
@@ -121,7 +126,11 @@ final class MaasProcesses implements AutoCloseable {
     throw new IllegalStateException("no worker listening in " + log + " within " + timeout);
   }
 
-  private Path launch(String name, List<String> modeArgs) throws IOException {
+  /**
+   * Starts one process. Processes share this host, so each gets a free port of its own for its
+   * {@code /metrics} (and admin API): {@code adminKey} is the setting that names it for its mode.
+   */
+  private Path launch(String name, List<String> modeArgs, String adminKey) throws IOException {
     int admin = freePort();
     int jmx = freePort();
     List<String> command = new ArrayList<>(List.of(
@@ -133,8 +142,7 @@ final class MaasProcesses implements AutoCloseable {
         "-Djava.io.tmpdir=" + logs.toAbsolutePath(),
         "-jar", jar.toString()));
     command.addAll(modeArgs);
-    // every process's admin port (the gateway's admin API, /metrics) on a free port, never 8002
-    command.addAll(List.of("--set", "gateway.admin_port=" + admin));
+    command.addAll(List.of("--set", adminKey + "=" + admin));
     admins.add(new Admin(name, admin, jmx));
     command.addAll(List.of("--cluster-name", clusterName, "--cluster-port", Integer.toString(hazelcastPort),
         "--cluster-members", "127.0.0.1"));

@@ -179,7 +179,7 @@ final class MiniLmScenario implements Scenario {
     md.append("\n## Through maas\n\n");
     Table table = Reports.points(points, p -> Fmt.ratio(p.result().itemsPerSecond() / ceiling) + " ×");
     md.append(table.markdown());
-    md.append(Reports.failures(points));
+    md.append(Reports.failures(points)).append(Reports.allocationSources(points));
     double standalone = seqPerSec("standalone", ON);
     double cluster = seqPerSec("1 gateway + 2 workers", ON);
     if (!Double.isNaN(cluster)) {
@@ -199,7 +199,8 @@ final class MiniLmScenario implements Scenario {
     md.append("\n![latency against throughput](").append(name).append(".svg)\n\n`").append(name)
         .append(".csv` holds the table above.\n");
     Reports.write(results, name, md.toString(), table,
-        Reports.plot(name + ": latency against throughput (ceiling " + Fmt.num(ceiling, 0) + " seq/s)", points));
+        Reports.plot(name + ": latency against throughput (ceiling " + Fmt.num(ceiling, 0) + " seq/s)", points,
+            ceiling));
     return goals;
   }
 }

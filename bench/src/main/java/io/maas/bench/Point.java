@@ -12,9 +12,10 @@ import io.maas.bench.load.LoadResult;
  * @param load "closed c=32" or "open 800/s"
  * @param result what the load generator measured
  * @param allocatedBytesPerRequest bytes the server's processes allocated per request served; NaN: unknown
+ * @param allocationSource where each process's allocation was read from
  */
 record Point(String deployment, String model, Protocol protocol, String batching, String load, LoadResult result,
-    double allocatedBytesPerRequest) {
+    double allocatedBytesPerRequest, String allocationSource) {
 
   boolean is(String deployment, Protocol protocol, String batching, String load) {
     return this.deployment.equals(deployment) && this.protocol == protocol && this.batching.equals(batching)

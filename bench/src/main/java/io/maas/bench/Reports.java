@@ -39,6 +39,18 @@ final class Reports {
     return t;
   }
 
+  /** Where the allocation figures came from, per deployment. */
+  static String allocationSources(List<Point> points) {
+    if (points.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("\nAllocation per request read from: ");
+    Map<String, String> by = new LinkedHashMap<>();
+    points.forEach(p -> by.put(p.deployment(), p.allocationSource()));
+    by.forEach((d, s) -> sb.append(d).append(" ").append(s).append("; "));
+    return sb.substring(0, sb.length() - 2) + ".\n";
+  }
+
   /** Failure messages per point, for the report; empty if none failed. */
   static String failures(List<Point> points) {
     StringBuilder sb = new StringBuilder();
@@ -54,6 +66,11 @@ final class Reports {
 
   /** Latency (p50, p99) against throughput (sequences/s), one line per deployment/protocol/batching/loop. */
   static String plot(String title, List<Point> points) {
+    return plot(title, points, Double.NaN);
+  }
+
+  /** The same with a dotted line at the in-process ceiling's throughput. */
+  static String plot(String title, List<Point> points, double ceiling) {
     Map<String, List<SvgPlot.Point>> series = new LinkedHashMap<>();
     for (Point p : points) {
       series.computeIfAbsent(p.series(), k -> new ArrayList<>()).add(new SvgPlot.Point(
@@ -61,6 +78,9 @@ final class Reports {
     }
     SvgPlot plot = new SvgPlot(title, "throughput, sequences/s");
     series.forEach((label, pts) -> plot.add(new SvgPlot.Series(label, pts)));
+    if (ceiling > 0) {
+      plot.reference(ceiling, "in-process ceiling");
+    }
     return plot.svg();
   }
 

@@ -14,19 +14,32 @@ import java.time.format.DateTimeFormatter;
  * @param root the repository root
  * @param quick whether this is the short validation run (fewer points, shorter loads)
  * @param command the command line that ran it
+ * @param loadAtStart the 1-minute load average when the run started: other work on the machine shows here
  */
-record RunInfo(Path root, boolean quick, Duration warmUp, Duration measure, String command, String started) {
+record RunInfo(Path root, boolean quick, Duration warmUp, Duration measure, String command, String started,
+    String loadAtStart) {
 
   static RunInfo create(Path root, boolean quick, String command) {
     return new RunInfo(root, quick, Duration.ofSeconds(quick ? 1 : 3), Duration.ofSeconds(quick ? 3 : 8), command,
-        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
+        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
+        loadAverage());
   }
 
-  /** One line: date, CPU, cores, OS, JVM. */
+  /** One line: date, CPU, cores, OS, JVM, the load average at the start and now. */
   String machine() {
-    return String.format("%s; %s, %d cores; %s %s; %s %s", started, cpuModel(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"),
-        System.getProperty("java.vm.name"), System.getProperty("java.version"));
+    return String.format("%s; %s, %d cores; %s %s; %s %s; load average %s at the start, %s at the end", started,
+        cpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+        System.getProperty("os.version"), System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        loadAtStart, loadAverage());
+  }
+
+  /** The 1-minute load average, or "n/a". */
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
   }
 
   String durations() {

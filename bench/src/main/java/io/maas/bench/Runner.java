@@ -91,7 +91,8 @@ final class Runner implements AutoCloseable {
     System.out.printf("%.1f req/s, p50 %.3f ms, p99 %.3f ms, %d failed%s%s%n", r.requestsPerSecond(), r.millis(50),
         r.millis(99), r.failures(), Double.isNaN(perRequest) ? "" : String.format(", %.0f B/req", perRequest),
         r.firstFailures().isEmpty() ? "" : " (" + r.firstFailures().get(0) + ")");
-    return new Point(deployment.name(), model, protocol, batching, load, r, perRequest);
+    return new Point(deployment.name(), model, protocol, batching, load, r, perRequest,
+        deployment.probe().sources());
   }
 
   @Override

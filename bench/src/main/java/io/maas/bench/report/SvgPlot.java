@@ -12,7 +12,7 @@ import java.util.Locale;
 public final class SvgPlot {
   static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
       "#7f7f7f", "#bcbd22", "#17becf"};
-  static final int WIDTH = 900;
+  static final int WIDTH = 1040;
   static final int HEIGHT = 480;
   static final int LEFT = 70;
   static final int TOP = 40;
@@ -28,6 +28,8 @@ public final class SvgPlot {
   private final String title;
   private final String xLabel;
   private final List<Series> series = new ArrayList<>();
+  private double reference = Double.NaN;
+  private String referenceLabel = "";
 
   public SvgPlot(String title, String xLabel) {
     this.title = title;
@@ -43,9 +45,17 @@ public final class SvgPlot {
     return this;
   }
 
+  /** A vertical dotted line at this throughput (e.g. the in-process ceiling). */
+  public SvgPlot reference(double x, String label) {
+    this.reference = x;
+    this.referenceLabel = label;
+    return this;
+  }
+
   public String svg() {
     List<Point> all = series.stream().flatMap(s -> s.points().stream()).toList();
-    double xMax = niceCeiling(all.stream().mapToDouble(Point::x).max().orElse(1));
+    double xMax = niceCeiling(Math.max(all.stream().mapToDouble(Point::x).max().orElse(1),
+        Double.isNaN(reference) ? 0 : reference));
     double yMinLog = Math.floor(Math.log10(all.stream().mapToDouble(Point::p50).min().orElse(0.1)));
     double yMaxLog = Math.ceil(Math.log10(all.stream().mapToDouble(Point::p99).max().orElse(10)));
     if (yMaxLog <= yMinLog) {
@@ -78,6 +88,13 @@ public final class SvgPlot {
     sb.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" "
         + "transform=\"rotate(-90 16 %d)\">latency, ms (log scale): p50 solid, p99 dashed</text>%n",
         TOP + PLOT_H / 2, TOP + PLOT_H / 2));
+    if (reference > 0) {
+      double x = LEFT + PLOT_W * reference / xMax;
+      sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" "
+          + "stroke-dasharray=\"2,3\"/>%n", x, TOP, x, TOP + PLOT_H));
+      sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
+          x - 4, TOP + 14, esc(referenceLabel)));
+    }
     for (int i = 0; i < series.size(); i++) {
       Series s = series.get(i);
       String colour = COLOURS[i % COLOURS.length];
@@ -133,7 +150,8 @@ public final class SvgPlot {
     if (v >= 1) {
       return String.format(Locale.ROOT, "%.0f", v);
     }
-    return String.format(Locale.ROOT, "%s", Double.toString(v).replaceAll("0+$", ""));
+    return v <= 0 ? "0" : java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(3)).stripTrailingZeros()
+        .toPlainString();
   }
 
   static String esc(String s) {
