@@ -179,7 +179,8 @@ final class MiniLmScenario implements Scenario {
     md.append("\n## Through maas\n\n");
     Table table = Reports.points(points, p -> Fmt.ratio(p.result().itemsPerSecond() / ceiling) + " ×");
     md.append(table.markdown());
-    md.append(Reports.failures(points)).append(Reports.allocationSources(points));
+    md.append(Reports.LEGEND).append(Reports.failures(points))
+        .append(Reports.allocationSources(points));
     double standalone = seqPerSec("standalone", ON);
     double cluster = seqPerSec("1 gateway + 2 workers", ON);
     if (!Double.isNaN(cluster)) {

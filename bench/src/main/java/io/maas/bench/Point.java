@@ -13,9 +13,11 @@ import io.maas.bench.load.LoadResult;
  * @param result what the load generator measured
  * @param allocatedBytesPerRequest bytes the server's processes allocated per request served; NaN: unknown
  * @param allocationSource where each process's allocation was read from
+ * @param generatorCpu the bench JVM's CPU time over the load's wall time (1.0 = one core busy): what the load
+ *     generator took from the cores it shares with the server
  */
 record Point(String deployment, String model, Protocol protocol, String batching, String load, LoadResult result,
-    double allocatedBytesPerRequest, String allocationSource) {
+    double allocatedBytesPerRequest, String allocationSource, double generatorCpu) {
 
   boolean is(String deployment, Protocol protocol, String batching, String load) {
     return this.deployment.equals(deployment) && this.protocol == protocol && this.batching.equals(batching)

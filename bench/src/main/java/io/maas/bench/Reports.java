@@ -17,7 +17,11 @@ import java.util.function.Function;
 /** What every scenario's report has in common: the points table, the goals table, the plot, the files. */
 final class Reports {
   static final List<String> POINT_COLUMNS = List.of("<deployment", "<protocol", "<batching", "<load", "req/s",
-      "seq/s", "<vs in-process", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "failed", "alloc B/req");
+      "seq/s", "<vs in-process", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "failed", "alloc B/req", "generator CPU");
+
+  static final String LEGEND = "\nLatencies from the client (the bench), HdrHistogram. \"alloc B/req\": bytes the "
+      + "server's processes allocated per request served. \"generator CPU\": the bench JVM's CPU time over the "
+      + "load's wall time (100 % = one of the cores the server also runs on).\n";
 
   private Reports() {}
 
@@ -28,7 +32,7 @@ final class Reports {
       t.add(List.of(p.deployment(), p.protocol().label, p.batching(), p.load(), Fmt.num(r.requestsPerSecond(), 1),
           Fmt.num(r.itemsPerSecond(), 1), versus.apply(p), Fmt.ms(r.millis(50)), Fmt.ms(r.millis(90)),
           Fmt.ms(r.millis(99)), Fmt.ms(r.millis(99.9)), Long.toString(r.failures()),
-          Fmt.count(p.allocatedBytesPerRequest())));
+          Fmt.count(p.allocatedBytesPerRequest()), Fmt.num(100 * p.generatorCpu(), 0) + " %"));
     }
     return t;
   }

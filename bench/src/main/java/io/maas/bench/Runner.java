@@ -79,8 +79,12 @@ final class Runner implements AutoCloseable {
     timer.schedule(() -> before.complete(deployment.probe().allocatedBytes()), warmUp.toMillis(),
         TimeUnit.MILLISECONDS);
     LoadResult r;
+    long cpu0 = processCpuNanos();
+    long wall0 = System.nanoTime();
+    double generatorCpu;
     try {
       r = run.get();
+      generatorCpu = (double) (processCpuNanos() - cpu0) / (System.nanoTime() - wall0);
     } finally {
       transport.close().await();
     }
@@ -88,11 +92,18 @@ final class Runner implements AutoCloseable {
     OptionalLong start = before.join();
     double perRequest = start.isPresent() && after.isPresent() && r.completedSinceStart() > 0
         ? (double) (after.getAsLong() - start.getAsLong()) / r.completedSinceStart() : Double.NaN;
-    System.out.printf("%.1f req/s, p50 %.3f ms, p99 %.3f ms, %d failed%s%s%n", r.requestsPerSecond(), r.millis(50),
-        r.millis(99), r.failures(), Double.isNaN(perRequest) ? "" : String.format(", %.0f B/req", perRequest),
+    System.out.printf("%.1f req/s, p50 %.3f ms, p99 %.3f ms, %d failed%s, generator %.0f %% of a core%s%n",
+        r.requestsPerSecond(), r.millis(50), r.millis(99), r.failures(),
+        Double.isNaN(perRequest) ? "" : String.format(", %.0f B/req", perRequest), 100 * generatorCpu,
         r.firstFailures().isEmpty() ? "" : " (" + r.firstFailures().get(0) + ")");
     return new Point(deployment.name(), model, protocol, batching, load, r, perRequest,
-        deployment.probe().sources());
+        deployment.probe().sources(), generatorCpu);
+  }
+
+  /** CPU time of this JVM (the load generator, its event loop, GC, JIT), or 0 if the JVM cannot say. */
+  private static long processCpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
   }
 
   @Override

@@ -122,7 +122,8 @@ final class SimpleScenario implements Scenario {
     md.append("\n## Through maas\n\n");
     Table table = Reports.points(points, p -> p.load().equals("closed c=1")
         ? "+" + Fmt.num(p.result().micros(50) - base, 0) + " µs p50" : "");
-    md.append(table.markdown()).append(Reports.failures(points)).append(Reports.allocationSources(points));
+    md.append(table.markdown()).append(Reports.LEGEND).append(Reports.failures(points))
+        .append(Reports.allocationSources(points));
     md.append("\n## Goals\n\n").append(Reports.goals(goals()).markdown());
     md.append("\n![latency against throughput](simple.svg)\n\n`simple.csv` holds the table above.\n");
     Reports.write(results, NAME, md.toString(), table,
