@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs loads on ONE Vert.x event loop, so that the generator costs little on the cores it shares with
@@ -99,7 +98,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final OpenLoopSchedule schedule;
     private final long end;
     private final Promise<LoadResult> done;
-    private final AtomicLong inFlight = new AtomicLong();
+    private int inFlight;
     private long timer;
 
     OpenLoop(Transport transport, double rate, int maxOutstanding, Duration warmUp, Duration measure,
@@ -123,18 +122,18 @@ public final class LoadGenerator implements AutoCloseable {
       long now = System.nanoTime();
       if (now >= end) {
         vertx.cancelTimer(timer);
-        if (inFlight.get() == 0) {
+        if (inFlight == 0) {
           finish();
         }
         return;
       }
       while (schedule.due(now)) {
         long intended = schedule.take();
-        if (inFlight.get() >= maxOutstanding) {
+        if (inFlight >= maxOutstanding) {
           recorder.failure(now, "generator: more than " + maxOutstanding + " requests outstanding, not sent");
           continue;
         }
-        inFlight.incrementAndGet();
+        inFlight++;
         transport.send().onComplete(ar -> {
           long at = System.nanoTime();
           if (ar.succeeded()) {
@@ -142,7 +141,7 @@ public final class LoadGenerator implements AutoCloseable {
           } else {
             recorder.failure(at, String.valueOf(ar.cause().getMessage()));
           }
-          if (inFlight.decrementAndGet() == 0 && at >= end) {
+          if (--inFlight == 0 && at >= end) {
             finish();
           }
         });
