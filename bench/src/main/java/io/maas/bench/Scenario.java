@@ -18,6 +18,13 @@ interface Scenario {
   /** In-process measurements, while no server runs. */
   void ceiling(RunInfo info) throws Exception;
 
+  /**
+   * In-process measurements again, once every server stopped: on a machine whose load drifts during the
+   * run the two differ, and the report shows both; the ratios use the better of the two (the stricter
+   * comparison for maas).
+   */
+  void ceilingAgain(RunInfo info) throws Exception;
+
   /** Warms the deployment up for its models; nothing is counted. */
   void warmUp(Runner runner, RunInfo info);
 
