@@ -129,13 +129,13 @@ public final class SvgPlot {
     return TOP + PLOT_H * (1 - f);
   }
 
-  /** The smallest 1, 2 or 5 times a power of ten at or above v. */
+  /** The smallest round figure (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) at or above v. */
   static double niceCeiling(double v) {
     if (!(v > 0)) {
       return 1;
     }
     double p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double m : new double[] {1, 2, 5, 10}) {
+    for (double m : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
       if (m * p >= v) {
         return m * p;
       }

@@ -44,6 +44,7 @@ class SvgPlotTest {
   void niceAxisEnds() {
     assertEquals(2000, SvgPlot.niceCeiling(1970));
     assertEquals(500, SvgPlot.niceCeiling(420));
+    assertEquals(12_000, SvgPlot.niceCeiling(11_003));
     assertEquals(1, SvgPlot.niceCeiling(0));
   }
 }
