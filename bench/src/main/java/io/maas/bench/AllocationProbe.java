@@ -111,13 +111,7 @@ final class AllocationProbe implements AutoCloseable {
 
   private OptionalLong fromJmx(MaasProcesses.Admin p) {
     try {
-      JMXConnector c = jmx.get(p.name());
-      if (c == null) {
-        c = JMXConnectorFactory.connect(new JMXServiceURL(
-            "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + p.jmxPort() + "/jmxrmi"));
-        jmx.put(p.name(), c);
-      }
-      MBeanServerConnection server = c.getMBeanServerConnection();
+      MBeanServerConnection server = connection(p).getMBeanServerConnection();
       com.sun.management.ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(server,
           ManagementFactory.THREAD_MXBEAN_NAME, com.sun.management.ThreadMXBean.class);
       long sum = 0;
@@ -128,6 +122,35 @@ final class AllocationProbe implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /**
+   * The CPU time the processes have used so far (loopback JMX, {@code OperatingSystemMXBean}), summed;
+   * empty if one of them cannot say.
+   */
+  OptionalLong cpuNanos() {
+    long sum = 0;
+    for (MaasProcesses.Admin p : processes) {
+      try {
+        com.sun.management.OperatingSystemMXBean os = ManagementFactory.newPlatformMXBeanProxy(
+            connection(p).getMBeanServerConnection(), ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
+            com.sun.management.OperatingSystemMXBean.class);
+        sum += os.getProcessCpuTime();
+      } catch (IOException | RuntimeException e) {
+        return OptionalLong.empty();
+      }
+    }
+    return OptionalLong.of(sum);
+  }
+
+  private JMXConnector connection(MaasProcesses.Admin p) throws IOException {
+    JMXConnector c = jmx.get(p.name());
+    if (c == null) {
+      c = JMXConnectorFactory.connect(new JMXServiceURL(
+          "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + p.jmxPort() + "/jmxrmi"));
+      jmx.put(p.name(), c);
+    }
+    return c;
   }
 
   @Override

@@ -15,9 +15,10 @@ import io.maas.bench.load.LoadResult;
  * @param allocationSource where each process's allocation was read from
  * @param generatorCpu the bench JVM's CPU time over the load's wall time (1.0 = one core busy): what the load
  *     generator took from the cores it shares with the server
+ * @param serverCpu the server processes' CPU time over the measured window (1.0 = one core busy); NaN: unknown
  */
 record Point(String deployment, String model, Protocol protocol, String batching, String load, LoadResult result,
-    double allocatedBytesPerRequest, String allocationSource, double generatorCpu) {
+    double allocatedBytesPerRequest, String allocationSource, double generatorCpu, double serverCpu) {
 
   boolean is(String deployment, Protocol protocol, String batching, String load) {
     return this.deployment.equals(deployment) && this.protocol == protocol && this.batching.equals(batching)

@@ -17,11 +17,13 @@ import java.util.function.Function;
 /** What every scenario's report has in common: the points table, the goals table, the plot, the files. */
 final class Reports {
   static final List<String> POINT_COLUMNS = List.of("<deployment", "<protocol", "<batching", "<load", "req/s",
-      "seq/s", "<vs in-process", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "failed", "alloc B/req", "generator CPU");
+      "seq/s", "<vs in-process", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "failed", "alloc B/req", "server CPU",
+      "generator CPU");
 
   static final String LEGEND = "\nLatencies from the client (the bench), HdrHistogram. \"alloc B/req\": bytes the "
-      + "server's processes allocated per request served. \"generator CPU\": the bench JVM's CPU time over the "
-      + "load's wall time (100 % = one of the cores the server also runs on).\n";
+      + "server's processes allocated per request served. \"server CPU\": the server processes' CPU time over the "
+      + "measured window, summed (200 % = both cores of this machine). \"generator CPU\": the bench JVM's CPU "
+      + "time over the load's wall time (100 % = one of the cores the server also runs on).\n";
 
   private Reports() {}
 
@@ -32,7 +34,8 @@ final class Reports {
       t.add(List.of(p.deployment(), p.protocol().label, p.batching(), p.load(), Fmt.num(r.requestsPerSecond(), 1),
           Fmt.num(r.itemsPerSecond(), 1), versus.apply(p), Fmt.ms(r.millis(50)), Fmt.ms(r.millis(90)),
           Fmt.ms(r.millis(99)), Fmt.ms(r.millis(99.9)), Long.toString(r.failures()),
-          Fmt.count(p.allocatedBytesPerRequest()), Fmt.num(100 * p.generatorCpu(), 0) + " %"));
+          Fmt.count(p.allocatedBytesPerRequest()), Fmt.num(100 * p.serverCpu(), 0) + " %",
+          Fmt.num(100 * p.generatorCpu(), 0) + " %"));
     }
     return t;
   }

@@ -76,8 +76,11 @@ final class Runner implements AutoCloseable {
         load);
     System.out.flush();
     CompletableFuture<OptionalLong> before = new CompletableFuture<>();
-    timer.schedule(() -> before.complete(deployment.probe().allocatedBytes()), warmUp.toMillis(),
-        TimeUnit.MILLISECONDS);
+    CompletableFuture<long[]> cpuBefore = new CompletableFuture<>();
+    timer.schedule(() -> {
+      cpuBefore.complete(new long[] {deployment.probe().cpuNanos().orElse(-1), System.nanoTime()});
+      before.complete(deployment.probe().allocatedBytes());
+    }, warmUp.toMillis(), TimeUnit.MILLISECONDS);
     LoadResult r;
     long cpu0 = processCpuNanos();
     long wall0 = System.nanoTime();
@@ -88,16 +91,20 @@ final class Runner implements AutoCloseable {
     } finally {
       transport.close().await();
     }
+    long[] cpuStart = cpuBefore.join();
+    long cpuEnd = deployment.probe().cpuNanos().orElse(-1);
+    double serverCpu = cpuStart[0] < 0 || cpuEnd < 0 ? Double.NaN
+        : (double) (cpuEnd - cpuStart[0]) / (System.nanoTime() - cpuStart[1]);
     OptionalLong after = deployment.probe().allocatedBytes();
     OptionalLong start = before.join();
     double perRequest = start.isPresent() && after.isPresent() && r.completedSinceStart() > 0
         ? (double) (after.getAsLong() - start.getAsLong()) / r.completedSinceStart() : Double.NaN;
-    System.out.printf("%.1f req/s, p50 %.3f ms, p99 %.3f ms, %d failed%s, generator %.0f %% of a core%s%n",
-        r.requestsPerSecond(), r.millis(50), r.millis(99), r.failures(),
-        Double.isNaN(perRequest) ? "" : String.format(", %.0f B/req", perRequest), 100 * generatorCpu,
+    System.out.printf("%.1f req/s, p50 %.3f ms, p99 %.3f ms, %d failed%s, server %.0f %%, generator %.0f %% of a "
+        + "core%s%n", r.requestsPerSecond(), r.millis(50), r.millis(99), r.failures(),
+        Double.isNaN(perRequest) ? "" : String.format(", %.0f B/req", perRequest), 100 * serverCpu, 100 * generatorCpu,
         r.firstFailures().isEmpty() ? "" : " (" + r.firstFailures().get(0) + ")");
     return new Point(deployment.name(), model, protocol, batching, load, r, perRequest,
-        deployment.probe().sources(), generatorCpu);
+        deployment.probe().sources(), generatorCpu, serverCpu);
   }
 
   /** CPU time of this JVM (the load generator, its event loop, GC, JIT), or 0 if the JVM cannot say. */
