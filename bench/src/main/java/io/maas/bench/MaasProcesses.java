@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  * logs under the given directory. {@link #close()} kills every process.
  */
 final class MaasProcesses implements AutoCloseable {
+  /** A gateway's or standalone node's admin server, which serves /metrics. */
+  static final String GATEWAY_ADMIN_PORT = "gateway.admin_port";
+  /** A worker-only process's metrics server. */
+  static final String WORKER_METRICS_PORT = "worker.metrics_port";
   private static final Pattern LISTENING = Pattern.compile("worker (\\S+) on (\\S+) listening on");
 
   private final Path jar;
@@ -32,6 +36,7 @@ final class MaasProcesses implements AutoCloseable {
   private final String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
   private final int hazelcastPort = freePortBlock();
   private final List<Process> processes = new ArrayList<>();
+  private final List<Admin> admins = new ArrayList<>();
   private final Thread killer = new Thread(this::killAll, "bench-kill");
 
   MaasProcesses(Path jar, Path logs) throws IOException {
@@ -41,20 +46,54 @@ final class MaasProcesses implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(killer);
   }
 
+  /**
+   * Where a process can be asked how much it allocated: its admin port (whose {@code /metrics} may be
+   * served) and a loopback JMX port (always: {@code com.sun.management.jmxremote}, no auth, 127.0.0.1).
+   */
+  record Admin(String name, int adminPort, int jmxPort) {}
+
+  /** The processes started so far, with their admin and JMX ports. */
+  List<Admin> admins() {
+    return List.copyOf(admins);
+  }
+
   /** Starts a gateway and waits until its REST port answers; gives its port. */
   int startGateway(Duration timeout) throws IOException {
     int http = freePort();
-    launch("gateway", List.of("gateway", "--http-port", Integer.toString(http), "--host", "127.0.0.1",
-        "--set", "gateway.grpc_port=0",
-        // the bench measures routing, not API keys
-        "--set", "gateway.auth_enabled=false"));
+    startGateway("gateway", http, 0, timeout);
+    return http;
+  }
+
+  /** Starts a gateway-only process on these ports and waits until its REST port answers. */
+  void startGateway(String name, int http, int grpc, Duration timeout) throws IOException {
+    launch(name, gatewayArgs("gateway", name, http, grpc), GATEWAY_ADMIN_PORT);
+    awaitLive(http, timeout);
+  }
+
+  /** Starts a standalone node (gateway + worker in one JVM) serving this repository; waits until live. */
+  void startStandalone(String name, Path repository, int http, int grpc, Duration timeout) throws IOException {
+    List<String> args = new ArrayList<>(gatewayArgs("standalone", name, http, grpc));
+    args.addAll(List.of("--model-repository", repository.toString()));
+    launch(name, args, GATEWAY_ADMIN_PORT);
+    awaitLive(http, timeout);
+  }
+
+  private List<String> gatewayArgs(String mode, String name, int http, int grpc) {
+    return List.of(mode, "--http-port", Integer.toString(http), "--host", "127.0.0.1",
+        "--set", "gateway.grpc_port=" + grpc,
+        // the bench measures serving, not API keys; each gateway keeps its own key store
+        "--set", "gateway.auth_enabled=false",
+        "--set", "gateway.data_dir=" + logs.resolve(name + "-data"));
+  }
+
+  private void awaitLive(int http, Duration timeout) {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpRequest live = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/v2/health/live")).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
         if (client.send(live, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return http;
+          return;
         }
       } catch (IOException e) {
         // not listening yet
@@ -70,7 +109,8 @@ final class MaasProcesses implements AutoCloseable {
   /** Starts a worker process with one slot of this JSON; returns the log to read its worker id from. */
   Path startWorker(String name, Path repository, String slotJson) throws IOException {
     return launch(name, List.of("worker", "--model-repository", repository.toString(),
-        "--set", "worker.slots=[" + slotJson + "]", "--set", "worker.announce_interval_ms=250"));
+        "--set", "worker.slots=[" + slotJson + "]", "--set", "worker.announce_interval_ms=250"),
+        WORKER_METRICS_PORT);
   }
 
   /** Polls a worker's log until its verticle listens; gives its worker id. */
@@ -86,11 +126,24 @@ final class MaasProcesses implements AutoCloseable {
     throw new IllegalStateException("no worker listening in " + log + " within " + timeout);
   }
 
-  private Path launch(String name, List<String> modeArgs) throws IOException {
+  /**
+   * Starts one process. Processes share this host, so each gets a free port of its own for its
+   * {@code /metrics} (and admin API): {@code adminKey} is the setting that names it for its mode.
+   */
+  private Path launch(String name, List<String> modeArgs, String adminKey) throws IOException {
+    int admin = freePort();
+    int jmx = freePort();
     List<String> command = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
-        "-Xmx384m", "-Dhazelcast.phone.home.enabled=false", "-jar", jar.toString()));
+        "-Xmx512m", "-Dhazelcast.phone.home.enabled=false",
+        "-Dcom.sun.management.jmxremote.port=" + jmx, "-Dcom.sun.management.jmxremote.rmi.port=" + jmx,
+        "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
+        "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
+        "-Djava.io.tmpdir=" + logs.toAbsolutePath(),
+        "-jar", jar.toString()));
     command.addAll(modeArgs);
+    command.addAll(List.of("--set", adminKey + "=" + admin));
+    admins.add(new Admin(name, admin, jmx));
     command.addAll(List.of("--cluster-name", clusterName, "--cluster-port", Integer.toString(hazelcastPort),
         "--cluster-members", "127.0.0.1"));
     Path log = logs.resolve(name + ".log");
@@ -121,7 +174,7 @@ final class MaasProcesses implements AutoCloseable {
     Runtime.getRuntime().removeShutdownHook(killer);
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {

@@ -1,0 +1,61 @@
+package io.maas.bench.load;
+
+import io.maas.gateway.grpc.v2.ModelInferRequest;
+import io.maas.gateway.grpc.v2.ModelInferResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+
+/**
+ * KServe V2 {@code inference.GRPCInferenceService/ModelInfer} through the Vert.x gRPC client: unary calls
+ * multiplexed as HTTP/2 streams over one connection. A status other than OK is a failure.
+ */
+public final class GrpcTransport implements Transport {
+  static final ServiceMethod<ModelInferResponse, ModelInferRequest> MODEL_INFER = ServiceMethod.client(
+      ServiceName.create("inference.GRPCInferenceService"), "ModelInfer",
+      GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(ModelInferResponse.newBuilder()));
+
+  private final GrpcClient client;
+  private final SocketAddress server;
+  private final ModelInferRequest request;
+  private final int items;
+
+  public GrpcTransport(Vertx vertx, int port, String model, InferPayload payload) {
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions(),
+        new HttpClientOptions().setHttp2ClearTextUpgrade(false).setTcpNoDelay(true));
+    this.server = SocketAddress.inetSocketAddress(port, "127.0.0.1");
+    this.request = payload.grpc(model);
+    this.items = payload.rows();
+  }
+
+  @Override
+  public Future<Void> send() {
+    return client.request(server, MODEL_INFER)
+        .compose(req -> req.send(request))
+        .compose(resp -> resp.last())
+        .recover(e -> Future.failedFuture("gRPC: " + Errors.shorten(String.valueOf(e.getMessage()))))
+        .mapEmpty();
+  }
+
+  @Override
+  public int itemsPerRequest() {
+    return items;
+  }
+
+  @Override
+  public String name() {
+    return "grpc";
+  }
+
+  @Override
+  public Future<Void> close() {
+    return client.close();
+  }
+}

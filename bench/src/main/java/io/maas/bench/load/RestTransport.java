@@ -1,0 +1,79 @@
+package io.maas.bench.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * {@code POST /v2/models/<model>/infer} over HTTP/1.1 keep-alive connections of one Vert.x client, as
+ * plain KServe V2 JSON or with the binary tensor data extension. Any answer but 200 is a failure.
+ */
+public final class RestTransport implements Transport {
+  private final HttpClient client;
+  private final RequestOptions request;
+  private final Buffer body;
+  private final int items;
+  private final String name;
+
+  private RestTransport(HttpClient client, RequestOptions request, Buffer body, int items, String name) {
+    this.client = client;
+    this.request = request;
+    this.body = body;
+    this.items = items;
+    this.name = name;
+  }
+
+  /** Plain KServe V2 JSON. */
+  public static RestTransport json(Vertx vertx, int port, String model, InferPayload payload, int connections) {
+    RequestOptions r = options(port, model).putHeader("Content-Type", "application/json");
+    return new RestTransport(client(vertx, connections), r, payload.json(), payload.rows(), "rest-json");
+  }
+
+  /** KServe V2 with the binary tensor data extension: binary inputs, every output as binary data. */
+  public static RestTransport binary(Vertx vertx, int port, String model, InferPayload payload, int connections) {
+    RequestOptions r = options(port, model).putHeader("Content-Type", "application/octet-stream")
+        .putHeader(InferPayload.HEADER_LENGTH, Integer.toString(payload.binaryHeaderLength()));
+    return new RestTransport(client(vertx, connections), r, payload.binary(), payload.rows(), "rest-binary");
+  }
+
+  private static RequestOptions options(int port, String model) {
+    return new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+        .setURI("/v2/models/" + model + "/infer");
+  }
+
+  private static HttpClient client(Vertx vertx, int connections) {
+    return vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1)
+            .setKeepAlive(true).setPipelining(false).setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(connections));
+  }
+
+  @Override
+  public Future<Void> send() {
+    return client.request(request)
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body().compose(b -> resp.statusCode() == 200
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture("HTTP " + resp.statusCode() + ": " + Errors.shorten(b.toString()))));
+  }
+
+  @Override
+  public int itemsPerRequest() {
+    return items;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return client.close();
+  }
+}
