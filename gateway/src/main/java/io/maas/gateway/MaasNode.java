@@ -2,14 +2,20 @@ package io.maas.gateway;
 
 import io.maas.cluster.ClusteredVertx;
 import io.maas.config.MaasConfig;
+import io.maas.metrics.AdminServer;
+import io.maas.metrics.ProcessMetrics;
 import io.maas.worker.WorkerNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running maas process: a clustered Vert.x with the gateway, the workers, or both (standalone).
  */
 public final class MaasNode {
+  private static final Logger LOG = LoggerFactory.getLogger(MaasNode.class);
   /** What a process runs. */
   public enum Mode {
     STANDALONE(true, true),
@@ -36,24 +42,39 @@ public final class MaasNode {
 
   private final Vertx vertx;
   private final GatewayVerticle gateway;
+  private final ProcessMetrics metrics;
+  /** A worker-only node's metrics server; null where the gateway's admin server serves /metrics. */
+  private final HttpServer metricsServer;
 
-  private MaasNode(Vertx vertx, GatewayVerticle gateway) {
+  private MaasNode(Vertx vertx, GatewayVerticle gateway, ProcessMetrics metrics, HttpServer metricsServer) {
     this.vertx = vertx;
     this.gateway = gateway;
+    this.metrics = metrics;
+    this.metricsServer = metricsServer;
   }
 
-  /** Joins (or, alone, forms) the cluster and deploys what the mode asks for. */
+  /**
+   * Joins (or, alone, forms) the cluster and deploys what the mode asks for. The process's one metrics
+   * registry is made here and served at {@code GET /metrics}: on the gateway's admin server, or for a
+   * worker-only node on {@code worker.metrics_host:metrics_port}.
+   */
   public static Future<MaasNode> start(MaasConfig config, Mode mode) {
-    return ClusteredVertx.start(config.cluster()).compose(cluster -> {
+    ProcessMetrics metrics = ProcessMetrics.create();
+    return ClusteredVertx.start(config.cluster(), metrics).compose(cluster -> {
       Vertx vertx = cluster.vertx();
-      Future<?> workers = mode.worker
-          ? WorkerNode.deploy(vertx, config.worker(), cluster.nodeId()) : Future.succeededFuture();
-      GatewayVerticle gateway = mode.gateway ? new GatewayVerticle(config.gateway(), config.tenancy(), cluster) : null;
-      return workers
-          .compose(w -> gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway))
-          .map(d -> new MaasNode(vertx, gateway))
+      Future<HttpServer> metricsServer = mode.gateway ? Future.succeededFuture()
+          : AdminServer.listen(vertx, config.metrics().workerHost(), config.metrics().workerPort(), metrics, null)
+              .onSuccess(s -> LOG.info("metrics (GET /metrics) on {}:{}", config.metrics().workerHost(), s.actualPort()));
+      GatewayVerticle gateway = mode.gateway
+          ? new GatewayVerticle(config.gateway(), config.tenancy(), cluster, metrics) : null;
+      return metricsServer
+          .compose(s -> (mode.worker
+              ? WorkerNode.deploy(vertx, config.worker(), cluster.nodeId(), metrics.registry())
+              : Future.succeededFuture())
+              .compose(w -> gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway))
+              .map(d -> new MaasNode(vertx, gateway, metrics, s)))
           .recover(e -> vertx.close().transform(c -> Future.failedFuture(e)));
-    });
+    }).onFailure(e -> metrics.close());
   }
 
   public Vertx vertx() {
@@ -75,8 +96,18 @@ public final class MaasNode {
     return gateway.grpcPort();
   }
 
+  /** The port serving GET /metrics: the gateway's admin port, or a worker-only node's metrics port. */
+  public int metricsPort() {
+    return gateway != null ? gateway.adminPort() : metricsServer.actualPort();
+  }
+
+  /** This process's metrics registry. */
+  public ProcessMetrics metrics() {
+    return metrics;
+  }
+
   /** Undeploys everything (workers drain their in-flight requests) and leaves the cluster. */
   public Future<Void> close() {
-    return vertx.close();
+    return vertx.close().andThen(closed -> metrics.close());
   }
 }
