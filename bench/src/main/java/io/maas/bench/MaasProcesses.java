@@ -46,8 +46,8 @@ final class MaasProcesses implements AutoCloseable {
     int http = freePort();
     launch("gateway", List.of("gateway", "--http-port", Integer.toString(http), "--host", "127.0.0.1",
         "--set", "gateway.grpc_port=0",
-        // the bench measures routing, not API keys
-        "--set", "gateway.auth_enabled=false"));
+        // the bench measures routing, not API keys; processes share this host: admin (/metrics) ports of their own
+        "--set", "gateway.auth_enabled=false", "--set", "gateway.admin_port=0"));
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpRequest live = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/v2/health/live")).build();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -70,7 +70,8 @@ final class MaasProcesses implements AutoCloseable {
   /** Starts a worker process with one slot of this JSON; returns the log to read its worker id from. */
   Path startWorker(String name, Path repository, String slotJson) throws IOException {
     return launch(name, List.of("worker", "--model-repository", repository.toString(),
-        "--set", "worker.slots=[" + slotJson + "]", "--set", "worker.announce_interval_ms=250"));
+        "--set", "worker.slots=[" + slotJson + "]", "--set", "worker.announce_interval_ms=250",
+        "--set", "worker.metrics_port=0"));
   }
 
   /** Polls a worker's log until its verticle listens; gives its worker id. */
