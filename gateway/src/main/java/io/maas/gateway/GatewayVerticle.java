@@ -107,7 +107,8 @@ public final class GatewayVerticle extends VerticleBase {
         .setDecompressionSupported(true);
     HttpServerOptions grpcOptions = new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort());
     return registry.start()
-        .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(), metrics,
+        .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
+            "gateway.admin_host, gateway.admin_port", metrics,
             tenancy == null ? null : tenancy.adminApi().router(vertx)))
         .compose(s -> {
           adminServer = s;

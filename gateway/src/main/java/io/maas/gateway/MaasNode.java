@@ -1,11 +1,13 @@
 package io.maas.gateway;
 
+import io.maas.cluster.ClusterNode;
 import io.maas.cluster.ClusteredVertx;
 import io.maas.config.MaasConfig;
 import io.maas.metrics.AdminServer;
 import io.maas.metrics.ProcessMetrics;
 import io.maas.worker.WorkerNode;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.slf4j.Logger;
@@ -60,21 +62,42 @@ public final class MaasNode {
    */
   public static Future<MaasNode> start(MaasConfig config, Mode mode) {
     ProcessMetrics metrics = ProcessMetrics.create();
-    return ClusteredVertx.start(config.cluster(), metrics).compose(cluster -> {
-      Vertx vertx = cluster.vertx();
-      Future<HttpServer> metricsServer = mode.gateway ? Future.succeededFuture()
-          : AdminServer.listen(vertx, config.metrics().workerHost(), config.metrics().workerPort(), metrics, null)
-              .onSuccess(s -> LOG.info("metrics (GET /metrics) on {}:{}", config.metrics().workerHost(), s.actualPort()));
-      GatewayVerticle gateway = mode.gateway
-          ? new GatewayVerticle(config.gateway(), config.tenancy(), cluster, metrics) : null;
-      return metricsServer
-          .compose(s -> (mode.worker
-              ? WorkerNode.deploy(vertx, config.worker(), cluster.nodeId(), metrics.registry())
-              : Future.succeededFuture())
-              .compose(w -> gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway))
-              .map(d -> new MaasNode(vertx, gateway, metrics, s)))
-          .recover(e -> vertx.close().transform(c -> Future.failedFuture(e)));
-    }).onFailure(e -> metrics.close());
+    return unbound(ClusteredVertx.start(config.cluster(), metrics))
+        .compose(cluster -> unbound(deploy(cluster, config, mode, metrics)).recover(e -> closeAndFail(cluster.vertx(), e)))
+        .onFailure(e -> metrics.close());
+  }
+
+  private static Future<MaasNode> deploy(ClusterNode cluster, MaasConfig config, Mode mode, ProcessMetrics metrics) {
+    Vertx vertx = cluster.vertx();
+    Future<HttpServer> metricsServer = mode.gateway ? Future.succeededFuture()
+        : AdminServer.listen(vertx, config.metrics().workerHost(), config.metrics().workerPort(),
+            "worker.metrics_host, worker.metrics_port", metrics, null)
+            .onSuccess(s -> LOG.info("metrics (GET /metrics) on {}:{}", config.metrics().workerHost(), s.actualPort()));
+    GatewayVerticle gateway = mode.gateway
+        ? new GatewayVerticle(config.gateway(), config.tenancy(), cluster, metrics) : null;
+    return metricsServer
+        .compose(s -> (mode.worker
+            ? WorkerNode.deploy(vertx, config.worker(), cluster.nodeId(), metrics.registry())
+            : Future.succeededFuture())
+            .compose(w -> gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway))
+            .map(d -> new MaasNode(vertx, gateway, metrics, s)));
+  }
+
+  /**
+   * The same outcome on a future bound to no Vert.x context. A failed start closes Vert.x, after which a
+   * future bound to one of its event loops can no longer tell anyone (its executor rejects the callback) and
+   * the caller would wait forever.
+   */
+  private static <T> Future<T> unbound(Future<T> onSomeContext) {
+    Promise<T> free = Promise.promise();
+    onSomeContext.onComplete(free);
+    return free.future();
+  }
+
+  private static Future<MaasNode> closeAndFail(Vertx vertx, Throwable failure) {
+    Promise<MaasNode> failed = Promise.promise();
+    vertx.close().onComplete(closed -> failed.fail(failure));
+    return failed.future();
   }
 
   public Vertx vertx() {

@@ -20,11 +20,12 @@ public final class AdminServer {
   private AdminServer() {}
 
   /**
-   * Starts the server.
+   * Starts the server; a port already taken fails it with a message naming the settings to change.
    *
+   * @param settings the configuration keys of this host and port, for that message
    * @param others what answers every other request; null: 404
    */
-  public static Future<HttpServer> listen(Vertx vertx, String host, int port, ProcessMetrics metrics,
+  public static Future<HttpServer> listen(Vertx vertx, String host, int port, String settings, ProcessMetrics metrics,
       Handler<HttpServerRequest> others) {
     Handler<HttpServerRequest> rest = others == null ? AdminServer::notFound : others;
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
@@ -36,7 +37,9 @@ public final class AdminServer {
             rest.handle(request);
           }
         })
-        .listen();
+        .listen()
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot serve /metrics on " + host + ":" + port
+            + " (" + settings + "; processes sharing a host need a port each): " + e.getMessage(), e)));
   }
 
   private static void notFound(HttpServerRequest request) {

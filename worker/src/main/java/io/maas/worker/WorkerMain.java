@@ -30,7 +30,7 @@ public final class WorkerMain {
       ClusterNode node = ClusteredVertx.start(config.cluster(), metrics).await();
       Vertx vertx = node.vertx();
       HttpServer metricsServer = AdminServer.listen(vertx, config.metrics().workerHost(),
-          config.metrics().workerPort(), metrics, null).await();
+          config.metrics().workerPort(), "worker.metrics_host, worker.metrics_port", metrics, null).await();
       LOG.info("metrics (GET /metrics) on {}:{}", config.metrics().workerHost(), metricsServer.actualPort());
       WorkerNode.deploy(vertx, config.worker(), node.nodeId(), metrics.registry()).await();
       // on SIGTERM: the worker verticles drain (see WorkerVerticle#stop), then the node leaves the cluster

@@ -1,10 +1,12 @@
 package io.maas.gateway.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maas.bus.Addresses;
 import io.maas.config.MaasConfig;
+import io.maas.config.MetricsConfig;
 import io.maas.config.SessionConfig;
 import io.maas.config.SimConfig;
 import io.maas.config.SlotConfig;
@@ -253,6 +255,16 @@ class StatisticsAndMetricsTest {
     } finally {
       worker.close().await();
     }
+  }
+
+  @Test
+  void aMetricsPortAlreadyTakenFailsTheStartNamingTheSetting() {
+    MaasConfig c = RunningNode.config(dir.resolve("repo"), "maas-port-taken-" + UUID.randomUUID());
+    SlotConfig sim = new SlotConfig("sim", List.of(), new SessionConfig(1, 1, "all"), new SimConfig(1, 0, 0));
+    MaasConfig taken = new MaasConfig(c.gateway(), new WorkerConfig(dir.resolve("repo"), List.of(sim), 200, 0),
+        c.cluster(), c.tenancy(), new MetricsConfig("127.0.0.1", node.node.metricsPort()));
+    Throwable failure = assertThrows(Throwable.class, () -> MaasNode.start(taken, MaasNode.Mode.WORKER).await());
+    assertTrue(failure.getMessage().contains("worker.metrics_port"), failure.getMessage());
   }
 
   private static HttpResponse<String> scrape(int port) throws Exception {
