@@ -171,9 +171,35 @@ class EmbeddingsTest {
     }
     List<float[]> all = vectors(embeddings(request(input)));
     assertEquals(70, all.size());
-    for (int i : new int[] {0, 33, 69}) {
-      assertArrayEquals(vectors(embeddings(request("sentence number " + i))).get(0), all.get(i), 1e-6f, "input " + i);
+    // the model batches (dynamic_batching): texts of one length share a session run, and MiniLM is
+    // dynamically quantised (one scale per batch tensor), so a text's embedding in a batch is close to,
+    // not equal to, its embedding alone; each must still be nearest to its own text's
+    int[] picked = {0, 33, 69};
+    List<float[]> alone = new ArrayList<>();
+    for (int i : picked) {
+      alone.add(vectors(embeddings(request("sentence number " + i))).get(0));
     }
+    for (int k = 0; k < picked.length; k++) {
+      double own = cosine(all.get(picked[k]), alone.get(k));
+      assertTrue(own >= 0.98, "input " + picked[k] + ": cosine to its embedding alone " + own);
+      for (int other = 0; other < picked.length; other++) {
+        if (other != k) {
+          assertTrue(own > cosine(all.get(picked[k]), alone.get(other)), "input " + picked[k] + " is in its place");
+        }
+      }
+    }
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
   }
 
   @Test

@@ -16,6 +16,8 @@ import java.util.List;
 final class WireFormat {
   private WireFormat() {}
 
+  private static final DataType[] DATATYPES = DataType.values();
+
   /** A read position into a buffer, advanced by each read. */
   static final class Reader {
     private final Buffer buffer;
@@ -46,7 +48,10 @@ final class WireFormat {
     }
 
     String readString() {
-      return new String(readBytes(), StandardCharsets.UTF_8);
+      int len = readInt();
+      String s = buffer.getString(pos, pos + len, "UTF-8"); // decoded in place, no intermediate byte[]
+      pos += len;
+      return s;
     }
 
     JsonObject readJson() {
@@ -68,7 +73,7 @@ final class WireFormat {
       List<Tensor> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         String name = readString();
-        DataType type = DataType.values()[readInt()];
+        DataType type = DATATYPES[readInt()];
         long[] shape = new long[readInt()];
         for (int d = 0; d < shape.length; d++) {
           shape[d] = readLong();

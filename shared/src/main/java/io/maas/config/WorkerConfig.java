@@ -16,6 +16,9 @@ import java.util.List;
  * @param drainGraceMillis on a graceful leave, how long a worker keeps taking requests after it told the
  *     gateways it is leaving (requests they routed before they heard it still arrive and are served)
  * @param drainTimeoutMillis on a graceful leave, the longest a worker waits for its running requests
+ * @param maxQueueSize the bound of every model version's queue on this worker (requests waiting for an
+ *     execution) where the model's {@code dynamic_batching.max_queue_size} sets none; a full queue answers
+ *     UNAVAILABLE at once
  */
 public record WorkerConfig(
     Path modelRepository,
@@ -23,10 +26,12 @@ public record WorkerConfig(
     long announceIntervalMillis,
     int defaultMaxBatchSize,
     long drainGraceMillis,
-    long drainTimeoutMillis) {
+    long drainTimeoutMillis,
+    int maxQueueSize) {
 
   public static final long DEFAULT_DRAIN_GRACE_MS = 1000;
   public static final long DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+  public static final int DEFAULT_MAX_QUEUE_SIZE = 256;
 
   public WorkerConfig {
     slots = List.copyOf(slots);
@@ -39,6 +44,16 @@ public record WorkerConfig(
     if (drainTimeoutMillis <= 0) {
       throw new IllegalArgumentException("worker.drain_timeout_ms must be a positive number, not " + drainTimeoutMillis);
     }
+    if (maxQueueSize < 1) {
+      throw new IllegalArgumentException("worker.max_queue_size must be 1 or more, not " + maxQueueSize);
+    }
+  }
+
+  /** Settings with the default queue bound. */
+  public WorkerConfig(Path modelRepository, List<SlotConfig> slots, long announceIntervalMillis, int defaultMaxBatchSize,
+      long drainGraceMillis, long drainTimeoutMillis) {
+    this(modelRepository, slots, announceIntervalMillis, defaultMaxBatchSize, drainGraceMillis, drainTimeoutMillis,
+        DEFAULT_MAX_QUEUE_SIZE);
   }
 
   /** Settings with the default graceful-leave times. */
@@ -58,6 +73,7 @@ public record WorkerConfig(
         ConfigValues.positiveLong(j, "worker", "announce_interval_ms"),
         j.getInteger("default_max_batch_size"),
         j.getLong("drain_grace_ms", DEFAULT_DRAIN_GRACE_MS),
-        j.getLong("drain_timeout_ms", DEFAULT_DRAIN_TIMEOUT_MS));
+        j.getLong("drain_timeout_ms", DEFAULT_DRAIN_TIMEOUT_MS),
+        j.getInteger("max_queue_size", DEFAULT_MAX_QUEUE_SIZE));
   }
 }

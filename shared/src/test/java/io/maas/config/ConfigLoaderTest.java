@@ -51,6 +51,7 @@ class ConfigLoaderTest {
     assertEquals(new SessionConfig(2, 1, "all"), c.worker().slots().get(0).session());
     assertEquals(1000L, c.worker().announceIntervalMillis());
     assertEquals(0, c.worker().defaultMaxBatchSize());
+    assertEquals(256, c.worker().maxQueueSize());
     assertEquals("maas", c.cluster().name());
     assertEquals(5701, c.cluster().port());
     assertEquals(List.of("127.0.0.1"), c.cluster().members());

@@ -113,7 +113,7 @@ public final class WorkerVerticle extends VerticleBase {
         .register(meters);
     discover = vertx.eventBus().consumer(Addresses.DISCOVER, m -> announce());
     announceTimer = vertx.setPeriodic(config.announceIntervalMillis(), id -> announce());
-    return DeviceSlot.open(vertx, executor, runtime, slot, config.defaultMaxBatchSize())
+    return DeviceSlot.open(vertx, executor, runtime, slot, config.defaultMaxBatchSize(), config.maxQueueSize())
         .compose(opened -> {
           device = opened;
           return Future.join(infer.completion(), discover.completion(), stats.completion());

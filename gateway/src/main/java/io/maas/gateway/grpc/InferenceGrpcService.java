@@ -25,6 +25,7 @@ import io.maas.model.ModelStatus;
 import io.maas.model.TensorSpec;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
@@ -94,11 +95,21 @@ public final class InferenceGrpcService implements Service {
       String requestId = requestId(call);
       call.pause(); // no message is read before the key is checked
       authenticate(call).onSuccess(caller -> {
-        new StreamInferCall(call, requestId, msg -> RequestMessages.decode(stream.decoder(), msg, maxMessageBytes),
+        new StreamInferCall(call, requestId, msg -> RequestMessages.decode(INFER_DECODER, msg, maxMessageBytes),
             (r, id) -> modelInfer(r, id, null, caller)).start();
         call.resume();
       }).onFailure(e -> fail(call, e));
     });
+  }
+
+  /** Infer requests decode with raw_input_contents aliasing the message bytes (see RequestMessages). */
+  private static final GrpcMessageDecoder<ModelInferRequest> INFER_DECODER =
+      RequestMessages.aliasing(ModelInferRequest.parser(), GRPCInferenceServiceGrpcService.ModelInfer.decoder());
+
+  @SuppressWarnings("unchecked")
+  private static <Req> GrpcMessageDecoder<Req> decoderFor(ServiceMethod<Req, ?> method) {
+    return method == GRPCInferenceServiceGrpcService.ModelInfer
+        ? (GrpcMessageDecoder<Req>) INFER_DECODER : method.decoder();
   }
 
   /** A unary RPC that may add response headers before the response is written. */
@@ -114,7 +125,7 @@ public final class InferenceGrpcService implements Service {
       call.invalidMessageHandler(e -> call.response().fail(GrpcErrors.toStatus(e)))
           .exceptionHandler(e -> { }) // the client went away: nothing left to answer
           .messageHandler(msg -> caller
-              .compose(c -> guard(() -> rpc.apply(RequestMessages.decode(method.decoder(), msg, maxMessageBytes),
+              .compose(c -> guard(() -> rpc.apply(RequestMessages.decode(decoderFor(method), msg, maxMessageBytes),
                   requestId, call.response().headers(), c)))
               .onSuccess(call.response()::end)
               .onFailure(e -> fail(call, e)));

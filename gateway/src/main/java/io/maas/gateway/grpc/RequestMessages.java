@@ -2,10 +2,17 @@ package io.maas.gateway.grpc;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.WireFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +25,38 @@ import java.util.zip.GZIPInputStream;
  */
 final class RequestMessages {
   private RequestMessages() {}
+
+  /**
+   * A protobuf decoder whose bytes fields (raw_input_contents) point into the message's own bytes
+   * instead of being copied out of them: a raw input then reaches its tensor with one copy, not three
+   * (Vert.x's decoder copies the payload to a byte[], protobuf copies each field, the tensor copies it).
+   * The payload is a heap buffer of its own that nothing writes to after it arrived.
+   */
+  static <T extends MessageLite> GrpcMessageDecoder<T> aliasing(Parser<T> parser, GrpcMessageDecoder<T> otherFormats) {
+    return new GrpcMessageDecoder<>() {
+      @Override
+      public T decode(GrpcMessage message) throws CodecException {
+        if (message.format() != WireFormat.PROTOBUF) {
+          return otherFormats.decode(message);
+        }
+        ByteBuf b = ((BufferInternal) message.payload()).getByteBuf();
+        CodedInputStream in = b.hasArray()
+            ? CodedInputStream.newInstance(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes())
+            : CodedInputStream.newInstance(message.payload().getBytes());
+        in.enableAliasing(true);
+        try {
+          return parser.parseFrom(in);
+        } catch (InvalidProtocolBufferException e) {
+          throw new CodecException(e);
+        }
+      }
+
+      @Override
+      public boolean accepts(WireFormat format) {
+        return otherFormats.accepts(format);
+      }
+    };
+  }
 
   /**
    * The decoded message.

@@ -57,17 +57,21 @@ public final class BinaryTensorData {
     return new BinaryTensorData(b.slice(0, n), b.slice(n, b.length()), true);
   }
 
-  /** The JSON header, parsed. */
-  public JsonObject parseJson() {
-    try {
-      return V2Json.parseObject(json);
-    } catch (MaasException e) {
-      if (!headerGiven && json.toString(StandardCharsets.ISO_8859_1).contains(SIZE)) {
-        throw MaasException.invalid("%s (binary tensor data after the JSON needs the %s header)",
-            e.getMessage(), HEADER_LENGTH);
-      }
-      throw e;
+  /** The JSON part of the body (all of it without the header). */
+  public Buffer jsonPart() {
+    return json;
+  }
+
+  /**
+   * A JSON parse error, explained when it most likely comes from binary data sent without the header
+   * that says where the JSON ends.
+   */
+  public MaasException explain(MaasException jsonError) {
+    if (!headerGiven && json.toString(StandardCharsets.ISO_8859_1).contains(SIZE)) {
+      return MaasException.invalid("%s (binary tensor data after the JSON needs the %s header)",
+          jsonError.getMessage(), HEADER_LENGTH);
     }
+    return jsonError;
   }
 
   /**

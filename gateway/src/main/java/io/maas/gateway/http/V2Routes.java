@@ -160,15 +160,13 @@ public final class V2Routes implements RestRoutes {
 
   private static void reply(RoutingContext ctx, V2Json.Encoded encoded) {
     if (!encoded.isBinary()) {
-      json(ctx, 200, encoded.header());
+      ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(encoded.body());
       return;
     }
-    Buffer body = encoded.header().toBuffer();
-    int headerLength = body.length();
     ctx.response().setStatusCode(200)
         .putHeader("Content-Type", BinaryTensorData.CONTENT_TYPE)
-        .putHeader(BinaryTensorData.HEADER_LENGTH, Integer.toString(headerLength))
-        .end(body.appendBuffer(encoded.binary()));
+        .putHeader(BinaryTensorData.HEADER_LENGTH, Integer.toString(encoded.headerLength()))
+        .end(encoded.body());
   }
 
   private ModelStatus resolve(RoutingContext ctx) {

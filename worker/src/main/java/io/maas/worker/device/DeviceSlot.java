@@ -20,12 +20,13 @@ public interface DeviceSlot {
    *
    * @param executor the worker verticle's executor, for blocking work (loading, ORT runs, closing)
    * @param defaultMaxBatchSize see {@link io.maas.config.WorkerConfig#defaultMaxBatchSize()}
+   * @param defaultMaxQueueSize see {@link io.maas.config.WorkerConfig#maxQueueSize()}
    */
-  static Future<DeviceSlot> open(
-      Vertx vertx, WorkerExecutor executor, OrtRuntime runtime, SlotConfig slot, int defaultMaxBatchSize) {
+  static Future<DeviceSlot> open(Vertx vertx, WorkerExecutor executor, OrtRuntime runtime, SlotConfig slot,
+      int defaultMaxBatchSize, int defaultMaxQueueSize) {
     return slot.isSim()
-        ? SimSlot.open(vertx, executor, runtime, slot.sim(), defaultMaxBatchSize)
-        : OrtSlot.open(executor, runtime, slot, defaultMaxBatchSize);
+        ? SimSlot.open(vertx, executor, runtime, slot.sim(), defaultMaxBatchSize, defaultMaxQueueSize)
+        : OrtSlot.open(executor, runtime, slot, defaultMaxBatchSize, defaultMaxQueueSize);
   }
 
   /** The device the slot really runs on, as announced: {@code cpu}, {@code cuda:0}, {@code sim}... */

@@ -1,23 +1,36 @@
 package io.maas.worker.device;
 
+import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
+import io.maas.worker.batching.BatchClock;
+import io.maas.worker.batching.BatchKeys;
+import io.maas.worker.batching.BatchPolicy;
+import io.maas.worker.batching.BatchResult;
+import io.maas.worker.batching.BatchRunner;
+import io.maas.worker.batching.DynamicBatcher;
 import io.maas.worker.instance.LoadedModel;
 import io.maas.worker.instance.ModelSignature;
+import io.maas.worker.instance.RequestValidator;
 import io.maas.worker.stats.ModelObserver;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import java.util.List;
 
-/** A model loaded into ONNX Runtime sessions; its runs block, so they go to the slot's worker threads. */
+/**
+ * A model loaded into ONNX Runtime sessions behind its {@link DynamicBatcher}: requests are validated,
+ * queued, and run in batches on the slot's worker threads (session runs block).
+ */
 final class OrtModel implements ServedModel {
   private final LoadedModel model;
-  private final WorkerExecutor executor;
+  private final DynamicBatcher batcher;
   private final ModelObserver observer;
 
-  OrtModel(LoadedModel model, WorkerExecutor executor, ModelObserver observer) {
+  OrtModel(LoadedModel model, BatchPolicy policy, WorkerExecutor executor, BatchClock clock, ModelObserver observer) {
     this.model = model;
-    this.executor = executor;
     this.observer = observer;
+    this.batcher = new DynamicBatcher("'" + model.name() + "' version " + model.version(), policy,
+        model.instanceCount(), new Runner(model, executor, policy.batching()), clock, observer);
   }
 
   @Override
@@ -42,17 +55,41 @@ final class OrtModel implements ServedModel {
 
   @Override
   public Future<InferenceResponse> infer(InferenceRequest request) {
-    long arrived = System.nanoTime();
-    return executor.executeBlocking(() -> {
-      long started = System.nanoTime();
-      InferenceResponse response = model.infer(request);
-      observer.executed(1, 1, 0, System.nanoTime() - started, 0);
-      return response;
-    }, false).andThen(done -> observer.completed(done.succeeded(), 1, 0, System.nanoTime() - arrived));
+    try {
+      RequestValidator.validate(model.name(), model.signature(), request);
+    } catch (MaasException e) {
+      observer.completed(false, 1, 0, 0);
+      return Future.failedFuture(e);
+    }
+    return batcher.submit(request);
+  }
+
+  @Override
+  public int queued() {
+    return batcher.queued();
   }
 
   @Override
   public void close() throws Exception {
+    batcher.close();
     model.close();
+  }
+
+  /** Runs a batch as one merged execution (or one request alone) on a worker thread. */
+  private record Runner(LoadedModel model, WorkerExecutor executor, boolean merge) implements BatchRunner {
+    @Override
+    public Object batchKey(InferenceRequest request) {
+      return BatchKeys.key(model.signature(), request);
+    }
+
+    @Override
+    public long items(InferenceRequest request) {
+      return BatchKeys.items(model.signature(), request);
+    }
+
+    @Override
+    public Future<BatchResult> run(List<InferenceRequest> batch) {
+      return executor.executeBlocking(() -> model.runBatch(batch, merge), false);
+    }
   }
 }

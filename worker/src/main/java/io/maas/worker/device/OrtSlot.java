@@ -1,28 +1,38 @@
 package io.maas.worker.device;
 
 import io.maas.config.SlotConfig;
+import io.maas.worker.batching.BatchPolicy;
+import io.maas.worker.batching.SystemBatchClock;
+import io.maas.worker.instance.LoadedModel;
 import io.maas.worker.instance.ModelLoader;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
 import io.maas.worker.stats.ModelObserver;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** A real device slot: ONNX Runtime sessions on the CPU or a GPU, run on the slot's worker threads. */
 public final class OrtSlot implements DeviceSlot {
   private final WorkerExecutor executor;
   private final OrtRuntime.SlotOptions options;
   private final ModelLoader loader;
+  private final int defaultMaxQueueSize;
+  private final ScheduledExecutorService batchTimer;
 
-  private OrtSlot(WorkerExecutor executor, OrtRuntime.SlotOptions options, ModelLoader loader) {
+  private OrtSlot(WorkerExecutor executor, OrtRuntime.SlotOptions options, ModelLoader loader, int defaultMaxQueueSize) {
     this.executor = executor;
     this.options = options;
     this.loader = loader;
+    this.defaultMaxQueueSize = defaultMaxQueueSize;
+    this.batchTimer = SystemBatchClock.newTimer(options.effectiveDevice());
   }
 
-  static Future<DeviceSlot> open(WorkerExecutor executor, OrtRuntime runtime, SlotConfig slot, int defaultMaxBatchSize) {
+  static Future<DeviceSlot> open(WorkerExecutor executor, OrtRuntime runtime, SlotConfig slot, int defaultMaxBatchSize,
+      int defaultMaxQueueSize) {
     return executor.executeBlocking(() -> runtime.optionsFor(slot))
-        .map(options -> new OrtSlot(executor, options, new ModelLoader(runtime, defaultMaxBatchSize)));
+        .map(options -> new OrtSlot(executor, options, new ModelLoader(runtime, defaultMaxBatchSize),
+            defaultMaxQueueSize));
   }
 
   @Override
@@ -32,12 +42,23 @@ public final class OrtSlot implements DeviceSlot {
 
   @Override
   public Future<ServedModel> load(ModelDefinition model, long version, ModelObserver observer) {
-    return executor.executeBlocking(
-        () -> new OrtModel(loader.load(model, version, options.options()), executor, observer), false);
+    SystemBatchClock clock = SystemBatchClock.onCurrentContext(batchTimer);
+    return executor.executeBlocking(() -> {
+      LoadedModel loaded = loader.load(model, version, options.options());
+      try {
+        BatchPolicy policy = BatchPolicy.of(loaded.signature().maxBatchSize(), model.config().dynamicBatching(),
+            defaultMaxQueueSize);
+        return new OrtModel(loaded, policy, executor, clock, observer);
+      } catch (RuntimeException e) {
+        loaded.close();
+        throw e;
+      }
+    }, false);
   }
 
   @Override
   public void close() {
+    batchTimer.shutdownNow();
     options.close();
   }
 }

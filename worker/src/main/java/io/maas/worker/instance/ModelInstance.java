@@ -69,22 +69,32 @@ public final class ModelInstance implements AutoCloseable {
         wanted.add(name);
       }
     }
-    return List.copyOf(run(request.inputs(), wanted).values());
+    return List.copyOf(run(request.inputs(), wanted, new RunTimes()).values());
   }
 
-  /** Runs validated inputs and returns the wanted model outputs by name, in the order of {@code wanted}. */
-  public Map<String, Tensor> run(List<Tensor> tensors, Set<String> wanted) {
+  /**
+   * Runs validated inputs and returns the wanted model outputs by name, in the order of {@code wanted}.
+   *
+   * @param times where the conversion and run times are added
+   */
+  public Map<String, Tensor> run(List<Tensor> tensors, Set<String> wanted, RunTimes times) {
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
+      long start = System.nanoTime();
       for (Tensor t : tensors) {
         inputs.put(t.name(), converter.toOrt(t));
       }
+      long converted = System.nanoTime();
+      times.inputNanos += converted - start;
       try (OrtSession.Result result = session.run(inputs, wanted)) {
+        long ran = System.nanoTime();
+        times.inferNanos += ran - converted;
         Map<String, Tensor> outputs = new LinkedHashMap<>();
         for (String name : wanted) {
           OnnxValue v = result.get(name).orElseThrow();
           outputs.put(name, converter.fromOrt(name, (OnnxTensor) v));
         }
+        times.outputNanos += System.nanoTime() - ran;
         return outputs;
       }
     } catch (OrtException e) {

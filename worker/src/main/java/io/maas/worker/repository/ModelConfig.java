@@ -19,6 +19,7 @@ import java.util.Set;
  * @param versionPolicy which versions to serve
  * @param modelFilename the model file inside each version directory
  * @param text the text section (the model also takes strings, tokenised by the worker), or null
+ * @param dynamicBatching the dynamic_batching section, or null: one request per execution
  */
 public record ModelConfig(
     String name,
@@ -28,7 +29,8 @@ public record ModelConfig(
     InstancePlacement placement,
     VersionPolicy versionPolicy,
     String modelFilename,
-    TextConfig text) {
+    TextConfig text,
+    DynamicBatching dynamicBatching) {
 
   public static final String DEFAULT_MODEL_FILENAME = "model.onnx";
   private static final Set<String> PLATFORMS = Set.of("onnxruntime_onnx", "onnxruntime", "onnx");
@@ -36,12 +38,21 @@ public record ModelConfig(
   public ModelConfig {
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
+    if (dynamicBatching != null && maxBatchSize != null) {
+      dynamicBatching.checkAgainst(maxBatchSize);
+    }
+  }
+
+  /** A configuration without dynamic batching. */
+  public ModelConfig(String name, Integer maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs,
+      InstancePlacement placement, VersionPolicy versionPolicy, String modelFilename, TextConfig text) {
+    this(name, maxBatchSize, inputs, outputs, placement, versionPolicy, modelFilename, text, null);
   }
 
   /** A configuration without a text section. */
   public ModelConfig(String name, Integer maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs,
       InstancePlacement placement, VersionPolicy versionPolicy, String modelFilename) {
-    this(name, maxBatchSize, inputs, outputs, placement, versionPolicy, modelFilename, null);
+    this(name, maxBatchSize, inputs, outputs, placement, versionPolicy, modelFilename, null, null);
   }
 
   /** The configuration of a model directory that has no config file. */
@@ -76,7 +87,8 @@ public record ModelConfig(
         InstancePlacement.fromJson(json),
         VersionPolicy.fromJson(json.getJsonObject("version_policy")),
         json.getString("default_model_filename", DEFAULT_MODEL_FILENAME),
-        text(json));
+        text(json),
+        DynamicBatching.fromJson(json.getValue("dynamic_batching")));
   }
 
   private static TextConfig text(JsonObject json) {

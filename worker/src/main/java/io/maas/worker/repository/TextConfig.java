@@ -30,7 +30,9 @@ import java.util.Set;
  * other texts of the request: a dynamically quantized model (like the default MiniLM) quantizes each
  * activation tensor with one scale computed over the whole batch, padding included, which moves its
  * embeddings (cosine ~0.98 in a measured case). {@code padded_batch: true} is faster and exact for
- * float models.
+ * float models. A model with {@code dynamic_batching} runs the texts of a batch (of one or more
+ * requests) grouped by token length instead: texts of the same length share a session run, unpadded
+ * (see docs/batching.md).
  *
  * @param input the name of the text input
  * @param tokenizer the tokenizer file, relative to the model directory

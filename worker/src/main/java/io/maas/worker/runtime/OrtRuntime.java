@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.maas.config.SessionConfig;
 import io.maas.config.SlotConfig;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class OrtRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(OrtRuntime.class);
+  /** ORT's session config keys (onnxruntime_session_options_config_keys.h). */
+  static final String INTRA_OP_SPINNING = "session.intra_op.allow_spinning";
+  static final String INTER_OP_SPINNING = "session.inter_op.allow_spinning";
 
   private final OrtEnvironment env;
 
@@ -54,6 +58,16 @@ public final class OrtRuntime {
       case "extended" -> OptLevel.EXTENDED_OPT;
       default -> OptLevel.ALL_OPT;
     });
+    options.setExecutionMode(s.isParallel() ? ExecutionMode.PARALLEL : ExecutionMode.SEQUENTIAL);
+    options.setCPUArenaAllocator(s.cpuArena());
+    options.setMemoryPatternOptimization(s.memoryPattern());
+    String spin = s.allowSpinning() ? "1" : "0";
+    options.addConfigEntry(INTRA_OP_SPINNING, spin);
+    options.addConfigEntry(INTER_OP_SPINNING, spin);
+    LOG.info("slot {}: ONNX Runtime sessions with intra_op_threads={} inter_op_threads={} optimization_level={} "
+        + "execution_mode={} cpu_arena={} memory_pattern={} allow_spinning={}", slot.device(), s.intraOpThreads(),
+        s.interOpThreads(), s.optimizationLevel(), s.executionMode(), s.cpuArena(), s.memoryPattern(),
+        s.allowSpinning());
     if (!slot.isGpu()) {
       return new SlotOptions(options, "cpu");
     }

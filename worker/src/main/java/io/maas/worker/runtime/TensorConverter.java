@@ -48,7 +48,7 @@ public final class TensorConverter {
     return OnnxTensor.createTensor(env, direct, t.shape(), javaType);
   }
 
-  /** A maas tensor with a copy of an ORT output's data. */
+  /** A maas tensor with a copy of an ORT output's data (one copy: native memory to the tensor's array). */
   public Tensor fromOrt(String name, OnnxTensor value) throws OrtException {
     TensorInfo info = value.getInfo();
     DataType type = OrtTypes.dataType(info.onnxType)
@@ -60,7 +60,12 @@ public final class TensorConverter {
       flatten(value.getValue(), strings);
       return new Tensor(name, type, shape, BytesElements.encodeStrings(strings));
     }
-    ByteBuffer buffer = value.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    // getByteBuffer() already copies the native output into a fresh heap buffer: take its array as is
+    ByteBuffer buffer = value.getByteBuffer();
+    if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+        && buffer.array().length == buffer.remaining()) {
+      return new Tensor(name, type, shape, buffer.array());
+    }
     byte[] data = new byte[buffer.remaining()];
     buffer.get(data);
     return new Tensor(name, type, shape, data);

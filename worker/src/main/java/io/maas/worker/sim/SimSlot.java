@@ -3,6 +3,8 @@ package io.maas.worker.sim;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.maas.config.SimConfig;
+import io.maas.worker.batching.BatchPolicy;
+import io.maas.worker.batching.SystemBatchClock;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.device.ServedModel;
 import io.maas.worker.instance.ModelLoader;
@@ -12,6 +14,7 @@ import io.maas.worker.stats.ModelObserver;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,10 +32,13 @@ public final class SimSlot implements DeviceSlot {
   private final SessionOptions metadataOptions;
   private final ModelLoader loader;
   private final long failUntilNanos;
+  private final int defaultMaxQueueSize;
+  private final ScheduledExecutorService batchTimer = SystemBatchClock.newTimer(DEVICE);
 
   private SimSlot(Vertx vertx, WorkerExecutor executor, SimConfig sim, SessionOptions metadataOptions,
-      ModelLoader loader) {
+      ModelLoader loader, int defaultMaxQueueSize) {
     this.vertx = vertx;
+    this.defaultMaxQueueSize = defaultMaxQueueSize;
     this.executor = executor;
     this.sim = sim;
     this.metadataOptions = metadataOptions;
@@ -41,14 +47,15 @@ public final class SimSlot implements DeviceSlot {
   }
 
   /** Opens a sim slot; its {@code sim_fail_for_ms} window starts now. */
-  public static Future<DeviceSlot> open(
-      Vertx vertx, WorkerExecutor executor, OrtRuntime runtime, SimConfig sim, int defaultMaxBatchSize) {
+  public static Future<DeviceSlot> open(Vertx vertx, WorkerExecutor executor, OrtRuntime runtime, SimConfig sim,
+      int defaultMaxBatchSize, int defaultMaxQueueSize) {
     return executor.executeBlocking(() -> {
       // sessions opened only to read a model's inputs and outputs: no graph optimisation, one thread
       SessionOptions options = new SessionOptions();
       options.setOptimizationLevel(OptLevel.NO_OPT);
       options.setIntraOpNumThreads(1);
-      return new SimSlot(vertx, executor, sim, options, new ModelLoader(runtime, defaultMaxBatchSize));
+      return new SimSlot(vertx, executor, sim, options, new ModelLoader(runtime, defaultMaxBatchSize),
+          defaultMaxQueueSize);
     });
   }
 
@@ -59,13 +66,17 @@ public final class SimSlot implements DeviceSlot {
 
   @Override
   public Future<ServedModel> load(ModelDefinition model, long version, ModelObserver observer) {
+    SystemBatchClock clock = SystemBatchClock.onCurrentContext(batchTimer);
     return executor.executeBlocking(() -> loader.readSignature(model, version, metadataOptions), false)
         .map(signature -> new SimulatedModel(vertx, model.name(), Long.toString(version), signature,
-            model.config().placement().count(), sim, failUntilNanos, observer));
+            model.config().placement().count(), sim, failUntilNanos,
+            BatchPolicy.of(signature.maxBatchSize(), model.config().dynamicBatching(), defaultMaxQueueSize), clock,
+            observer));
   }
 
   @Override
   public void close() {
+    batchTimer.shutdownNow();
     metadataOptions.close();
   }
 }

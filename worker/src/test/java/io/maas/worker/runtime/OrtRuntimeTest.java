@@ -88,4 +88,29 @@ class OrtRuntimeTest {
       }
     }
   }
+
+  @Test
+  void everyExecutionModeArenaPatternAndSpinningChoiceOpensARunnableSession() throws Exception {
+    for (String mode : List.of("sequential", "parallel")) {
+      for (boolean flag : List.of(true, false)) {
+        SessionConfig session = new SessionConfig(2, 2, "all", mode, flag, !flag, flag);
+        try (OrtRuntime.SlotOptions options = runtime.optionsFor(new SlotConfig("cpu", List.of(), session))) {
+          assertRuns(options.options());
+        }
+      }
+    }
+  }
+
+  @Test
+  void spinningIsOffByDefaultAndOnWhenAsked() throws Exception {
+    try (OrtRuntime.SlotOptions options =
+        runtime.optionsFor(new SlotConfig("cpu", List.of(), new SessionConfig(2, 1, "all")))) {
+      assertEquals("0", options.options().getConfigEntries().get(OrtRuntime.INTRA_OP_SPINNING));
+      assertEquals("0", options.options().getConfigEntries().get(OrtRuntime.INTER_OP_SPINNING));
+    }
+    SessionConfig spinning = new SessionConfig(2, 1, "all", "sequential", true, true, true);
+    try (OrtRuntime.SlotOptions options = runtime.optionsFor(new SlotConfig("cpu", List.of(), spinning))) {
+      assertEquals("1", options.options().getConfigEntries().get(OrtRuntime.INTRA_OP_SPINNING));
+    }
+  }
 }
