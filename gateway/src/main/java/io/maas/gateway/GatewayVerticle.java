@@ -3,6 +3,9 @@ package io.maas.gateway;
 import io.maas.cluster.ClusterNode;
 import io.maas.config.GatewayConfig;
 import io.maas.config.TenancyConfig;
+import io.maas.gateway.http.StatsRoutes;
+import io.maas.gateway.pipeline.GatewayMetrics;
+import io.maas.gateway.stats.ClusterStatistics;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Tenancy;
 import io.maas.gateway.grpc.GrpcEdge;
@@ -14,6 +17,8 @@ import io.maas.gateway.http.tfserving.TfServingRoutes;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.routing.LoadBalancer;
 import io.maas.gateway.routing.WorkerRegistry;
+import io.maas.metrics.AdminServer;
+import io.maas.metrics.ProcessMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -26,7 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway: the KServe V2 REST and gRPC edges on top of the shared inference pipeline, routing over
- * the live worker registry. It reaches workers only through the event bus.
+ * the live worker registry. It reaches workers only through the event bus. Its admin server
+ * ({@code gateway.admin_host:admin_port}) always serves the process's {@code GET /metrics}, and the key
+ * API when API keys are on.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
@@ -34,28 +41,28 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final ClusterNode cluster;
   private final TenancyConfig tenancyConfig;
+  private final ProcessMetrics metrics;
   private Tenancy tenancy;
   private WorkerRegistry registry;
   private HttpServer server;
   private HttpServer grpcServer;
+  private HttpServer adminServer;
 
   /**
+   * @param tenancy API keys, limits and the admin server's address; with auth off, every call is let in
    * @param cluster this process's cluster membership: workers of a member that leaves leave routing at once
+   * @param metrics the process's registry: the gateway records its requests there and serves it at /metrics
    */
-  public GatewayVerticle(GatewayConfig config, ClusterNode cluster) {
-    this(config, TenancyConfig.DISABLED, cluster);
-  }
-
-  /** @param tenancy API keys, limits and the admin API; with auth off, every call is let in */
-  public GatewayVerticle(GatewayConfig config, TenancyConfig tenancy, ClusterNode cluster) {
+  public GatewayVerticle(GatewayConfig config, TenancyConfig tenancy, ClusterNode cluster, ProcessMetrics metrics) {
     this.config = config;
     this.tenancyConfig = tenancy;
     this.cluster = cluster;
+    this.metrics = metrics;
   }
 
-  /** The admin API's port; only with keys on. */
+  /** The admin server's port (/metrics, and the key API with keys on). */
   public int adminPort() {
-    return tenancy.adminPort();
+    return adminServer.actualPort();
   }
 
   /** The port the REST server listens on (useful with port 0). */
@@ -85,8 +92,11 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Future<?> serve(Admission admission) {
     InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
-        config, admission);
-    Router router = RestRouter.create(vertx, admission, List.of(new V2Routes(registry, pipeline, config),
+        config, admission, new GatewayMetrics(metrics.registry()));
+    ClusterStatistics statistics = new ClusterStatistics(vertx, registry, ClusterStatistics.DEFAULT_TIMEOUT_MS);
+    Router router = RestRouter.create(vertx, admission, List.of(
+        new StatsRoutes(registry, statistics), // ahead of V2Routes: its /v2/models/:model would take /v2/models/stats
+        new V2Routes(registry, pipeline, config),
         new TfServingRoutes(registry, pipeline, config),
         new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes()),
         new SimplePredictRoutes(registry, pipeline, config))); // its /{model}/predict is the most general: last
@@ -97,7 +107,15 @@ public final class GatewayVerticle extends VerticleBase {
         .setDecompressionSupported(true);
     HttpServerOptions grpcOptions = new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort());
     return registry.start()
-        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
+            "gateway.admin_host, gateway.admin_port", metrics,
+            tenancy == null ? null : tenancy.adminApi().router(vertx)))
+        .compose(s -> {
+          adminServer = s;
+          LOG.info("admin server (GET /metrics{}) listening on {}:{}", tenancy == null ? "" : ", key API /admin/keys",
+              tenancyConfig.adminHost(), s.actualPort());
+          return vertx.createHttpServer(options).requestHandler(router).listen();
+        })
         .compose(s -> {
           server = s;
           LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}", config.host(), s.actualPort());
@@ -113,7 +131,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(close(server), close(grpcServer))
+    return Future.join(close(server), close(grpcServer), close(adminServer))
         .compose(v -> tenancy == null ? Future.succeededFuture() : tenancy.stop())
         .compose(v -> registry.stop());
   }

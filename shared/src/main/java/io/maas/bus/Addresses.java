@@ -18,6 +18,14 @@ public final class Addresses {
     return "maas.worker." + workerId + ".infer";
   }
 
+  /**
+   * The point-to-point address on which one worker verticle answers statistics queries (JSON: optional
+   * {@code model} and {@code version} filters; the reply holds its {@code model_stats}).
+   */
+  public static String workerStats(String workerId) {
+    return "maas.worker." + workerId + ".stats";
+  }
+
   /** Event-bus header carrying the request id for logs. */
   public static final String REQUEST_ID_HEADER = "maas-request-id";
 }

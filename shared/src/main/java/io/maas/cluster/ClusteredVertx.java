@@ -5,8 +5,10 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.maas.bus.Codecs;
 import io.maas.config.ClusterConfig;
+import io.maas.metrics.ProcessMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -25,7 +27,13 @@ import java.util.List;
 public final class ClusteredVertx {
   private ClusteredVertx() {}
 
+  /** A clustered Vert.x without metrics. */
   public static Future<ClusterNode> start(ClusterConfig cluster) {
+    return start(cluster, null);
+  }
+
+  /** @param metrics the process's registry, where Vert.x records its own metrics; null: none */
+  public static Future<ClusterNode> start(ClusterConfig cluster, ProcessMetrics metrics) {
     String address;
     Config hazelcast;
     try {
@@ -37,8 +45,8 @@ public final class ClusteredVertx {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     VertxOptions options = new VertxOptions()
         .setEventBusOptions(new EventBusOptions().setHost(address).setPort(0));
-    return Vertx.builder()
-        .with(options)
+    VertxBuilder builder = metrics == null ? Vertx.builder().with(options) : metrics.instrument(Vertx.builder(), options);
+    return builder
         .withClusterManager(manager)
         .buildClustered()
         .map(vertx -> {

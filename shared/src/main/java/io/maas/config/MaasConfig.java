@@ -3,7 +3,13 @@ package io.maas.config;
 import io.vertx.core.json.JsonObject;
 
 /** The whole typed configuration, made once from the merged JSON and passed to every component. */
-public record MaasConfig(GatewayConfig gateway, WorkerConfig worker, ClusterConfig cluster, TenancyConfig tenancy) {
+public record MaasConfig(GatewayConfig gateway, WorkerConfig worker, ClusterConfig cluster, TenancyConfig tenancy,
+    MetricsConfig metrics) {
+
+  /** With the default metrics settings ({@link MetricsConfig#LOCAL_RANDOM_PORT}): for tests and embedders. */
+  public MaasConfig(GatewayConfig gateway, WorkerConfig worker, ClusterConfig cluster, TenancyConfig tenancy) {
+    this(gateway, worker, cluster, tenancy, MetricsConfig.LOCAL_RANDOM_PORT);
+  }
 
   /** Without API keys ({@link TenancyConfig#DISABLED}): for tests and embedders. */
   public MaasConfig(GatewayConfig gateway, WorkerConfig worker, ClusterConfig cluster) {
@@ -21,7 +27,8 @@ public record MaasConfig(GatewayConfig gateway, WorkerConfig worker, ClusterConf
           GatewayConfig.fromJson(json.getJsonObject("gateway")),
           WorkerConfig.fromJson(json.getJsonObject("worker")),
           ClusterConfig.fromJson(json.getJsonObject("cluster")),
-          TenancyConfig.fromJson(json.getJsonObject("gateway")));
+          TenancyConfig.fromJson(json.getJsonObject("gateway")),
+          MetricsConfig.fromJson(json.getJsonObject("worker")));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
     }

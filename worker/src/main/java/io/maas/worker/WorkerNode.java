@@ -7,6 +7,8 @@ import io.maas.config.WorkerConfig;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.repository.ModelRepository;
 import io.maas.worker.runtime.OrtRuntime;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -21,17 +23,18 @@ public final class WorkerNode {
 
   private WorkerNode() {}
 
-  /** {@link #deploy(Vertx, WorkerConfig, String)} on a Vert.x that is not clustered. */
+  /** {@link #deploy(Vertx, WorkerConfig, String, MeterRegistry)} on a Vert.x that is not clustered, meters kept nowhere. */
   public static Future<List<String>> deploy(Vertx vertx, WorkerConfig config) {
-    return deploy(vertx, config, "local");
+    return deploy(vertx, config, "local", new CompositeMeterRegistry());
   }
 
   /**
    * Scans the repository and deploys the slots' verticles; completes with their deployment ids.
    *
    * @param nodeId the cluster member the workers run in, announced with them
+   * @param meters the process's meter registry, where the workers record their metrics
    */
-  public static Future<List<String>> deploy(Vertx vertx, WorkerConfig config, String nodeId) {
+  public static Future<List<String>> deploy(Vertx vertx, WorkerConfig config, String nodeId, MeterRegistry meters) {
     return vertx.executeBlocking(() -> {
           List<ModelDefinition> models = new ModelRepository(config.modelRepository()).scan();
           LOG.info("model repository {}: {}", config.modelRepository().toAbsolutePath().normalize(),
@@ -47,7 +50,7 @@ public final class WorkerNode {
           for (int i = 0; i < config.slots().size(); i++) {
             SlotConfig slot = config.slots().get(i);
             String id = node + "-" + slot.device().replace(":", "") + "-" + i;
-            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models)));
+            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models, meters)));
           }
           return Future.all(deployments).map(all -> all.<String>list());
         });

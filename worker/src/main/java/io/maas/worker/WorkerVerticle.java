@@ -13,12 +13,17 @@ import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.device.ServedModel;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
-import io.maas.worker.stats.ModelObserver;
+import io.maas.worker.stats.ModelMetrics;
+import io.maas.worker.stats.ModelObservers;
+import io.maas.worker.stats.ModelStatistics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * A worker verticle pinned to one device slot. It loads the repository's models for its device, takes
  * inference requests on its own event-bus address, runs them on its {@link DeviceSlot} (ONNX Runtime on
  * its own worker threads, never on the event loop, or the simulated device) and announces what it holds
- * to the gateways.
+ * to the gateways. Every model version it loads reports to its {@link ModelStatistics} (answered on
+ * {@link Addresses#workerStats}) and its {@link ModelMetrics} (in the process's meter registry).
  *
  * <p>It leaves gracefully when undeployed (on SIGTERM the process's shutdown hook closes Vert.x): it
  * announces that it is draining and publishes its departure, so gateways stop routing to it; it keeps
@@ -49,13 +55,16 @@ public final class WorkerVerticle extends VerticleBase {
   private final WorkerConfig config;
   private final OrtRuntime runtime;
   private final List<ModelDefinition> models;
+  private final MeterRegistry meters;
 
   /** Model name -> version -> status; touched on this verticle's event loop only. */
   private final Map<String, Map<String, ModelStatus>> statuses = new LinkedHashMap<>();
   /** Model name -> version -> loaded model; written on the event loop, read there only. */
   private final Map<String, Map<String, ServedModel>> loaded = new LinkedHashMap<>();
-  /** Requests taken and not yet answered; touched on this verticle's event loop only. */
-  private int inFlight;
+  /** Model name -> version -> its statistics and meters; touched on this verticle's event loop only. */
+  private final Map<String, Map<String, Observed>> observed = new LinkedHashMap<>();
+  /** Requests taken and not yet answered; written on this verticle's event loop only, read by scrapes. */
+  private volatile int inFlight;
   private boolean draining;
 
   private WorkerExecutor executor;
@@ -63,9 +72,16 @@ public final class WorkerVerticle extends VerticleBase {
   private long announceTimer;
   private MessageConsumer<InferenceRequest> infer;
   private MessageConsumer<Object> discover;
+  private MessageConsumer<JsonObject> stats;
+  private Gauge inFlightGauge;
 
+  /** One model version's statistics (KServe) and meters (Prometheus). */
+  private record Observed(ModelStatistics statistics, ModelMetrics metrics) {}
+
+  /** @param meters the process's meter registry, where this worker's and its models' meters go */
   public WorkerVerticle(String workerId, String nodeId, SlotConfig slot, WorkerConfig config, OrtRuntime runtime,
-      List<ModelDefinition> models) {
+      List<ModelDefinition> models, MeterRegistry meters) {
+    this.meters = meters;
     this.workerId = workerId;
     this.nodeId = nodeId;
     this.slot = slot;
@@ -89,12 +105,18 @@ public final class WorkerVerticle extends VerticleBase {
       m.versionNumbers().forEach(v -> versions.put(Long.toString(v), ModelStatus.loading(m.name(), Long.toString(v))));
     }
     infer = vertx.eventBus().consumer(Addresses.worker(workerId), this::onInfer);
+    stats = vertx.eventBus().consumer(Addresses.workerStats(workerId), this::onStats);
+    inFlightGauge = Gauge.builder("maas.inference.in.flight", this, w -> w.inFlight)
+        .description("requests this worker has taken and not answered yet (queued or running)")
+        .tag("worker", workerId)
+        .strongReference(true)
+        .register(meters);
     discover = vertx.eventBus().consumer(Addresses.DISCOVER, m -> announce());
     announceTimer = vertx.setPeriodic(config.announceIntervalMillis(), id -> announce());
     return DeviceSlot.open(vertx, executor, runtime, slot, config.defaultMaxBatchSize(), config.maxQueueSize())
         .compose(opened -> {
           device = opened;
-          return Future.join(infer.completion(), discover.completion());
+          return Future.join(infer.completion(), discover.completion(), stats.completion());
         })
         .onSuccess(v -> {
           LOG.info("worker {} on {} listening on {}", workerId, device.device(), Addresses.worker(workerId));
@@ -108,9 +130,12 @@ public final class WorkerVerticle extends VerticleBase {
     for (ModelDefinition def : models) {
       for (long v : def.versionNumbers()) {
         String version = Long.toString(v);
-        device.load(def, v, ModelObserver.NONE)
+        Observed watch = new Observed(new ModelStatistics(), new ModelMetrics(meters, def.name(), version, workerId));
+        device.load(def, v, ModelObservers.both(watch.statistics(), watch.metrics()))
             .onSuccess(model -> {
               loaded.computeIfAbsent(def.name(), k -> new LinkedHashMap<>()).put(version, model);
+              watch.metrics().watchQueue(model::queued);
+              observed.computeIfAbsent(def.name(), k -> new LinkedHashMap<>()).put(version, watch);
               setStatus(new ModelStatus(def.name(), version, ModelReadyState.READY, "", "onnxruntime_onnx",
                   model.signature().maxBatchSize(), model.signature().inputs(), model.signature().outputs(),
                   model.signature().text()));
@@ -118,6 +143,7 @@ public final class WorkerVerticle extends VerticleBase {
                   device.device(), model.instanceCount());
             })
             .onFailure(e -> {
+              watch.metrics().close();
               setStatus(ModelStatus.loading(def.name(), version).withState(ModelReadyState.UNAVAILABLE, e.getMessage()));
               LOG.warn("model {} version {} UNAVAILABLE: {}", def.name(), version, e.getMessage());
             });
@@ -138,6 +164,23 @@ public final class WorkerVerticle extends VerticleBase {
         .onSuccess(msg::reply)
         .onFailure(e -> fail(msg, e))
         .onComplete(answered -> inFlight--);
+  }
+
+  /**
+   * Answers a statistics query: the {@code model_stats} of the loaded model versions, all of them or those
+   * of the {@code model} (and {@code version}) the query names.
+   */
+  private void onStats(Message<JsonObject> msg) {
+    JsonObject query = msg.body() == null ? new JsonObject() : msg.body();
+    String model = query.getString("model", "");
+    String version = query.getString("version", "");
+    JsonArray out = new JsonArray();
+    observed.forEach((name, versions) -> versions.forEach((v, o) -> {
+      if ((model.isEmpty() || model.equals(name)) && (version.isEmpty() || version.equals(v))) {
+        out.add(o.statistics().toJson(name, v));
+      }
+    }));
+    msg.reply(new JsonObject().put("worker_id", workerId).put("model_stats", out));
   }
 
   private static void fail(Message<InferenceRequest> msg, Throwable e) {
@@ -206,6 +249,14 @@ public final class WorkerVerticle extends VerticleBase {
     return config.drainGraceMillis() == 0 ? Future.succeededFuture() : vertx.timer(config.drainGraceMillis());
   }
 
+  /** This worker and its models are gone: so are their meters. */
+  private void removeMeters() {
+    observed.values().forEach(versions -> versions.values().forEach(o -> o.metrics().close()));
+    if (inFlightGauge != null) {
+      meters.remove(inFlightGauge);
+    }
+  }
+
   @Override
   public Future<?> stop() {
     long started = System.nanoTime();
@@ -216,7 +267,8 @@ public final class WorkerVerticle extends VerticleBase {
     announce();
     vertx.eventBus().publish(Addresses.DEPART, new JsonObject().put("worker_id", workerId));
     Future<Void> discovery = discover == null ? Future.succeededFuture() : discover.unregister();
-    return discovery
+    Future<Void> statsQueries = stats == null ? Future.succeededFuture() : stats.unregister();
+    return Future.join(discovery, statsQueries)
         .transform(v -> grace())
         .transform(v -> infer == null ? Future.succeededFuture() : infer.unregister())
         .transform(v -> drained(System.nanoTime() + config.drainTimeoutMillis() * 1_000_000L))
@@ -232,6 +284,7 @@ public final class WorkerVerticle extends VerticleBase {
           return null;
         }))
         .eventually(() -> executor.close())
+        .andThen(closed -> removeMeters())
         .onComplete(done -> LOG.info("worker {} stopped after draining for {} ms", workerId,
             (System.nanoTime() - started) / 1_000_000));
   }

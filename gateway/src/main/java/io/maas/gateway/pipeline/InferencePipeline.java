@@ -24,15 +24,26 @@ public final class InferencePipeline {
   private final long defaultTimeoutMillis;
   private final long maxTimeoutMillis;
   private final Admission admission;
+  private final GatewayMetrics metrics;
 
   public InferencePipeline(Vertx vertx, WorkerRegistry registry, LoadBalancer balancer, GatewayConfig config) {
-    this(vertx, registry, balancer, config, null);
+    this(vertx, registry, balancer, config, null, GatewayMetrics.none());
   }
 
   /** @param admission the API-key checks and metering; null when {@code gateway.auth_enabled} is false */
   public InferencePipeline(Vertx vertx, WorkerRegistry registry, LoadBalancer balancer, GatewayConfig config,
       Admission admission) {
+    this(vertx, registry, balancer, config, admission, GatewayMetrics.none());
+  }
+
+  /**
+   * @param admission the API-key checks and metering; null when {@code gateway.auth_enabled} is false
+   * @param metrics where every request's outcome and duration is recorded, once
+   */
+  public InferencePipeline(Vertx vertx, WorkerRegistry registry, LoadBalancer balancer, GatewayConfig config,
+      Admission admission, GatewayMetrics metrics) {
     this.admission = admission;
+    this.metrics = metrics;
     this.registry = registry;
     this.dispatcher = new Dispatcher(vertx, balancer, System::nanoTime);
     this.defaultTimeoutMillis = config.requestTimeoutMillis();
@@ -48,14 +59,22 @@ public final class InferencePipeline {
    * limit first (when keys are on and the caller has one), metered once it ends.
    */
   public Future<Served> inferServed(InferenceRequest request, String requestId, Caller caller) {
-    if (admission == null || caller.isAnonymous()) {
-      return inferServed(request, requestId);
-    }
-    return admission.admit(caller, request.model()).compose(v -> {
-      Future<Served> served = inferServed(request, requestId);
-      admission.meter(caller, request, served.map(Served::response));
-      return served;
-    });
+    long started = System.nanoTime();
+    Future<Served> served = admission == null || caller.isAnonymous()
+        ? inferServed(request, requestId)
+        : admission.admit(caller, request.model()).compose(v -> {
+          Future<Served> s = inferServed(request, requestId);
+          admission.meter(caller, request, s.map(Served::response));
+          return s;
+        });
+    return served.andThen(done -> metrics.record(
+        registry.knows(request.model()) ? request.model() : GatewayMetrics.UNKNOWN_MODEL,
+        done.succeeded() ? "OK" : codeOf(done.cause()).name(),
+        System.nanoTime() - started));
+  }
+
+  private static ErrorCode codeOf(Throwable failure) {
+    return failure instanceof MaasException m ? m.code() : ErrorCode.INTERNAL;
   }
 
   /** Runs the request with no key checks and tells which worker served it. */

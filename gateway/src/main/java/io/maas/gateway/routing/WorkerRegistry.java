@@ -174,6 +174,11 @@ public final class WorkerRegistry {
     return out;
   }
 
+  /** Whether any worker ever announced this model (cheap: for metric tags on the request path). */
+  public boolean knows(String model) {
+    return knownModels.contains(model);
+  }
+
   public Optional<ModelView> model(String name) {
     return Optional.ofNullable(models().get(name));
   }

@@ -4,8 +4,6 @@ import com.hazelcast.core.HazelcastInstance;
 import io.maas.config.TenancyConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -15,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A gateway's API keys: the cluster-wide {@link KeyStore}, the {@link Admission} step every edge uses, and
- * the admin API server. On first start with an empty store it creates one key (all models, 100 requests/s,
+ * the key API ({@link AdminApi}, mounted on the gateway's admin server). On first start with an empty store it creates one key (all models, 100 requests/s,
  * burst 100) and writes it to {@code <data_dir>/initial-api-key}; without a configured admin token it writes a
  * generated one to {@code <data_dir>/admin-token}. Both files are 0600; logs name the files, never the secrets.
  */
@@ -26,12 +24,12 @@ public final class Tenancy {
 
   private final KeyStore store;
   private final Admission admission;
-  private final HttpServer adminServer;
+  private final AdminApi adminApi;
 
-  private Tenancy(KeyStore store, HttpServer adminServer) {
+  private Tenancy(KeyStore store, AdminApi adminApi) {
     this.store = store;
     this.admission = new Admission(store);
-    this.adminServer = adminServer;
+    this.adminApi = adminApi;
   }
 
   public static Future<Tenancy> start(Vertx vertx, HazelcastInstance hazelcast, TenancyConfig config) {
@@ -40,13 +38,7 @@ public final class Tenancy {
     return store.start()
         .compose(v -> firstKey(vertx, store, config.dataDir(), random))
         .compose(v -> adminToken(vertx, config, random))
-        .compose(token -> vertx.createHttpServer(new HttpServerOptions().setHost(config.adminHost()).setPort(config.adminPort()))
-            .requestHandler(new AdminApi(store, token, random).router(vertx))
-            .listen())
-        .map(server -> {
-          LOG.info("admin API listening on {}:{}", config.adminHost(), server.actualPort());
-          return new Tenancy(store, server);
-        })
+        .map(token -> new Tenancy(store, new AdminApi(store, token, random)))
         .recover(e -> store.stop().transform(x -> Future.failedFuture(e)));
   }
 
@@ -92,11 +84,12 @@ public final class Tenancy {
     return admission;
   }
 
-  public int adminPort() {
-    return adminServer.actualPort();
+  /** The key API, behind the admin token: mount it under {@code /admin} on the admin server. */
+  public AdminApi adminApi() {
+    return adminApi;
   }
 
   public Future<Void> stop() {
-    return adminServer.close().eventually(store::stop);
+    return store.stop();
   }
 }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maas.worker.onnx.ElemType;
 import io.maas.worker.onnx.OnnxModelBuilder;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +31,7 @@ class ModelAwareRoutingTest {
   final ClusterHarness cluster = new ClusterHarness();
 
   @Test
-  void aModelHeldByOneWorkerIsRoutedOnlyThereAndAModelHeldByNoneIs503WithRetryAfter() throws IOException {
+  void aModelHeldByOneWorkerIsRoutedOnlyThereAndAModelHeldByNoneIs503WithRetryAfter() throws Exception {
     Path both = cluster.repository("repo-a", "simple", "affine_fp32");
     Path simpleOnly = cluster.repository("repo-b", "simple");
     Path soloOnly = cluster.dir().resolve("repo-c");
@@ -53,6 +56,21 @@ class ModelAwareRoutingTest {
     assertEquals(Map.of(idA, 100L), affine.servedBy(), "affine_fp32 is held by worker-a alone: " + affine);
     HttpResponse<String> one = gateway.post(Traffic.AFFINE, Traffic.AFFINE_BODY);
     assertTrue(one.body().contains("[-9.75,28.5,5.53125,-10.0]"), one.body());
+
+    // the statistics, summed over the three worker processes, and worker-a's own /metrics agree
+    HttpResponse<String> stats = gateway.get("/v2/models/affine_fp32/stats");
+    assertEquals(200, stats.statusCode(), stats.body());
+    JsonObject body = new JsonObject(stats.body());
+    assertEquals(new JsonObject().put("asked", 3).put("answered", 3), body.getJsonObject("maas_workers"));
+    JsonObject affineStats = body.getJsonArray("model_stats").getJsonObject(0);
+    assertEquals(101, affineStats.getJsonObject("inference_stats").getJsonObject("success").getLong("count"));
+    assertTrue(affineStats.getLong("execution_count") <= 101, affineStats.encode());
+    HttpResponse<String> metrics = GatewayProcess.HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + a.metricsPort(START) + "/metrics")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertTrue(metrics.body().lines().anyMatch(l -> l.matches(
+        "maas_inference_request_success_total\\{model=\"affine_fp32\",version=\"1\",worker=\"" + idA + "\"} 101\\.0")),
+        metrics.body());
 
     // worker-c, the only one holding 'solo', leaves: the model is known but held by none
     c.jvm.terminate();

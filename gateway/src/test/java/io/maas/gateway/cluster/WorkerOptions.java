@@ -48,7 +48,9 @@ final class WorkerOptions {
     List<String> args = new ArrayList<>(List.of(
         "--model-repository", (repository == null ? defaultRepository : repository).toString(),
         "--set", "worker.slots=[" + slot + "]",
-        "--set", "worker.announce_interval_ms=250"));
+        "--set", "worker.announce_interval_ms=250",
+        // processes share this host: each worker's /metrics on a port of its own
+        "--set", "worker.metrics_port=0"));
     sets.forEach(s -> {
       args.add("--set");
       args.add(s);

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 final class WorkerProcess {
   /** The line each worker verticle logs once it takes requests on its own address. */
   private static final Pattern LISTENING = Pattern.compile("worker (\\S+) on (\\S+) listening on");
+  /** The line a worker-only process logs once it serves /metrics (on a free port in these tests). */
+  private static final Pattern METRICS = Pattern.compile("metrics \\(GET /metrics\\) on \\S+:(\\d+)");
 
   final ChildJvm jvm;
   private final int slots;
@@ -29,6 +31,12 @@ final class WorkerProcess {
           ? java.util.Optional.of(found.stream().map(m -> m.group(1)).toList())
           : java.util.Optional.empty();
     });
+  }
+
+  /** The port of the process's GET /metrics, once it listens. */
+  int metricsPort(Duration timeout) {
+    return Poll.until(timeout, jvm.name() + " serves /metrics", () -> jvm.logMatches(METRICS).stream()
+        .findFirst().map(m -> Integer.parseInt(m.group(1))));
   }
 
   /** The id of a single-slot worker. */

@@ -137,6 +137,25 @@ class ApiKeyEdgesTest {
   }
 
   @Test
+  void statisticsNeedAKeyAsMetadataDoesButMetricsOnTheAdminPortNeedNone() throws Exception {
+    assertEquals(401, send(rest("/v2/models/stats").GET()).statusCode());
+    assertEquals(401, send(rest("/v2/models/simple/stats").GET()).statusCode());
+    assertEquals(401, send(rest("/v2/models/simple/versions/1/stats").GET()).statusCode());
+    String key = createKey("{\"models\": [\"simple\"]}");
+    HttpResponse<String> stats = send(rest("/v2/models/simple/stats").header("Authorization", "Bearer " + key).GET());
+    assertEquals(200, stats.statusCode(), stats.body());
+    assertEquals("simple", new JsonObject(stats.body()).getJsonArray("model_stats").getJsonObject(0).getString("name"));
+    HttpResponse<String> metrics = send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + node.node.gateway().adminPort() + "/metrics")).GET());
+    assertEquals(200, metrics.statusCode());
+    assertTrue(metrics.body().contains("maas_inference_queue_depth{"), "worker families on the admin port");
+    assertFalse(metrics.body().contains(key.substring(18)), "no secret in a metric");
+    HttpResponse<String> keysWithoutToken = send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + node.node.gateway().adminPort() + "/admin/keys")).GET());
+    assertEquals(401, keysWithoutToken.statusCode(), "the key API still needs the admin token");
+  }
+
+  @Test
   void restWithAKeyServesWithRateLimitHeadersAndRefusesOtherModelsWith403() throws Exception {
     String key = createKey("{\"models\": [\"simple\"], \"rate_per_second\": 100, \"burst\": 50}");
     HttpResponse<String> ok = infer("simple", key);
