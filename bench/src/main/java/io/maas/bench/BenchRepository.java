@@ -78,7 +78,8 @@ final class BenchRepository {
     }
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
+  /** Copies a directory tree (a model directory). */
+  static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path p : files.toList()) {
         Path target = to.resolve(from.relativize(p).toString());

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Throughput of 1, 2 and 4 {@code sim} workers behind one gateway, all separate processes, under the same
@@ -83,19 +82,7 @@ public final class SimScaling {
 
   /** A repository with the sample model {@code simple} (one instance) copied from conf/models. */
   private static Path sampleRepository(Path root, Path dir) throws IOException {
-    Path from = root.resolve("conf/models/simple");
-    Path to = dir.resolve("simple");
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.createDirectories(target.getParent());
-          Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
+    BenchRepository.copyTree(root.resolve("conf/models/simple"), dir.resolve("simple"));
     return dir;
   }
 

@@ -47,6 +47,31 @@ public enum DataType {
     return this == UINT8 || this == UINT16 || this == UINT32 || this == UINT64;
   }
 
+  /** The smallest value of an integer type up to 63 bits wide (0 for the others). */
+  public long minInteger() {
+    return switch (this) {
+      case INT8 -> Byte.MIN_VALUE;
+      case INT16 -> Short.MIN_VALUE;
+      case INT32 -> Integer.MIN_VALUE;
+      case INT64 -> Long.MIN_VALUE;
+      default -> 0;
+    };
+  }
+
+  /** The largest value of an integer type up to 63 bits wide (UINT64's does not fit a long; 0 for non-integers). */
+  public long maxInteger() {
+    return switch (this) {
+      case INT8 -> Byte.MAX_VALUE;
+      case INT16 -> Short.MAX_VALUE;
+      case INT32 -> Integer.MAX_VALUE;
+      case INT64 -> Long.MAX_VALUE;
+      case UINT8 -> 0xffL;
+      case UINT16 -> 0xffffL;
+      case UINT32 -> 0xffffffffL;
+      default -> 0;
+    };
+  }
+
   /** Parses the KServe name (e.g. {@code "FP32"}); Triton's {@code TYPE_FP32} and {@code STRING} too. */
   public static DataType parse(String name) {
     if (name == null) {

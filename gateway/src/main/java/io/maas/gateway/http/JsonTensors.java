@@ -178,23 +178,7 @@ public final class JsonTensors {
       }
       default -> {
         BigInteger b = integer(v, name, index, type);
-        long min = switch (type) {
-          case INT8 -> Byte.MIN_VALUE;
-          case INT16 -> Short.MIN_VALUE;
-          case INT32 -> Integer.MIN_VALUE;
-          case INT64 -> Long.MIN_VALUE;
-          default -> 0;
-        };
-        long max = switch (type) {
-          case INT8 -> Byte.MAX_VALUE;
-          case INT16 -> Short.MAX_VALUE;
-          case INT32 -> Integer.MAX_VALUE;
-          case INT64 -> Long.MAX_VALUE;
-          case UINT8 -> 0xffL;
-          case UINT16 -> 0xffffL;
-          default -> 0xffffffffL;
-        };
-        if (b.bitLength() > 63 || b.longValue() < min || b.longValue() > max) {
+        if (b.bitLength() > 63 || b.longValue() < type.minInteger() || b.longValue() > type.maxInteger()) {
           throw range(name, index, v, type);
         }
         long l = b.longValue();

@@ -125,13 +125,13 @@ final class StreamedTensorData {
     long l;
     if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
       l = p.getLongValue(); // the common case: no BigInteger
-      if (type == DataType.UINT64 ? l < 0 : l < min() || l > max()) {
+      if (type == DataType.UINT64 ? l < 0 : l < type.minInteger() || l > type.maxInteger()) {
         throw range(p, index);
       }
     } else {
       BigInteger b = integer(p, t, index);
       if (type == DataType.UINT64 ? b.signum() < 0 || b.compareTo(UINT64_MAX) > 0
-          : b.bitLength() > 63 || b.longValue() < min() || b.longValue() > max()) {
+          : b.bitLength() > 63 || b.longValue() < type.minInteger() || b.longValue() > type.maxInteger()) {
         throw range(p, index);
       }
       l = b.longValue();
@@ -142,28 +142,6 @@ final class StreamedTensorData {
       case 4 -> out.putInt((int) l);
       default -> out.putLong(l);
     }
-  }
-
-  private long min() {
-    return switch (type) {
-      case INT8 -> Byte.MIN_VALUE;
-      case INT16 -> Short.MIN_VALUE;
-      case INT32 -> Integer.MIN_VALUE;
-      case INT64 -> Long.MIN_VALUE;
-      default -> 0;
-    };
-  }
-
-  private long max() {
-    return switch (type) {
-      case INT8 -> Byte.MAX_VALUE;
-      case INT16 -> Short.MAX_VALUE;
-      case INT32 -> Integer.MAX_VALUE;
-      case INT64 -> Long.MAX_VALUE;
-      case UINT8 -> 0xffL;
-      case UINT16 -> 0xffffL;
-      default -> 0xffffffffL;
-    };
   }
 
   private double real(JsonParser p, JsonToken t, long index) throws IOException {
