@@ -23,7 +23,7 @@ public record GatewayConfig(
   public GatewayConfig(
       String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis) {
     this(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        Math.max(300_000, requestTimeoutMillis), 64, BreakerConfig.DEFAULT);
+        Math.max(300_000, requestTimeoutMillis), 256, BreakerConfig.DEFAULT);
   }
 
   public GatewayConfig {
