@@ -19,14 +19,19 @@ public final class BatchKeys {
   private BatchKeys() {}
 
   public static Object key(ModelSignature signature, InferenceRequest request) {
-    List<Object> key = new ArrayList<>();
-    key.add(wanted(signature, request));
+    List<String> wanted = signature.wantedOutputs(request);
     Tensor text = textInput(signature, request);
-    if (text != null) {
-      key.add("text:" + text.name());
-      return key;
-    }
-    request.inputs().stream().sorted(Comparator.comparing(Tensor::name)).forEach(t -> {
+    return text != null ? List.of(wanted, "text:" + text.name()) : tensorKey(request.inputs(), wanted);
+  }
+
+  /**
+   * What tensors must share to run merged along dimension 0: input names, datatypes and non-batch
+   * dimensions, and the outputs asked for.
+   */
+  public static List<Object> tensorKey(List<Tensor> inputs, List<String> wanted) {
+    List<Object> key = new ArrayList<>();
+    key.add(wanted);
+    inputs.stream().sorted(Comparator.comparing(Tensor::name)).forEach(t -> {
       key.add(t.name());
       key.add(t.datatype());
       key.add(Arrays.toString(Arrays.copyOfRange(t.shape(), Math.min(1, t.shape().length), t.shape().length)));
@@ -44,11 +49,6 @@ public final class BatchKeys {
       return 1;
     }
     return request.inputs().get(0).shape()[0];
-  }
-
-  private static List<String> wanted(ModelSignature signature, InferenceRequest request) {
-    return signature.outputNames().stream()
-        .filter(n -> request.outputs().isEmpty() || request.outputs().contains(n)).toList();
   }
 
   private static Tensor textInput(ModelSignature signature, InferenceRequest request) {

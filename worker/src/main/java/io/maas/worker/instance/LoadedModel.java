@@ -5,13 +5,13 @@ import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.maas.tensor.Tensor;
+import io.maas.worker.batching.BatchKeys;
 import io.maas.worker.batching.BatchResult;
 import io.maas.worker.batching.Rows;
 import io.maas.worker.text.TextModel;
 import io.maas.worker.text.TextRun;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,12 +87,6 @@ public final class LoadedModel implements AutoCloseable {
     return answer.response();
   }
 
-  /** The outputs a request gets, in the model's output order: those it names, or all. */
-  public List<String> wantedOutputs(InferenceRequest request) {
-    return signature.outputNames().stream()
-        .filter(n -> request.outputs().isEmpty() || request.outputs().contains(n)).toList();
-  }
-
   /**
    * Runs validated requests on one instance and answers each; a request that fails fails alone where it
    * can (a merged run the model rejects as invalid input is re-run part by part, so only the bad request
@@ -113,7 +107,7 @@ public final class LoadedModel implements AutoCloseable {
         List<TextRun.Part> runParts = run == null
             ? List.of(new TextRun.Part(requests.get(r).inputs(), null)) : run.parts();
         parameters[r] = run == null ? null : run.parameters();
-        List<String> wanted = wantedOutputs(requests.get(r));
+        List<String> wanted = signature.wantedOutputs(requests.get(r));
         for (TextRun.Part part : runParts) {
           parts.add(new Part(r, part, wanted));
         }
@@ -257,14 +251,7 @@ public final class LoadedModel implements AutoCloseable {
 
     /** What parts must share to run merged: input names, datatypes and non-batch dims, and the outputs. */
     List<Object> mergeKey() {
-      List<Object> key = new ArrayList<>();
-      part.inputs().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(t -> {
-        key.add(t.name());
-        key.add(t.datatype());
-        key.add(Arrays.toString(Arrays.copyOfRange(t.shape(), Math.min(1, t.shape().length), t.shape().length)));
-      });
-      key.add(wanted);
-      return key;
+      return BatchKeys.tensorKey(part.inputs(), wanted);
     }
   }
 

@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
-import io.maas.inference.InferenceRequest;
 import io.maas.model.TensorSpec;
 import io.maas.tensor.Tensor;
 import io.maas.worker.runtime.OrtTypes;
@@ -16,7 +15,6 @@ import io.maas.worker.runtime.TensorConverter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,20 +54,6 @@ public final class ModelInstance implements AutoCloseable {
           info.getShape()));
     });
     return out;
-  }
-
-  /**
-   * Runs the request, already validated against the signature, and returns the requested outputs (all
-   * of them when none are named) in the model's output order.
-   */
-  public List<Tensor> run(InferenceRequest request, List<String> outputOrder) {
-    Set<String> wanted = new LinkedHashSet<>();
-    for (String name : outputOrder) {
-      if (request.outputs().isEmpty() || request.outputs().contains(name)) {
-        wanted.add(name);
-      }
-    }
-    return List.copyOf(run(request.inputs(), wanted, new RunTimes()).values());
   }
 
   /**

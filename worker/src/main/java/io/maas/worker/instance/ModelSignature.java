@@ -1,5 +1,6 @@
 package io.maas.worker.instance;
 
+import io.maas.inference.InferenceRequest;
 import io.maas.model.TensorSpec;
 import io.maas.model.TextSpec;
 import java.util.ArrayList;
@@ -56,5 +57,11 @@ public record ModelSignature(int maxBatchSize, List<TensorSpec> inputs, List<Ten
 
   public List<String> outputNames() {
     return outputs.stream().map(TensorSpec::name).toList();
+  }
+
+  /** The outputs a request gets, in the model's output order: those it names, or all. */
+  public List<String> wantedOutputs(InferenceRequest request) {
+    return outputNames().stream()
+        .filter(n -> request.outputs().isEmpty() || request.outputs().contains(n)).toList();
   }
 }
