@@ -3,6 +3,7 @@ package io.maas.gateway.http;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +35,10 @@ public final class RestErrors {
   public static Handler<RoutingContext> handler(Function<MaasException, JsonObject> body) {
     return ctx -> {
       MaasException e = toMaas(ctx);
+      if (e.code() == ErrorCode.CANCELLED) {
+        LOG.debug("request {} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+        return; // nobody to answer
+      }
       if (e.code() == ErrorCode.INTERNAL) {
         LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), e);
       }
@@ -75,6 +80,9 @@ public final class RestErrors {
     }
     if (f instanceof DecodeException d) {
       return MaasException.invalid("malformed JSON: %s", d.getMessage());
+    }
+    if (ctx.response().closed() || f instanceof HttpClosedException) {
+      return new MaasException(ErrorCode.CANCELLED, "the client went away" + (f == null ? "" : " (" + f.getMessage() + ")"));
     }
     return switch (ctx.statusCode()) {
       case 400 -> MaasException.invalid("bad request%s", f == null ? "" : ": " + f.getMessage());
