@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,8 @@ public final class RestErrors {
     if (f instanceof DecodeException d) {
       return MaasException.invalid("malformed JSON: %s", d.getMessage());
     }
-    if (ctx.response().closed() || f instanceof HttpClosedException) {
+    // the connection closed, or failed under the request (a reset): the client's side went away
+    if (ctx.response().closed() || f instanceof HttpClosedException || f instanceof IOException) {
       return new MaasException(ErrorCode.CANCELLED, "the client went away" + (f == null ? "" : " (" + f.getMessage() + ")"));
     }
     return switch (ctx.statusCode()) {

@@ -282,7 +282,7 @@ class ApiKeyEdgesTest {
           "/v1/embeddings");
       for (String path : paths) {
         for (boolean reset : new boolean[] {true, false}) {
-          try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.httpPort())) {
+          try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.uri("/").getPort())) {
             s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
                 + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"inputs\": [")
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
