@@ -31,15 +31,27 @@ class TenancyClusterTest {
 
   private final Tenants tenants = new Tenants(cluster);
 
-  @Test
-  void oneKeyLimitedToRPerSecondIsHeldToRAcrossTwoGatewaysAndRevocationReachesBothWithinOneSecond()
-      throws Exception {
+  /** A worker and two gateways with keys on, each with its admin API. */
+  private record TwoGateways(WorkerProcess worker, GatewayProcess a, GatewayProcess b, int adminA, int adminB) {}
+
+  private TwoGateways startTwoGateways() {
     int adminA = ClusterHarness.freePort();
     int adminB = ClusterHarness.freePort();
     WorkerProcess worker = cluster.startWorker("worker", WorkerOptions.sim(1, 0));
     GatewayProcess a = tenants.gateway("gateway-a", adminA).awaitLive(START);
     GatewayProcess b = tenants.gateway("gateway-b", adminB).awaitLive(START);
     worker.awaitId(START);
+    return new TwoGateways(worker, a, b, adminA, adminB);
+  }
+
+  @Test
+  void oneKeyLimitedToRPerSecondIsHeldToRAcrossTwoGatewaysAndRevocationReachesBothWithinOneSecond()
+      throws Exception {
+    TwoGateways two = startTwoGateways();
+    GatewayProcess a = two.a();
+    GatewayProcess b = two.b();
+    int adminA = two.adminA();
+    int adminB = two.adminB();
     String warm = tenants.createKey(adminA, "{\"rate_per_second\": 1000, \"burst\": 1000}");
     Poll.until(START, "both gateways serve", () -> status(a, warm) == 200 && status(b, warm) == 200);
 
@@ -95,12 +107,11 @@ class TenancyClusterTest {
 
   @Test
   void keysAndUsageSurviveARestartOfEveryNode() throws Exception {
-    int adminA = ClusterHarness.freePort();
-    int adminB = ClusterHarness.freePort();
-    WorkerProcess worker = cluster.startWorker("worker", WorkerOptions.sim(1, 0));
-    GatewayProcess a = tenants.gateway("gateway-a", adminA).awaitLive(START);
-    GatewayProcess b = tenants.gateway("gateway-b", adminB).awaitLive(START);
-    worker.awaitId(START);
+    TwoGateways two = startTwoGateways();
+    GatewayProcess a = two.a();
+    GatewayProcess b = two.b();
+    int adminA = two.adminA();
+    int adminB = two.adminB();
     String key = tenants.createKey(adminA, "{\"name\": \"durable\", \"rate_per_second\": 1000, \"burst\": 1000}");
     Poll.until(START, "both gateways serve", () -> status(a, key) == 200 && status(b, key) == 200);
     String revoked = tenants.createKey(adminB, "{}");
@@ -112,8 +123,8 @@ class TenancyClusterTest {
     for (GatewayProcess g : List.of(a, b)) {
       g.jvm.terminate();
     }
-    worker.jvm.terminate();
-    for (ChildJvm j : List.of(a.jvm, b.jvm, worker.jvm)) {
+    two.worker().jvm.terminate();
+    for (ChildJvm j : List.of(a.jvm, b.jvm, two.worker().jvm)) {
       assertTrue(j.awaitExit(Duration.ofSeconds(30)), j.name() + " stops");
     }
 
@@ -142,12 +153,11 @@ class TenancyClusterTest {
    */
   @Test
   void aCrashOfEveryNodeLosesAtMostTheLastSecondOfUsage() throws Exception {
-    int adminA = ClusterHarness.freePort();
-    int adminB = ClusterHarness.freePort();
-    WorkerProcess worker = cluster.startWorker("worker", WorkerOptions.sim(1, 0));
-    GatewayProcess a = tenants.gateway("gateway-a", adminA).awaitLive(START);
-    GatewayProcess b = tenants.gateway("gateway-b", adminB).awaitLive(START);
-    worker.awaitId(START);
+    TwoGateways two = startTwoGateways();
+    GatewayProcess a = two.a();
+    GatewayProcess b = two.b();
+    int adminA = two.adminA();
+    int adminB = two.adminB();
     String key = tenants.createKey(adminA, "{\"name\": \"crash\", \"rate_per_second\": 1000, \"burst\": 1000}");
     Poll.until(START, "both gateways serve", () -> status(a, key) == 200 && status(b, key) == 200);
     int answered = 2;
@@ -157,10 +167,10 @@ class TenancyClusterTest {
     }
     long last = System.nanoTime();
     Poll.until(Duration.ofSeconds(5), "1.5 s since the last call", () -> System.nanoTime() - last >= 1_500_000_000L);
-    for (ChildJvm j : List.of(a.jvm, b.jvm, worker.jvm)) {
+    for (ChildJvm j : List.of(a.jvm, b.jvm, two.worker().jvm)) {
       j.kill();
     }
-    for (ChildJvm j : List.of(a.jvm, b.jvm, worker.jvm)) {
+    for (ChildJvm j : List.of(a.jvm, b.jvm, two.worker().jvm)) {
       assertTrue(j.awaitExit(Duration.ofSeconds(30)), j.name() + " is gone");
     }
 
