@@ -31,7 +31,9 @@ final class AllocationProbe implements AutoCloseable {
   static final String COUNTER = "jvm_gc_memory_allocated_bytes_total";
 
   private final List<MaasProcesses.Admin> processes;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  // HTTP/1.1: with the default (HTTP/2 by an h2c upgrade) a send was seen to hang past its timeout, and the run with it
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, String> sources = new HashMap<>();
   private final Map<String, JMXConnector> jmx = new HashMap<>();
 

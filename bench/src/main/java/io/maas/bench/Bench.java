@@ -6,19 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * {@code java -jar bench/target/maas-bench.jar [--quick] [minilm-16] [minilm-128] [simple] [sim-scaling]},
- * from the repository root. Without a scenario it runs minilm-16, minilm-128 and simple (about 10 minutes
+ * from the repository root. Without a scenario it runs minilm-16, minilm-128 and simple (about 11 minutes
  * here) and writes bench/results/README.md, the index; with scenarios it runs those only. {@code --quick}
  * runs fewer, shorter points: a check that everything works, not a measurement. {@code sim-scaling} runs
  * {@link SimScaling} (its own processes, about 2.5 minutes).
  *
- * <p>Order: every in-process ceiling first (no server running), then one standalone node for every
- * scenario's standalone part, then one gateway with two worker processes for the cluster parts.
+ * <p>Order: every in-process ceiling first (no server running), then two standalone nodes (API keys on,
+ * the default, and off) for every scenario's standalone part, then one cluster of two workers and four
+ * gateways (two with keys, two without) for the parts on 1 and 2 gateways; points that compare keys on
+ * and off run on both twins in turns ({@link SideBySide}).
  */
 public final class Bench {
   static final List<String> SCENARIOS = List.of("minilm-16", "minilm-128", "simple");
@@ -75,21 +78,22 @@ public final class Bench {
     Path repository = BenchRepository.create(root, work.resolve("models"));
     List<String> models = scenarios.stream().flatMap(s -> s.models().stream()).distinct().toList();
     try (LoadGenerator generator = new LoadGenerator()) {
-      System.out.printf("starting a standalone node (%s)%n", elapsed(t0));
-      try (Deployment d = Deployment.standalone(jar, work.resolve("standalone"), repository, models, START);
-          Runner runner = new Runner(generator, d, info.warmUp(), info.measure())) {
-        scenarios.forEach(s -> s.warmUp(runner, info));
-        scenarios.forEach(s -> s.standalone(runner));
-        System.out.println("  allocation read from " + d.probe().sources());
+      System.out.printf("starting 2 standalone nodes, auth on and off (%s)%n", elapsed(t0));
+      try (StandaloneNodes nodes = StandaloneNodes.start(jar, work.resolve("standalone"), repository, models, START);
+          SideBySide standalone = new SideBySide(generator, nodes.deployment(Auth.ON), nodes.deployment(Auth.OFF),
+              info)) {
+        runStage(Scenario.Stage.STANDALONE, standalone, scenarios, info);
       }
-      if (scenarios.stream().anyMatch(Scenario::needsCluster)) {
-        System.out.printf("starting 1 gateway + 2 workers (%s)%n", elapsed(t0));
-        try (Deployment d = Deployment.gatewayAndWorkers(jar, work.resolve("cluster"), repository, 2, models, START);
-            Runner runner = new Runner(generator, d, info.warmUp(), info.measure())) {
-          List<Scenario> clustered = scenarios.stream().filter(Scenario::needsCluster).toList();
-          clustered.forEach(s -> s.warmUp(runner, info));
-          clustered.forEach(s -> s.cluster(runner));
-          System.out.println("  allocation read from " + d.probe().sources());
+      if (scenarios.stream().anyMatch(s -> !EnumSet.of(Scenario.Stage.STANDALONE).containsAll(s.stages()))) {
+        System.out.printf("starting %d workers and 4 gateways, 2 with auth on and 2 off (%s)%n",
+            GatewayCluster.WORKERS, elapsed(t0));
+        try (GatewayCluster cluster = GatewayCluster.start(jar, work.resolve("cluster"), repository, models, START);
+            SideBySide one = new SideBySide(generator, cluster.oneGateway(Auth.ON), cluster.oneGateway(Auth.OFF),
+                info);
+            SideBySide two = new SideBySide(generator, cluster.twoGateways(Auth.ON), cluster.twoGateways(Auth.OFF),
+                info)) {
+          runStage(Scenario.Stage.ONE_GATEWAY, one, scenarios, info);
+          runStage(Scenario.Stage.TWO_GATEWAYS, two, scenarios, info);
         }
       }
     }
@@ -111,6 +115,17 @@ public final class Bench {
       System.out.printf("  %-7s %s: %s: %s%n", g.verdict(), g.scenario(), g.goal(), g.measured());
     }
     System.out.println("wrote " + results + (everything ? " (README.md is the index)" : ""));
+  }
+
+  /** Warms up, then runs, every scenario that has points on this stage's deployments. */
+  private static void runStage(Scenario.Stage stage, SideBySide deployments, List<Scenario> scenarios, RunInfo info) {
+    List<Scenario> here = scenarios.stream().filter(s -> s.stages().contains(stage)).toList();
+    here.forEach(s -> s.warmUp(stage, deployments, info));
+    here.forEach(s -> s.run(stage, deployments));
+    for (Runner r : List.of(deployments.on(), deployments.off())) {
+      System.out.printf("  allocation read (auth %s) from %s%n", r.deployment().auth().label,
+          r.deployment().probe().sources());
+    }
   }
 
   static String elapsed(long t0) {

@@ -92,7 +92,8 @@ final class BenchRepository {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  /** Deletes a directory tree, if there is one. */
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -1,83 +1,68 @@
 package io.maas.bench;
 
+import io.maas.bench.load.Target;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * maas as the bench measures it: processes of the real fat jar on 127.0.0.1, either one standalone node
- * (gateway and worker in one JVM) or one gateway and separate worker processes, every one serving the
- * same model repository; ready once every model answers ready through the gateway.
+ * What the bench loads: one or more gateways of running maas processes, whether they check API keys and
+ * the key the bench's requests carry, and a probe of the processes that serve them (allocation, CPU).
+ * The processes belong to whoever started them ({@link StandaloneNodes}, {@link GatewayCluster}); closing a
+ * deployment closes its probe only.
  */
 final class Deployment implements AutoCloseable {
   private final String name;
-  private final MaasProcesses processes;
-  private final int httpPort;
-  private final int grpcPort;
+  private final Auth auth;
+  private final Target target;
   private final AllocationProbe probe;
 
-  private Deployment(String name, MaasProcesses processes, int httpPort, int grpcPort) {
+  private Deployment(String name, Auth auth, Target target, AllocationProbe probe) {
     this.name = name;
-    this.processes = processes;
-    this.httpPort = httpPort;
-    this.grpcPort = grpcPort;
-    this.probe = new AllocationProbe(processes.admins());
+    this.auth = auth;
+    this.target = target;
+    this.probe = probe;
   }
 
-  static Deployment standalone(Path jar, Path logs, Path repository, List<String> models, Duration timeout)
-      throws IOException {
-    MaasProcesses p = new MaasProcesses(jar, logs);
-    try {
-      int http = MaasProcesses.freePort();
-      int grpc = MaasProcesses.freePort();
-      p.startStandalone("standalone", repository, http, grpc, timeout);
-      awaitReady(http, models, timeout);
-      return new Deployment("standalone", p, http, grpc);
-    } catch (IOException | RuntimeException e) {
-      p.close();
-      throw e;
-    }
+  /**
+   * Waits until these gateways are live; with keys on, makes the bench's key through the first one's admin
+   * API; waits until every model answers ready on every gateway (with the key: a key made on one gateway
+   * reaches the others through the cluster's maps).
+   *
+   * @param name "standalone", "1 gateway + 2 workers", ...: the same for auth on and off
+   * @param processes the processes the gateways belong to
+   * @param served the processes whose allocation and CPU count for this deployment
+   */
+  static Deployment ready(String name, Auth auth, MaasProcesses processes, List<MaasProcesses.Gateway> gateways,
+      List<MaasProcesses.Admin> served, List<String> models, Duration timeout) {
+    gateways.forEach(g -> processes.awaitLive(g.httpPort(), timeout));
+    Optional<String> key = auth == Auth.ON
+        ? Optional.of(BenchApiKey.create(gateways.get(0).adminPort(), processes.adminToken(), timeout))
+        : Optional.empty();
+    gateways.forEach(g -> awaitReady(processes, g, key, models, timeout));
+    Target target = new Target(gateways.stream().map(MaasProcesses.Gateway::httpPort).toList(),
+        gateways.stream().map(MaasProcesses.Gateway::grpcPort).toList(), key);
+    return new Deployment(name, auth, target, new AllocationProbe(served));
   }
 
-  static Deployment gatewayAndWorkers(Path jar, Path logs, Path repository, int workers, List<String> models,
-      Duration timeout) throws IOException {
-    MaasProcesses p = new MaasProcesses(jar, logs);
-    try {
-      int http = MaasProcesses.freePort();
-      int grpc = MaasProcesses.freePort();
-      p.startGateway("gateway", http, grpc, timeout);
-      List<Path> logFiles = new ArrayList<>();
-      for (int i = 0; i < workers; i++) {
-        logFiles.add(p.startWorker("worker-" + i, repository, "{\"device\":\"cpu\"}"));
-      }
-      for (Path log : logFiles) {
-        MaasProcesses.awaitWorkerId(log, timeout);
-      }
-      awaitReady(http, models, timeout);
-      return new Deployment("1 gateway + " + workers + " workers", p, http, grpc);
-    } catch (IOException | RuntimeException e) {
-      p.close();
-      throw e;
-    }
-  }
-
-  private static void awaitReady(int http, List<String> models, Duration timeout) {
+  private static void awaitReady(MaasProcesses processes, MaasProcesses.Gateway gateway, Optional<String> key,
+      List<String> models, Duration timeout) {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     for (String model : models) {
-      HttpRequest ready = HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + http + "/v2/models/" + model + "/ready")).build();
+      HttpRequest.Builder ready = HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + gateway.httpPort() + "/v2/models/" + model + "/ready"));
+      key.ifPresent(k -> ready.header("Authorization", "Bearer " + k));
       while (true) {
         try {
-          if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          if (client.send(ready.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
             break;
           }
         } catch (IOException e) {
@@ -87,8 +72,9 @@ final class Deployment implements AutoCloseable {
           throw new IllegalStateException(e);
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("model " + model + " not ready within " + timeout);
+          throw new IllegalStateException("model " + model + " not ready on " + gateway.name() + " within " + timeout);
         }
+        processes.checkRunning();
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
       }
     }
@@ -98,12 +84,13 @@ final class Deployment implements AutoCloseable {
     return name;
   }
 
-  int httpPort() {
-    return httpPort;
+  Auth auth() {
+    return auth;
   }
 
-  int grpcPort() {
-    return grpcPort;
+  /** The gateways' ports and the key to send. */
+  Target target() {
+    return target;
   }
 
   AllocationProbe probe() {
@@ -113,6 +100,5 @@ final class Deployment implements AutoCloseable {
   @Override
   public void close() {
     probe.close();
-    processes.close();
   }
 }

@@ -1,9 +1,6 @@
 package io.maas.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * One maas cluster of separate processes, each the real fat jar ({@code java -jar maas-gateway.jar
  * gateway|worker}), on 127.0.0.1: its own cluster name, a free block of Hazelcast ports in 5900-5999,
- * logs under the given directory. {@link #close()} kills every process.
+ * logs under the given directory. Every gateway on free ports, with or without API keys; those with keys
+ * share one admin token, generated here. {@link #close()} kills every process.
  */
 final class MaasProcesses implements AutoCloseable {
   /** A gateway's or standalone node's admin server, which serves /metrics. */
@@ -34,14 +32,23 @@ final class MaasProcesses implements AutoCloseable {
   private final Path jar;
   private final Path logs;
   private final String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-  private final int hazelcastPort = freePortBlock();
+  private final String adminToken = UUID.randomUUID().toString();
+  private final FreePorts ports;
+  private final int hazelcastPort;
   private final List<Process> processes = new ArrayList<>();
   private final List<Admin> admins = new ArrayList<>();
   private final Thread killer = new Thread(this::killAll, "bench-kill");
 
   MaasProcesses(Path jar, Path logs) throws IOException {
+    this(jar, logs, new FreePorts());
+  }
+
+  /** @param ports where its ports come from: clusters started side by side share one */
+  MaasProcesses(Path jar, Path logs, FreePorts ports) throws IOException {
     this.jar = jar;
     this.logs = logs;
+    this.ports = ports;
+    this.hazelcastPort = ports.hazelcastBlock();
     Files.createDirectories(logs);
     Runtime.getRuntime().addShutdownHook(killer);
   }
@@ -52,45 +59,88 @@ final class MaasProcesses implements AutoCloseable {
    */
   record Admin(String name, int adminPort, int jmxPort) {}
 
+  /**
+   * A gateway (or standalone node) started: its name, REST, gRPC and admin ports.
+   *
+   * @param adminPort the admin server: {@code /metrics}, and the key API when it checks keys
+   */
+  record Gateway(String name, int httpPort, int grpcPort, int adminPort) {}
+
+  /** The admin API's bearer token of every gateway here that checks keys. */
+  String adminToken() {
+    return adminToken;
+  }
+
   /** The processes started so far, with their admin and JMX ports. */
   List<Admin> admins() {
     return List.copyOf(admins);
   }
 
-  /** Starts a gateway and waits until its REST port answers; gives its port. */
+  /**
+   * Starts a gateway without API keys and waits until its REST port answers; gives its port. For
+   * {@link SimScaling}, which measures routing over simulated workers, not admission.
+   */
   int startGateway(Duration timeout) throws IOException {
-    int http = freePort();
-    startGateway("gateway", http, 0, timeout);
-    return http;
+    Gateway g = launchGateway("gateway", Auth.OFF);
+    awaitLive(g.httpPort(), timeout);
+    return g.httpPort();
   }
 
-  /** Starts a gateway-only process on these ports and waits until its REST port answers. */
-  void startGateway(String name, int http, int grpc, Duration timeout) throws IOException {
-    launch(name, gatewayArgs("gateway", name, http, grpc), GATEWAY_ADMIN_PORT);
-    awaitLive(http, timeout);
+  /** Starts a gateway-only process on free ports; does not wait for it. */
+  Gateway launchGateway(String name, Auth auth) throws IOException {
+    int http = ports.next();
+    int grpc = ports.next();
+    int admin = launch(name, gatewayArgs("gateway", name, http, grpc, auth), GATEWAY_ADMIN_PORT);
+    return new Gateway(name, http, grpc, admin);
   }
 
-  /** Starts a standalone node (gateway + worker in one JVM) serving this repository; waits until live. */
-  void startStandalone(String name, Path repository, int http, int grpc, Duration timeout) throws IOException {
-    List<String> args = new ArrayList<>(gatewayArgs("standalone", name, http, grpc));
+  /** Starts a standalone node (gateway + worker in one JVM) serving this repository; does not wait for it. */
+  Gateway launchStandalone(String name, Path repository, Auth auth) throws IOException {
+    int http = ports.next();
+    int grpc = ports.next();
+    List<String> args = new ArrayList<>(gatewayArgs("standalone", name, http, grpc, auth));
     args.addAll(List.of("--model-repository", repository.toString()));
-    launch(name, args, GATEWAY_ADMIN_PORT);
-    awaitLive(http, timeout);
+    int admin = launch(name, args, GATEWAY_ADMIN_PORT);
+    return new Gateway(name, http, grpc, admin);
   }
 
-  private List<String> gatewayArgs(String mode, String name, int http, int grpc) {
-    return List.of(mode, "--http-port", Integer.toString(http), "--host", "127.0.0.1",
+  /**
+   * Each gateway keeps its own key store ({@code <name>-data}, emptied first: every run starts from no
+   * keys, so that keys of earlier runs are not loaded); with keys on, its admin API takes this cluster's token.
+   */
+  private List<String> gatewayArgs(String mode, String name, int http, int grpc, Auth auth) throws IOException {
+    Path data = logs.resolve(name + "-data");
+    BenchRepository.deleteTree(data);
+    List<String> args = new ArrayList<>(List.of(mode, "--http-port", Integer.toString(http), "--host", "127.0.0.1",
         "--set", "gateway.grpc_port=" + grpc,
-        // the bench measures serving, not API keys; each gateway keeps its own key store
-        "--set", "gateway.auth_enabled=false",
-        "--set", "gateway.data_dir=" + logs.resolve(name + "-data"));
+        "--set", "gateway.auth_enabled=" + (auth == Auth.ON),
+        "--set", "gateway.data_dir=" + data));
+    if (auth == Auth.ON) {
+      args.addAll(List.of("--set", "gateway.admin_token=" + adminToken));
+    }
+    return args;
   }
 
-  private void awaitLive(int http, Duration timeout) {
+  /**
+   * Fails at once, naming its log, if a process started here has exited: waiting for what it would have
+   * served would only run into the timeout.
+   */
+  void checkRunning() {
+    for (int i = 0; i < processes.size(); i++) {
+      if (!processes.get(i).isAlive()) {
+        String name = admins.get(i).name();
+        throw new IllegalStateException(name + " exited (code " + processes.get(i).exitValue() + "); see " + log(name));
+      }
+    }
+  }
+
+  /** Waits until this REST port answers {@code /v2/health/live} (open with or without keys). */
+  void awaitLive(int http, Duration timeout) {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpRequest live = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/v2/health/live")).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
+      checkRunning();
       try {
         if (client.send(live, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return;
@@ -108,15 +158,17 @@ final class MaasProcesses implements AutoCloseable {
 
   /** Starts a worker process with one slot of this JSON; returns the log to read its worker id from. */
   Path startWorker(String name, Path repository, String slotJson) throws IOException {
-    return launch(name, List.of("worker", "--model-repository", repository.toString(),
+    launch(name, List.of("worker", "--model-repository", repository.toString(),
         "--set", "worker.slots=[" + slotJson + "]", "--set", "worker.announce_interval_ms=250"),
         WORKER_METRICS_PORT);
+    return log(name);
   }
 
   /** Polls a worker's log until its verticle listens; gives its worker id. */
-  static String awaitWorkerId(Path log, Duration timeout) throws IOException {
+  String awaitWorkerId(Path log, Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
+      checkRunning();
       Matcher m = LISTENING.matcher(Files.readString(log));
       if (m.find()) {
         return m.group(1);
@@ -130,9 +182,9 @@ final class MaasProcesses implements AutoCloseable {
    * Starts one process. Processes share this host, so each gets a free port of its own for its
    * {@code /metrics} (and admin API): {@code adminKey} is the setting that names it for its mode.
    */
-  private Path launch(String name, List<String> modeArgs, String adminKey) throws IOException {
-    int admin = freePort();
-    int jmx = freePort();
+  private int launch(String name, List<String> modeArgs, String adminKey) throws IOException {
+    int admin = ports.next();
+    int jmx = ports.next();
     List<String> command = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
         "-Xmx512m", "-Dhazelcast.phone.home.enabled=false",
@@ -146,13 +198,17 @@ final class MaasProcesses implements AutoCloseable {
     admins.add(new Admin(name, admin, jmx));
     command.addAll(List.of("--cluster-name", clusterName, "--cluster-port", Integer.toString(hazelcastPort),
         "--cluster-members", "127.0.0.1"));
-    Path log = logs.resolve(name + ".log");
-    Files.writeString(log, "# " + String.join(" ", command) + "\n");
+    Path log = log(name);
+    Files.writeString(log, "# " + String.join(" ", command).replace(adminToken, "<admin token>") + "\n");
     processes.add(new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start());
-    return log;
+    return admin;
+  }
+
+  private Path log(String name) {
+    return logs.resolve(name + ".log");
   }
 
   private void killAll() {
@@ -172,30 +228,5 @@ final class MaasProcesses implements AutoCloseable {
   public void close() {
     killAll();
     Runtime.getRuntime().removeShutdownHook(killer);
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static int freePortBlock() {
-    for (int base = 5900; base < 6000; base += 10) {
-      boolean free = true;
-      for (int p = base; p < base + 10 && free; p++) {
-        try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-          s.setReuseAddress(true);
-        } catch (IOException e) {
-          free = false;
-        }
-      }
-      if (free) {
-        return base;
-      }
-    }
-    throw new IllegalStateException("no free block of 10 ports in 5900-5999");
   }
 }

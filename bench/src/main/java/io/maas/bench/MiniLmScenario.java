@@ -11,18 +11,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * all-MiniLM-L6-v2 with fixed-length token inputs: the in-process ceiling (best sequences/s over a batch
  * sweep), then the same request through the gateway over REST JSON (the concurrency sweep), REST binary
- * and gRPC, batching on and off, an open-loop rate sweep, and (16 tokens) 1 gateway + 2 workers.
+ * and gRPC, batching on and off, an open-loop rate sweep, and (16 tokens) 1 and 2 gateways + 2 workers;
+ * (16 tokens) batching on at c = 32 with API keys on and off side by side.
  */
 final class MiniLmScenario implements Scenario {
   static final String ON = "on";
   static final String OFF = "off";
   static final int HEADLINE_CONCURRENCY = 32;
+  /** Keys on must keep this share of keys off's sequences/s (batching on, c = 32). */
+  static final double AUTH_THROUGHPUT_RATIO = 0.97;
 
   private final String name;
   private final int tokens;
@@ -36,7 +41,7 @@ final class MiniLmScenario implements Scenario {
 
   /**
    * @param headline whether this is the 16-token scenario the goals are stated for (more points, the
-   *     open-loop sweep, the cluster part)
+   *     open-loop sweep, keys on and off side by side, the cluster parts)
    */
   MiniLmScenario(int tokens, boolean headline, boolean quick) {
     this.name = "minilm-" + tokens;
@@ -91,32 +96,79 @@ final class MiniLmScenario implements Scenario {
   }
 
   @Override
-  public void warmUp(Runner r, RunInfo info) {
-    Duration each = Duration.ofSeconds(info.quick() ? 1 : 2);
-    r.warmUp(BATCHED, payload, HEADLINE_CONCURRENCY, each);
-    r.warmUp(UNBATCHED, payload, HEADLINE_CONCURRENCY, each);
+  public Set<Stage> stages() {
+    return headline ? EnumSet.allOf(Stage.class) : EnumSet.of(Stage.STANDALONE);
+  }
+
+  /** The protocols whose batching-on c = 32 point runs with keys on and off: over gRPC too standalone. */
+  private List<Protocol> paired(Stage stage) {
+    return !headline ? List.of() : stage == Stage.STANDALONE ? List.of(Protocol.REST_JSON, Protocol.GRPC)
+        : List.of(Protocol.REST_JSON);
   }
 
   @Override
-  public void standalone(Runner r) {
-    System.out.printf("%s: %s%n", name, r.deployment().name());
+  public void warmUp(Stage stage, SideBySide s, RunInfo info) {
+    Duration each = Duration.ofSeconds(info.quick() ? 1 : 2);
+    int c = HEADLINE_CONCURRENCY;
+    switch (stage) {
+      case STANDALONE -> {
+        s.on().warmUp(BATCHED, payload, c, each, List.of(Protocol.values()));
+        s.on().warmUp(UNBATCHED, payload, c, each, List.of(Protocol.values()));
+      }
+      case ONE_GATEWAY -> {
+        s.on().warmUp(BATCHED, payload, c, each, quick ? List.of(Protocol.REST_JSON)
+            : List.of(Protocol.REST_JSON, Protocol.GRPC));
+        s.on().warmUp(UNBATCHED, payload, c, each, List.of(Protocol.REST_JSON));
+      }
+      case TWO_GATEWAYS -> s.on().warmUp(BATCHED, payload, c, each, paired(stage));
+    }
+    if (!paired(stage).isEmpty()) {
+      s.off().warmUp(BATCHED, payload, c, each, paired(stage));
+    }
+  }
+
+  @Override
+  public void run(Stage stage, SideBySide s) {
+    System.out.printf("%s: %s%n", name, s.name());
+    switch (stage) {
+      case STANDALONE -> standalone(s);
+      case ONE_GATEWAY -> oneGateway(s);
+      case TWO_GATEWAYS -> headlinePoint(s, Protocol.REST_JSON);
+    }
+  }
+
+  /** Batching on, c = 32: with keys on and off in turns where a goal compares them, else keys on only. */
+  private void headlinePoint(SideBySide s, Protocol protocol) {
+    if (headline) {
+      points.addAll(s.closed(BATCHED, ON, protocol, payload, HEADLINE_CONCURRENCY));
+    } else {
+      points.add(s.on().closed(BATCHED, ON, protocol, payload, HEADLINE_CONCURRENCY));
+    }
+  }
+
+  private void standalone(SideBySide s) {
+    Runner r = s.on();
     int c = HEADLINE_CONCURRENCY;
     int[] sweepOn = quick ? new int[] {c} : headline ? new int[] {1, 8, c, 64} : new int[] {1, c};
     int[] sweepOff = quick || !headline ? new int[] {c} : new int[] {1, 8, c};
     for (int n : sweepOn) {
-      points.add(r.closed(BATCHED, ON, Protocol.REST_JSON, payload, n));
+      if (n == c) {
+        headlinePoint(s, Protocol.REST_JSON);
+      } else {
+        points.add(r.closed(BATCHED, ON, Protocol.REST_JSON, payload, n));
+      }
     }
     for (int n : sweepOff) {
       points.add(r.closed(UNBATCHED, OFF, Protocol.REST_JSON, payload, n));
     }
     points.add(r.closed(BATCHED, ON, Protocol.REST_BINARY, payload, c));
-    points.add(r.closed(BATCHED, ON, Protocol.GRPC, payload, c));
+    headlinePoint(s, Protocol.GRPC);
     if (!quick && headline) {
       points.add(r.closed(UNBATCHED, OFF, Protocol.REST_BINARY, payload, c));
       points.add(r.closed(UNBATCHED, OFF, Protocol.GRPC, payload, c));
       // open loop at fractions of what the closed loop sustained: latency under a load that does not wait
-      Optional<Point> headlinePoint = find(r.deployment().name(), Protocol.REST_JSON, ON, "closed c=" + c);
-      double sustained = headlinePoint.map(p -> p.result().requestsPerSecond()).orElse(0.0);
+      double sustained = find(Stage.STANDALONE, Auth.ON, Protocol.REST_JSON, ON)
+          .map(p -> p.result().requestsPerSecond()).orElse(0.0);
       if (sustained > 10) {
         for (double f : new double[] {0.25, 0.5, 0.8}) {
           points.add(r.open(BATCHED, ON, Protocol.REST_JSON, payload, Math.floor(sustained * f)));
@@ -125,32 +177,31 @@ final class MiniLmScenario implements Scenario {
     }
   }
 
-  @Override
-  public boolean needsCluster() {
-    return headline;
-  }
-
-  @Override
-  public void cluster(Runner r) {
-    System.out.printf("%s: %s%n", name, r.deployment().name());
+  private void oneGateway(SideBySide s) {
+    Runner r = s.on();
     int c = HEADLINE_CONCURRENCY;
     if (!quick) {
       points.add(r.closed(BATCHED, ON, Protocol.REST_JSON, payload, 8));
     }
-    points.add(r.closed(BATCHED, ON, Protocol.REST_JSON, payload, c));
+    headlinePoint(s, Protocol.REST_JSON);
     points.add(r.closed(UNBATCHED, OFF, Protocol.REST_JSON, payload, c));
     if (!quick) {
       points.add(r.closed(BATCHED, ON, Protocol.GRPC, payload, c));
     }
   }
 
-  private Optional<Point> find(String deployment, Protocol protocol, String batching, String load) {
-    return points.stream().filter(p -> p.is(deployment, protocol, batching, load)).findFirst();
+  /** The closed-loop point at c = 32 of this deployment, keys, protocol and batching. */
+  private Optional<Point> find(Stage stage, Auth auth, Protocol protocol, String batching) {
+    return AuthGoals.find(points, stage.deployment, auth, protocol, batching, "closed c=" + HEADLINE_CONCURRENCY);
   }
 
-  private double seqPerSec(String deployment, String batching) {
-    return find(deployment, Protocol.REST_JSON, batching, "closed c=" + HEADLINE_CONCURRENCY)
-        .map(p -> p.result().itemsPerSecond()).orElse(Double.NaN);
+  private double seqPerSec(Stage stage, Auth auth, Protocol protocol, String batching) {
+    return find(stage, auth, protocol, batching).map(p -> p.result().itemsPerSecond()).orElse(Double.NaN);
+  }
+
+  /** REST JSON, c = 32, keys on (the default). */
+  private double seqPerSec(Stage stage, String batching) {
+    return seqPerSec(stage, Auth.ON, Protocol.REST_JSON, batching);
   }
 
   List<Goal> goals() {
@@ -158,17 +209,23 @@ final class MiniLmScenario implements Scenario {
       return List.of();
     }
     double ceiling = ceiling();
-    double on = seqPerSec("standalone", ON);
-    double off = seqPerSec("standalone", OFF);
+    double on = seqPerSec(Stage.STANDALONE, ON);
+    double off = seqPerSec(Stage.STANDALONE, OFF);
     List<Goal> goals = new ArrayList<>();
     double ratio = on / ceiling;
-    goals.add(new Goal(name, "REST JSON, c = 32, standalone ≥ 0.8 × in-process ceiling",
+    goals.add(new Goal(name, "REST JSON, c = 32, standalone, auth on ≥ 0.8 × in-process ceiling",
         Fmt.ratio(ratio) + " × (" + Fmt.num(on, 0) + " / " + Fmt.num(ceiling, 0) + " seq/s)",
         Double.isNaN(ratio) ? null : ratio >= 0.8));
     double speedup = on / off;
-    goals.add(new Goal(name, "batching on ≥ 2 × batching off (REST JSON, c = 32, standalone)",
+    goals.add(new Goal(name, "batching on ≥ 2 × batching off (REST JSON, c = 32, standalone, auth on)",
         Fmt.ratio(speedup) + " × (" + Fmt.num(on, 0) + " / " + Fmt.num(off, 0) + " seq/s)",
         Double.isNaN(speedup) ? null : speedup >= 2));
+    for (Stage stage : Stage.values()) {
+      for (Protocol p : paired(stage)) {
+        goals.add(AuthGoals.throughput(name, p.title + ", c = " + HEADLINE_CONCURRENCY + ", " + stage.deployment,
+            seqPerSec(stage, Auth.ON, p, ON), seqPerSec(stage, Auth.OFF, p, ON), AUTH_THROUGHPUT_RATIO, "seq/s"));
+      }
+    }
     return goals;
   }
 
@@ -181,7 +238,8 @@ final class MiniLmScenario implements Scenario {
             + "` (`max_batch_size: 32`, `dynamic_batching: {max_queue_delay_microseconds: 0, max_queue_size: 256}`); "
             + "off: `" + UNBATCHED + "` (`max_batch_size: 32`, no `dynamic_batching`): the same model file. "
             + "Closed loop: c requests in flight; open loop: a fixed rate, latency from each request's intended "
-            + "start. \"vs in-process\" is sequences/s over the ceiling's best."));
+            + "start. \"vs in-process\" is sequences/s over the ceiling's best. \"auth\": whether the gateways "
+            + "checked API keys (on: the default, with a key whose limit is never reached)."));
     md.append("\n## Ceiling: in-process ONNX Runtime\n\nThe same model file in the bench's JVM with the worker's "
         + "session options (").append(sessionOptions).append("), the input tensors made once, runs back to "
         + "back, no server running.\n\n");
@@ -198,11 +256,11 @@ final class MiniLmScenario implements Scenario {
     Table table = Reports.points(points, p -> Fmt.ratio(p.result().itemsPerSecond() / ceiling) + " ×");
     md.append(table.markdown());
     md.append(Reports.LEGEND).append(Reports.failures(points))
-        .append(Reports.allocationSources(points));
-    double standalone = seqPerSec("standalone", ON);
-    double cluster = seqPerSec("1 gateway + 2 workers", ON);
+        .append(Reports.allocationSources(points)).append(Reports.authSection(points));
+    double standalone = seqPerSec(Stage.STANDALONE, ON);
+    double cluster = seqPerSec(Stage.ONE_GATEWAY, ON);
     if (!Double.isNaN(cluster)) {
-      md.append("\n1 gateway + 2 workers vs standalone (REST JSON, batching on, c = 32): ")
+      md.append("\n1 gateway + 2 workers vs standalone (REST JSON, batching on, c = 32, auth on): ")
           .append(Fmt.ratio(cluster / standalone)).append(" × (").append(Fmt.num(cluster, 0)).append(" / ")
           .append(Fmt.num(standalone, 0)).append(" seq/s). On 2 cores the two workers share the cores the "
               + "standalone node had to itself, and every request crosses the event bus between JVMs.\n");
@@ -211,9 +269,9 @@ final class MiniLmScenario implements Scenario {
     if (!goals.isEmpty()) {
       md.append("\n## Goals\n\n").append(Reports.goals(goals).markdown());
     } else {
-      md.append("\nBatching on vs off (REST JSON, c = 32, standalone): ")
-          .append(Fmt.ratio(seqPerSec("standalone", ON) / seqPerSec("standalone", OFF))).append(" ×; REST JSON "
-              + "c = 32 vs ceiling: ").append(Fmt.ratio(seqPerSec("standalone", ON) / ceiling)).append(" ×.\n");
+      md.append("\nBatching on vs off (REST JSON, c = 32, standalone, auth on): ")
+          .append(Fmt.ratio(standalone / seqPerSec(Stage.STANDALONE, OFF))).append(" ×; REST JSON "
+              + "c = 32 vs ceiling: ").append(Fmt.ratio(standalone / ceiling)).append(" ×.\n");
     }
     md.append("\n![latency against throughput](").append(name).append(".svg)\n\n`").append(name)
         .append(".csv` holds the table above.\n");

@@ -5,7 +5,8 @@ import io.maas.bench.load.LoadResult;
 /**
  * One measured load through maas.
  *
- * @param deployment "standalone" or "1 gateway + 2 workers"
+ * @param deployment "standalone", "1 gateway + 2 workers" or "2 gateways + 2 workers"
+ * @param auth whether its gateways checked API keys (on: the default)
  * @param model the model name in the bench's repository
  * @param protocol how the requests were sent
  * @param batching "on", "off"
@@ -17,16 +18,23 @@ import io.maas.bench.load.LoadResult;
  *     generator took from the cores it shares with the server
  * @param serverCpu the server processes' CPU time over the measured window (1.0 = one core busy); NaN: unknown
  */
-record Point(String deployment, String model, Protocol protocol, String batching, String load, LoadResult result,
+record Point(String deployment, Auth auth, String model, Protocol protocol, String batching, String load, LoadResult result,
     double allocatedBytesPerRequest, String allocationSource, double generatorCpu, double serverCpu) {
 
-  boolean is(String deployment, Protocol protocol, String batching, String load) {
-    return this.deployment.equals(deployment) && this.protocol == protocol && this.batching.equals(batching)
-        && this.load.equals(load);
+  boolean is(String deployment, Auth auth, Protocol protocol, String batching, String load) {
+    return this.deployment.equals(deployment) && this.auth == auth && this.protocol == protocol
+        && this.batching.equals(batching) && this.load.equals(load);
+  }
+
+  /** Whether the other is this same load on the same deployment, model and protocol (keys on or off). */
+  boolean sameLoadAs(Point other) {
+    return deployment.equals(other.deployment) && model.equals(other.model) && protocol == other.protocol
+        && batching.equals(other.batching) && load.equals(other.load);
   }
 
   /** The label of the line this point belongs to in a plot. */
   String series() {
-    return deployment + ", " + protocol.label + ", batching " + batching + (load.startsWith("open") ? ", open loop" : "");
+    return deployment + ", " + protocol.label + ", batching " + batching + ", auth " + auth.label
+        + (load.startsWith("open") ? ", open loop" : "");
   }
 }

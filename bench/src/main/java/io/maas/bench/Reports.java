@@ -16,7 +16,7 @@ import java.util.function.Function;
 
 /** What every scenario's report has in common: the points table, the goals table, the plot, the files. */
 final class Reports {
-  static final List<String> POINT_COLUMNS = List.of("<deployment", "<protocol", "<batching", "<load", "req/s",
+  static final List<String> POINT_COLUMNS = List.of("<deployment", "<auth", "<protocol", "<batching", "<load", "req/s",
       "seq/s", "<vs in-process", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "failed", "alloc B/req", "server CPU",
       "generator CPU");
 
@@ -31,13 +31,44 @@ final class Reports {
     Table t = new Table(POINT_COLUMNS);
     for (Point p : points) {
       LoadResult r = p.result();
-      t.add(List.of(p.deployment(), p.protocol().label, p.batching(), p.load(), Fmt.num(r.requestsPerSecond(), 1),
+      t.add(List.of(p.deployment(), p.auth().label, p.protocol().label, p.batching(), p.load(), Fmt.num(r.requestsPerSecond(), 1),
           Fmt.num(r.itemsPerSecond(), 1), versus.apply(p), Fmt.ms(r.millis(50)), Fmt.ms(r.millis(90)),
           Fmt.ms(r.millis(99)), Fmt.ms(r.millis(99.9)), Long.toString(r.failures()),
           Fmt.count(p.allocatedBytesPerRequest()), Fmt.num(100 * p.serverCpu(), 0) + " %",
           Fmt.num(100 * p.generatorCpu(), 0) + " %"));
     }
     return t;
+  }
+
+  /**
+   * Every point measured with API keys off beside its twin with keys on (measured in turns): throughput
+   * and latency of both, the ratio of throughputs and the latency keys add at p50.
+   */
+  static Table authComparison(List<Point> points) {
+    Table t = new Table(List.of("<deployment", "<protocol", "<batching", "<load", "req/s on", "req/s off",
+        "on / off", "p50 ms on", "p50 ms off", "p50 on - off µs", "p99 ms on", "p99 ms off"));
+    for (Point off : points) {
+      if (off.auth() != Auth.OFF) {
+        continue;
+      }
+      points.stream().filter(p -> p.auth() == Auth.ON && p.sameLoadAs(off)).findFirst().ifPresent(on -> {
+        LoadResult a = on.result();
+        LoadResult b = off.result();
+        t.add(List.of(on.deployment(), on.protocol().label, on.batching(), on.load(),
+            Fmt.num(a.requestsPerSecond(), 1), Fmt.num(b.requestsPerSecond(), 1),
+            Fmt.ratio(a.requestsPerSecond() / b.requestsPerSecond()), Fmt.ms(a.millis(50)), Fmt.ms(b.millis(50)),
+            Fmt.num(a.micros(50) - b.micros(50), 0), Fmt.ms(a.millis(99)), Fmt.ms(b.millis(99))));
+      });
+    }
+    return t;
+  }
+
+  /** The section on API keys on vs off, or nothing if no point ran with keys off. */
+  static String authSection(List<Point> points) {
+    Table t = authComparison(points);
+    return t.size() == 0 ? "" : "\n## API keys on vs off\n\nEvery other point runs with API keys on (the default). "
+        + "These ran on a twin deployment with keys off too (`gateway.auth_enabled=false`), in turns with the "
+        + "keys-on one (on, off, off, on), each side's turns adding up to its point above.\n\n" + t.markdown();
   }
 
   static Table goals(List<Goal> goals) {
@@ -53,7 +84,7 @@ final class Reports {
     }
     StringBuilder sb = new StringBuilder("\nAllocation per request read from: ");
     Map<String, String> by = new LinkedHashMap<>();
-    points.forEach(p -> by.put(p.deployment(), p.allocationSource()));
+    points.forEach(p -> by.put(p.deployment() + ", auth " + p.auth().label, p.allocationSource()));
     by.forEach((d, s) -> sb.append(d).append(" ").append(s).append("; "));
     return sb.substring(0, sb.length() - 2) + ".\n";
   }
@@ -63,7 +94,8 @@ final class Reports {
     StringBuilder sb = new StringBuilder();
     for (Point p : points) {
       if (p.result().failures() > 0) {
-        sb.append("- ").append(p.deployment()).append(", ").append(p.protocol().label).append(", batching ")
+        sb.append("- ").append(p.deployment()).append(", auth ").append(p.auth().label).append(", ")
+            .append(p.protocol().label).append(", batching ")
             .append(p.batching()).append(", ").append(p.load()).append(": ").append(p.result().failures())
             .append(" failed; first: ").append(String.join(" / ", p.result().firstFailures())).append('\n');
       }

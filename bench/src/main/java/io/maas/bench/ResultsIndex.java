@@ -16,6 +16,11 @@ final class ResultsIndex {
         .append("The load generator shares the machine's cores with the server it measures; the ceiling is "
             + "measured in the bench's JVM while no server runs. Figures from one run are indicative: compare "
             + "ratios measured side by side, not single numbers across runs.\n\n")
+        .append("Every point runs with API keys on (the default: `gateway.auth_enabled: true`, one key made through "
+            + "the admin API whose limit is never reached) unless its `auth` column says off. The goals \"auth on "
+            + "vs auth off\" compare the same point on twin deployments, one with keys and one without, both "
+            + "running and loaded in turns (on, off, off, on) so that load drifting on the machine weighs on both "
+            + "sides alike.\n\n")
         .append("## Goals\n\n").append(Reports.goals(goals).markdown())
         .append("\n## Reports\n\n");
     for (String s : scenarios) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * What every report states about its run: when, on what, with which command and durations.
@@ -14,13 +15,19 @@ import java.time.format.DateTimeFormatter;
  * @param root the repository root
  * @param quick whether this is the short validation run (fewer points, shorter loads)
  * @param command the command line that ran it
+ * @param warmUp the warm-up of a point measured in one window
+ * @param measure the measured time of every point, split into turns for a point measured with keys on and
+ *     off ({@link SideBySide})
+ * @param turnWarmUp the warm-up of each such turn (the server is warm already: a turn only refills the
+ *     pipeline)
  * @param loadAtStart the 1-minute load average when the run started: other work on the machine shows here
  */
-record RunInfo(Path root, boolean quick, Duration warmUp, Duration measure, String command, String started,
-    String loadAtStart) {
+record RunInfo(Path root, boolean quick, Duration warmUp, Duration measure, Duration turnWarmUp, String command,
+    String started, String loadAtStart) {
 
   static RunInfo create(Path root, boolean quick, String command) {
-    return new RunInfo(root, quick, Duration.ofSeconds(quick ? 1 : 3), Duration.ofSeconds(quick ? 3 : 8), command,
+    return new RunInfo(root, quick, Duration.ofSeconds(quick ? 1 : 3), Duration.ofSeconds(quick ? 3 : 8),
+        Duration.ofMillis(quick ? 500 : 1000), command,
         ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
         loadAverage());
   }
@@ -43,7 +50,11 @@ record RunInfo(Path root, boolean quick, Duration warmUp, Duration measure, Stri
   }
 
   String durations() {
-    return String.format("Each point: %d s warm-up, then %d s measured%s", warmUp.toSeconds(), measure.toSeconds(),
+    Duration turn = measure.dividedBy(SideBySide.ROUNDS);
+    return String.format(Locale.ROOT, "Each point: %d s warm-up, then %d s measured; a point measured with API keys "
+            + "on and off: in turns %s, each %.1f s warm-up then %.1f s measured%s", warmUp.toSeconds(),
+        measure.toSeconds(), String.join(", ", SideBySide.turns(SideBySide.ROUNDS).stream().map(a -> a.label).toList()),
+        turnWarmUp.toMillis() / 1000.0, turn.toMillis() / 1000.0,
         quick ? " (--quick: a validation run, not a measurement)" : "");
   }
 

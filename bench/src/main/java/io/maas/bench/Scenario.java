@@ -3,13 +3,27 @@ package io.maas.bench;
 import io.maas.bench.report.Goal;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One benchmark scenario. The bench runs every selected scenario's {@link #ceiling} first (no server
- * running), then its {@link #standalone} part against one standalone node, then its {@link #cluster}
- * part against one gateway and two worker processes, then {@link #write}s its results.
+ * running), then, stage by stage ({@link Stage}), warms up and runs its points against the stage's
+ * deployments (keys on and keys off, side by side), then {@link #write}s its results.
  */
 interface Scenario {
+  /** The deployments the bench starts, in this order; a scenario has points on some of them. */
+  enum Stage {
+    STANDALONE(StandaloneNodes.NAME),
+    ONE_GATEWAY(GatewayCluster.ONE_GATEWAY),
+    TWO_GATEWAYS(GatewayCluster.TWO_GATEWAYS);
+
+    final String deployment;
+
+    Stage(String deployment) {
+      this.deployment = deployment;
+    }
+  }
+
   String name();
 
   /** The models of the bench repository it sends requests to. */
@@ -25,15 +39,14 @@ interface Scenario {
    */
   void ceilingAgain(RunInfo info) throws Exception;
 
-  /** Warms the deployment up for its models; nothing is counted. */
-  void warmUp(Runner runner, RunInfo info);
+  /** The stages it has points on. */
+  Set<Stage> stages();
 
-  void standalone(Runner runner);
+  /** Warms this stage's deployments up for what its points send; nothing is counted. */
+  void warmUp(Stage stage, SideBySide deployments, RunInfo info);
 
-  /** Whether it has a part for 1 gateway + 2 workers. */
-  boolean needsCluster();
-
-  void cluster(Runner runner);
+  /** Its points on this stage's deployments: keys on, and off where a goal compares the two. */
+  void run(Stage stage, SideBySide deployments);
 
   /** Writes bench/results/&lt;name&gt;.md, .csv and .svg; gives its goals with their verdicts. */
   List<Goal> write(Path results, RunInfo info) throws java.io.IOException;

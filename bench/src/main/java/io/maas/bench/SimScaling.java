@@ -59,7 +59,7 @@ public final class SimScaling {
           logs.add(cluster.startWorker("worker-" + i, repository, slot));
         }
         for (Path log : logs) {
-          MaasProcesses.awaitWorkerId(log, START);
+          cluster.awaitWorkerId(log, START);
         }
         ClosedLoopLoad load = new ClosedLoopLoad(URI.create("http://127.0.0.1:" + port + "/v2/models/simple/infer"),
             BODY, concurrency);

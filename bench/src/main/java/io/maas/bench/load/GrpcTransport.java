@@ -12,10 +12,13 @@ import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
+import java.util.Optional;
 
 /**
  * KServe V2 {@code inference.GRPCInferenceService/ModelInfer} through the Vert.x gRPC client: unary calls
- * multiplexed as HTTP/2 streams over one connection. A status other than OK is a failure.
+ * multiplexed as HTTP/2 streams over one connection per gateway, with the target's API key as metadata
+ * {@code authorization: Bearer <key>}. With several gateways, each call goes to the next one in turn. A
+ * status other than OK is a failure.
  */
 public final class GrpcTransport implements Transport {
   static final ServiceMethod<ModelInferResponse, ModelInferRequest> MODEL_INFER = ServiceMethod.client(
@@ -23,22 +26,28 @@ public final class GrpcTransport implements Transport {
       GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(ModelInferResponse.newBuilder()));
 
   private final GrpcClient client;
-  private final SocketAddress server;
+  private final RoundRobin<SocketAddress> servers;
+  private final Optional<String> authorization;
   private final ModelInferRequest request;
   private final int items;
 
-  public GrpcTransport(Vertx vertx, int port, String model, InferPayload payload) {
+  public GrpcTransport(Vertx vertx, Target target, String model, InferPayload payload) {
     this.client = GrpcClient.client(vertx, new GrpcClientOptions(),
         new HttpClientOptions().setHttp2ClearTextUpgrade(false).setTcpNoDelay(true));
-    this.server = SocketAddress.inetSocketAddress(port, "127.0.0.1");
+    this.servers = new RoundRobin<>(target.grpcPorts().stream()
+        .map(port -> SocketAddress.inetSocketAddress(port, "127.0.0.1")).toList());
+    this.authorization = target.authorization();
     this.request = payload.grpc(model);
     this.items = payload.rows();
   }
 
   @Override
   public Future<Void> send() {
-    return client.request(server, MODEL_INFER)
-        .compose(req -> req.send(request))
+    return client.request(servers.next(), MODEL_INFER)
+        .compose(req -> {
+          authorization.ifPresent(a -> req.headers().set("authorization", a));
+          return req.send(request);
+        })
         .compose(resp -> resp.last())
         .recover(e -> Future.failedFuture("gRPC: " + Errors.shorten(String.valueOf(e.getMessage()))))
         .mapEmpty();

@@ -1,5 +1,6 @@
 package io.maas.bench.load;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
@@ -13,6 +14,23 @@ import org.HdrHistogram.Histogram;
  */
 public record LoadResult(long successes, long failures, List<String> firstFailures, double seconds,
     Histogram latencyMicros, int itemsPerRequest, long completedSinceStart) {
+
+  /**
+   * This result and another of the same request measured later (one of several interleaved windows) as
+   * one: counts, measured seconds and latencies added, the first few distinct failure messages of both.
+   */
+  public LoadResult plus(LoadResult other) {
+    if (other.itemsPerRequest != itemsPerRequest) {
+      throw new IllegalArgumentException("requests of " + itemsPerRequest + " and " + other.itemsPerRequest + " items");
+    }
+    Histogram latency = latencyMicros.copy();
+    latency.add(other.latencyMicros);
+    List<String> messages = new ArrayList<>(firstFailures);
+    other.firstFailures.stream().filter(m -> !messages.contains(m)).forEach(messages::add);
+    return new LoadResult(successes + other.successes, failures + other.failures,
+        List.copyOf(messages.subList(0, Math.min(messages.size(), Recorder.KEPT_MESSAGES))), seconds + other.seconds,
+        latency, itemsPerRequest, completedSinceStart + other.completedSinceStart);
+  }
 
   public double requestsPerSecond() {
     return seconds <= 0 ? 0 : successes / seconds;

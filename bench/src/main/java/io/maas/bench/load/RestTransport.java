@@ -9,42 +9,53 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.util.List;
 
 /**
  * {@code POST /v2/models/<model>/infer} over HTTP/1.1 keep-alive connections of one Vert.x client, as
- * plain KServe V2 JSON or with the binary tensor data extension. Any answer but 200 is a failure.
+ * plain KServe V2 JSON or with the binary tensor data extension, with the target's API key as
+ * {@code Authorization: Bearer}. With several gateways, each request goes to the next one in turn (each
+ * gateway has a pool of its own). Any answer but 200 is a failure.
  */
 public final class RestTransport implements Transport {
   private final HttpClient client;
-  private final RequestOptions request;
+  private final RoundRobin<RequestOptions> requests;
   private final Buffer body;
   private final int items;
   private final String name;
 
-  private RestTransport(HttpClient client, RequestOptions request, Buffer body, int items, String name) {
+  private RestTransport(HttpClient client, List<RequestOptions> requests, Buffer body, int items, String name) {
     this.client = client;
-    this.request = request;
+    this.requests = new RoundRobin<>(requests);
     this.body = body;
     this.items = items;
     this.name = name;
   }
 
   /** Plain KServe V2 JSON. */
-  public static RestTransport json(Vertx vertx, int port, String model, InferPayload payload, int connections) {
-    RequestOptions r = options(port, model).putHeader("Content-Type", "application/json");
+  public static RestTransport json(Vertx vertx, Target target, String model, InferPayload payload, int connections) {
+    List<RequestOptions> r = options(target, model).stream()
+        .map(o -> o.putHeader("Content-Type", "application/json")).toList();
     return new RestTransport(client(vertx, connections), r, payload.json(), payload.rows(), "rest-json");
   }
 
   /** KServe V2 with the binary tensor data extension: binary inputs, every output as binary data. */
-  public static RestTransport binary(Vertx vertx, int port, String model, InferPayload payload, int connections) {
-    RequestOptions r = options(port, model).putHeader("Content-Type", "application/octet-stream")
-        .putHeader(InferPayload.HEADER_LENGTH, Integer.toString(payload.binaryHeaderLength()));
+  public static RestTransport binary(Vertx vertx, Target target, String model, InferPayload payload,
+      int connections) {
+    List<RequestOptions> r = options(target, model).stream()
+        .map(o -> o.putHeader("Content-Type", "application/octet-stream")
+            .putHeader(InferPayload.HEADER_LENGTH, Integer.toString(payload.binaryHeaderLength()))).toList();
     return new RestTransport(client(vertx, connections), r, payload.binary(), payload.rows(), "rest-binary");
   }
 
-  private static RequestOptions options(int port, String model) {
-    return new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-        .setURI("/v2/models/" + model + "/infer");
+  /** One request per gateway of the target, carrying its key. */
+  private static List<RequestOptions> options(Target target, String model) {
+    return target.httpPorts().stream().map(port -> {
+      RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+          .setURI("/v2/models/" + model + "/infer");
+      target.authorization().ifPresent(a -> o.putHeader("Authorization", a));
+      return o;
+    }).toList();
   }
 
   private static HttpClient client(Vertx vertx, int connections) {
@@ -55,7 +66,7 @@ public final class RestTransport implements Transport {
 
   @Override
   public Future<Void> send() {
-    return client.request(request)
+    return client.request(requests.next())
         .compose(req -> req.send(body))
         .compose(resp -> resp.body().compose(b -> resp.statusCode() == 200
             ? Future.<Void>succeededFuture()

@@ -1,0 +1,28 @@
+package io.maas.bench.load;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a transport sends its requests: the ports of one or more gateways on 127.0.0.1, taken in turn
+ * request by request (round robin), and the API key every request carries ({@code Authorization: Bearer},
+ * the same as gRPC metadata); no key when the gateways do not check keys.
+ *
+ * @param httpPorts the gateways' REST ports, in the order they are taken
+ * @param grpcPorts their gRPC ports, in the same order
+ * @param apiKey the key to send; empty: none
+ */
+public record Target(List<Integer> httpPorts, List<Integer> grpcPorts, Optional<String> apiKey) {
+  public Target {
+    if (httpPorts.isEmpty() || httpPorts.size() != grpcPorts.size()) {
+      throw new IllegalArgumentException("one REST and one gRPC port per gateway: " + httpPorts + ", " + grpcPorts);
+    }
+    httpPorts = List.copyOf(httpPorts);
+    grpcPorts = List.copyOf(grpcPorts);
+  }
+
+  /** The value of the {@code Authorization} header (REST) or {@code authorization} metadata (gRPC). */
+  Optional<String> authorization() {
+    return apiKey.map(k -> "Bearer " + k);
+  }
+}
