@@ -24,6 +24,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.grpc.server.GrpcServer;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
@@ -70,9 +71,9 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  /** The port the gRPC server listens on (useful with port 0). */
+  /** The port the gRPC server listens on (useful with port 0): the REST port when they share it. */
   public int grpcPort() {
-    return grpcServer.actualPort();
+    return config.grpcOnHttpPort() ? server.actualPort() : grpcServer.actualPort();
   }
 
   public WorkerRegistry registry() {
@@ -82,6 +83,10 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registry = new WorkerRegistry(vertx, config, cluster);
+    if (!tenancyConfig.authEnabled()) {
+      LOG.info("API keys are off (gateway.auth_enabled: false): every caller reaching {} may use every model",
+          config.host());
+    }
     Future<Tenancy> keys = tenancyConfig.authEnabled()
         ? Tenancy.start(vertx, cluster.hazelcast(), tenancyConfig) : Future.succeededFuture();
     return keys.compose(t -> {
@@ -105,7 +110,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.httpPort())
         .setCompressionSupported(true)
         .setDecompressionSupported(true);
-    HttpServerOptions grpcOptions = new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort());
+    GrpcServer grpc = GrpcEdge.create(vertx, registry, pipeline, config, admission);
     return registry.start()
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
             "gateway.admin_host, gateway.admin_port", metrics,
@@ -114,18 +119,25 @@ public final class GatewayVerticle extends VerticleBase {
           adminServer = s;
           LOG.info("admin server (GET /metrics{}) listening on {}:{}", tenancy == null ? "" : ", key API /admin/keys",
               tenancyConfig.adminHost(), s.actualPort());
-          return vertx.createHttpServer(options).requestHandler(router).listen();
+          return vertx.createHttpServer(options)
+              .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, router) : router)
+              .listen();
         })
         .compose(s -> {
           server = s;
+          if (config.grpcOnHttpPort()) {
+            LOG.info("REST (KServe V2, TF Serving, predict, embeddings) and KServe V2 gRPC listening on {}:{}",
+                config.host(), s.actualPort());
+            return Future.succeededFuture(s);
+          }
           LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}", config.host(), s.actualPort());
-          return vertx.createHttpServer(grpcOptions)
-              .requestHandler(GrpcEdge.create(vertx, registry, pipeline, config, admission))
-              .listen();
-        })
-        .onSuccess(s -> {
-          grpcServer = s;
-          LOG.info("KServe V2 gRPC listening on {}:{}", config.host(), s.actualPort());
+          return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort()))
+              .requestHandler(grpc)
+              .listen()
+              .onSuccess(g -> {
+                grpcServer = g;
+                LOG.info("KServe V2 gRPC listening on {}:{}", config.host(), g.actualPort());
+              });
         });
   }
 
