@@ -52,12 +52,21 @@ public final class WorkerNode {
         });
   }
 
+  /**
+   * Refuses, before anything starts, models named with base paths that cannot be served (a missing
+   * directory, a TensorFlow SavedModel, no model file).
+   *
+   * @throws IllegalArgumentException saying what to fix
+   */
+  public static void checkModels(WorkerConfig config) {
+    BasePathModels.read(config.models());
+  }
+
   /** The models named with base paths ({@code worker.models}) if any, else the model repository's. */
   private static List<ModelDefinition> readModels(WorkerConfig config) {
     if (!config.models().isEmpty()) {
       List<ModelDefinition> models = BasePathModels.read(config.models());
-      models.forEach(m -> LOG.info("model '{}': versions {} from {}", m.name(), m.versionNumbers(),
-          m.versions().values().iterator().next().getParent()));
+      models.forEach(m -> LOG.info("model '{}': serving {}", m.name(), m.versions()));
       return models;
     }
     List<ModelDefinition> models = new ModelRepository(config.modelRepository()).scan();
