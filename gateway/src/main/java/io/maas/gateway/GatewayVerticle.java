@@ -20,6 +20,7 @@ import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.metrics.AdminServer;
 import io.maas.metrics.ProcessMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -76,6 +77,13 @@ public final class GatewayVerticle extends VerticleBase {
     return config.grpcOnHttpPort() ? server.actualPort() : grpcServer.actualPort();
   }
 
+  /** Whether the gateway can serve (as {@code GET /v2/health/ready} answers), read on the gateway's own context. */
+  public Future<Boolean> ready() {
+    Promise<Boolean> ready = Promise.promise();
+    context.runOnContext(v -> ready.complete(registry.isReady()));
+    return ready.future();
+  }
+
   public WorkerRegistry registry() {
     return registry;
   }
@@ -84,8 +92,8 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     registry = new WorkerRegistry(vertx, config, cluster);
     if (!tenancyConfig.authEnabled()) {
-      LOG.info("API keys are off (gateway.auth_enabled: false): every caller reaching {} may use every model",
-          config.host());
+      LOG.info("API keys are off (gateway.auth_enabled: false; --api-keys turns them on): every caller reaching {}"
+          + " may use every model", config.host());
     }
     Future<Tenancy> keys = tenancyConfig.authEnabled()
         ? Tenancy.start(vertx, cluster.hazelcast(), tenancyConfig) : Future.succeededFuture();

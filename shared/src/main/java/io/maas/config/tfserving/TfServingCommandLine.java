@@ -144,12 +144,19 @@ public record TfServingCommandLine(CommandLine commandLine, List<String> warning
         }
       }
     }
-    JsonObject defaults = new JsonObject()
+    return new TfServingCommandLine(
+        new CommandLine("standalone", base.configFile(), modeDefaults(), overrides), List.copyOf(warnings));
+  }
+
+  /**
+   * The drop-in's defaults, over {@code conf/maas.yaml} and under everything else: REST and gRPC together on
+   * 127.0.0.1:8500, API keys off, the admin server on a random port, a cluster of its own (a fresh name).
+   */
+  public static JsonObject modeDefaults() {
+    return new JsonObject()
         .put("gateway", new JsonObject().put("host", "127.0.0.1").put("http_port", DEFAULT_PORT)
             .put("grpc_on_http_port", true).put("auth_enabled", false).put("admin_port", 0))
         .put("cluster", new JsonObject().put("name", "tfserving-" + UUID.randomUUID()));
-    return new TfServingCommandLine(
-        new CommandLine("standalone", base.configFile(), defaults, overrides), List.copyOf(warnings));
   }
 
   /**
