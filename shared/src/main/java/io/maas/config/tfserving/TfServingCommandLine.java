@@ -30,7 +30,8 @@ import java.util.UUID;
  *       accepted with a warning.
  * </ul>
  * The mode's defaults, under any configuration file, environment variable or flag: REST and gRPC on
- * 127.0.0.1, API keys off (TF Serving has none), the admin server on a random port, a cluster of its own.
+ * 127.0.0.1, API keys off (TF Serving has none), the admin server on a random port, a cluster of its own that
+ * probes no port for other members ({@code --cluster-members} lets workers join it).
  *
  * @param commandLine the standalone node's command line
  * @param warnings what was accepted without effect, to log at start
@@ -150,13 +151,14 @@ public record TfServingCommandLine(CommandLine commandLine, List<String> warning
 
   /**
    * The drop-in's defaults, over {@code conf/maas.yaml} and under everything else: REST and gRPC together on
-   * 127.0.0.1:8500, API keys off, the admin server on a random port, a cluster of its own (a fresh name).
+   * 127.0.0.1:8500, API keys off, the admin server on a random port, a cluster of its own (a fresh name, no
+   * member list: Hazelcast starts standalone).
    */
   public static JsonObject modeDefaults() {
     return new JsonObject()
         .put("gateway", new JsonObject().put("host", "127.0.0.1").put("http_port", DEFAULT_PORT)
             .put("grpc_on_http_port", true).put("auth_enabled", false).put("admin_port", 0))
-        .put("cluster", new JsonObject().put("name", "tfserving-" + UUID.randomUUID()));
+        .put("cluster", new JsonObject().put("name", "tfserving-" + UUID.randomUUID()).put("members", new JsonArray()));
   }
 
   /**

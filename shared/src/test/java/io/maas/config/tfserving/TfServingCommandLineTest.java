@@ -39,6 +39,7 @@ class TfServingCommandLineTest {
     assertFalse(c.tenancy().authEnabled());
     assertEquals(0, c.tenancy().adminPort());
     assertTrue(c.cluster().name().startsWith("tfserving-"), c.cluster().name());
+    assertEquals(List.of(), c.cluster().members());
   }
 
   @Test
