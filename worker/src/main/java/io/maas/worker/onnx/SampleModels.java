@@ -119,27 +119,28 @@ public final class SampleModels {
 
     /** The {@code affine_fp32} model's bytes. */
     public static byte[] affineFp32() {
-        return OnnxModelBuilder.create("affine_fp32")
-                .input("INPUT0", ElemType.FLOAT, -1, AFFINE_IN)
+        return affine("affine_fp32", "INPUT0", W, B, "OUTPUT0")
                 .output("OUTPUT0", ElemType.FLOAT, -1, AFFINE_OUT)
-                .initializer("W", new long[] {AFFINE_IN, AFFINE_OUT}, W)
-                .initializer("B", new long[] {AFFINE_OUT}, B)
-                .node("MatMul", List.of("INPUT0", "W"), List.of("XW"))
-                .node("Add", List.of("XW", "B"), List.of("OUTPUT0"))
                 .build();
     }
 
     /** The {@code my_model} classifier's bytes. */
     public static byte[] classifier() {
-        return OnnxModelBuilder.create("my_model")
-                .input("images", ElemType.FLOAT, -1, CLASSIFIER_IN)
+        return affine("my_model", "images", CLASSIFIER_W, CLASSIFIER_B, "logits")
                 .output("scores", ElemType.FLOAT, -1, CLASSIFIER_OUT)
-                .initializer("W", new long[] {CLASSIFIER_IN, CLASSIFIER_OUT}, CLASSIFIER_W)
-                .initializer("B", new long[] {CLASSIFIER_OUT}, CLASSIFIER_B)
-                .node("MatMul", List.of("images", "W"), List.of("XW"))
-                .node("Add", List.of("XW", "B"), List.of("logits"))
                 .node("Softmax", List.of("logits"), List.of("scores"))
                 .build();
+    }
+
+    /** A graph computing {@code sum = input x W + B} (FLOAT, a dynamic batch dimension); outputs still to add. */
+    private static OnnxModelBuilder affine(String graph, String input, float[] w, float[] b, String sum) {
+        int in = w.length / b.length;
+        return OnnxModelBuilder.create(graph)
+                .input(input, ElemType.FLOAT, -1, in)
+                .initializer("W", new long[] {in, b.length}, w)
+                .initializer("B", new long[] {b.length}, b)
+                .node("MatMul", List.of(input, "W"), List.of("XW"))
+                .node("Add", List.of("XW", "B"), List.of(sum));
     }
 
     /** Writes the classifier as version 1 of a TF Serving base path, {@code <basePath>/1/model.onnx}. */
