@@ -62,13 +62,16 @@ public final class ClusteredVertx {
   static Config hazelcastConfig(ClusterConfig cluster, String address) {
     if (!cluster.configFile().isEmpty()) {
       try {
-        return Config.loadFromFile(new File(cluster.configFile()));
+        Config fromFile = Config.loadFromFile(new File(cluster.configFile()));
+        ClusterSerialization.register(fromFile.getSerializationConfig());
+        return fromFile;
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot read cluster.config_file " + cluster.configFile() + ": " + e.getMessage());
       }
     }
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
+    ClusterSerialization.register(config.getSerializationConfig());
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");

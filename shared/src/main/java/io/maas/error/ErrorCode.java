@@ -19,7 +19,9 @@ public enum ErrorCode {
   UNAUTHENTICATED(7, 401, 16),
   PERMISSION_DENIED(8, 403, 7),
   RESOURCE_EXHAUSTED(9, 429, 8),
-  INTERNAL(10, 500, 13);
+  INTERNAL(10, 500, 13),
+  /** The client went away before its answer (nginx's 499, gRPC CANCELLED): nobody is left to tell. */
+  CANCELLED(11, 499, 1);
 
   private static final Map<Integer, ErrorCode> BY_WIRE_ID =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireId, Function.identity()));

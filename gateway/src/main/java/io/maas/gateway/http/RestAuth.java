@@ -1,7 +1,9 @@
 package io.maas.gateway.http;
 
 import io.maas.gateway.tenancy.Admission;
+import io.maas.gateway.tenancy.ApiKey;
 import io.maas.gateway.tenancy.Caller;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
@@ -23,16 +25,27 @@ public final class RestAuth {
         ctx.next();
         return;
       }
+      Future<ApiKey> key = admission.authenticate(token(ctx));
+      if (key.isComplete()) { // the usual case: the key was in this gateway's view
+        admitted(ctx, key);
+        return;
+      }
       // the body waits (paused) while the key is looked up; the body handler of the route reads it after
       ctx.request().pause();
-      admission.authenticate(token(ctx))
-          .onSuccess(key -> {
-            ctx.put(CALLER, new Caller(key, headers -> headers.forEach(ctx.response()::putHeader)));
-            ctx.next();
-          })
-          .onFailure(ctx::fail)
-          .onComplete(ar -> ctx.request().resume());
+      key.onComplete(ar -> {
+        admitted(ctx, key);
+        ctx.request().resume();
+      });
     });
+  }
+
+  private static void admitted(RoutingContext ctx, Future<ApiKey> key) {
+    if (key.succeeded()) {
+      ctx.put(CALLER, new Caller(key.result(), headers -> headers.forEach(ctx.response()::putHeader)));
+      ctx.next();
+    } else {
+      ctx.fail(key.cause());
+    }
   }
 
   private static String token(RoutingContext ctx) {

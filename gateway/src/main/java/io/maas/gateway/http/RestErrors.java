@@ -3,10 +3,12 @@ package io.maas.gateway.http;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,10 @@ public final class RestErrors {
   public static Handler<RoutingContext> handler(Function<MaasException, JsonObject> body) {
     return ctx -> {
       MaasException e = toMaas(ctx);
+      if (e.code() == ErrorCode.CANCELLED) {
+        LOG.debug("request {} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+        return; // nobody to answer
+      }
       if (e.code() == ErrorCode.INTERNAL) {
         LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), e);
       }
@@ -75,6 +81,10 @@ public final class RestErrors {
     }
     if (f instanceof DecodeException d) {
       return MaasException.invalid("malformed JSON: %s", d.getMessage());
+    }
+    // the connection closed, or failed under the request (a reset): the client's side went away
+    if (ctx.response().closed() || f instanceof HttpClosedException || f instanceof IOException) {
+      return new MaasException(ErrorCode.CANCELLED, "the client went away" + (f == null ? "" : " (" + f.getMessage() + ")"));
     }
     return switch (ctx.statusCode()) {
       case 400 -> MaasException.invalid("bad request%s", f == null ? "" : ": " + f.getMessage());

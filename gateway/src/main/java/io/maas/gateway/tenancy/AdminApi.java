@@ -29,11 +29,13 @@ import java.util.Map;
 public final class AdminApi {
   private static final int MAX_BODY = 64 * 1024;
   private final KeyStore store;
+  private final UsageMeter usage;
   private final byte[] adminToken;
   private final SecureRandom random;
 
-  public AdminApi(KeyStore store, String adminToken, SecureRandom random) {
+  AdminApi(KeyStore store, UsageMeter usage, String adminToken, SecureRandom random) {
     this.store = store;
+    this.usage = usage;
     this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
     this.random = random;
   }
@@ -51,7 +53,7 @@ public final class AdminApi {
     router.delete("/admin/keys/:id").handler(ctx -> reply(ctx, 200,
         find(ctx).compose(k -> save(apply(k, new JsonObject().put("enabled", false))))));
     router.get("/admin/keys/:id/usage").handler(ctx -> reply(ctx, 200, find(ctx).compose(k -> store.usage(k.id())
-        .map(u -> new JsonObject().put("id", k.id()).put("name", k.name()).put("usage", usageJson(u))))));
+        .map(u -> usage.withUnpublished(k.id(), u)).map(u -> new JsonObject().put("id", k.id()).put("name", k.name()).put("usage", usageJson(u))))));
     router.route().failureHandler(ctx -> {
       MaasException e = ctx.failure() instanceof MaasException m ? m
           : ctx.failure() instanceof io.vertx.core.json.DecodeException || ctx.failure() instanceof ClassCastException

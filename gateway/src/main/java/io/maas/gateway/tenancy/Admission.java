@@ -1,26 +1,32 @@
 package io.maas.gateway.tenancy;
 
-import io.maas.cluster.TokenBucketTake;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.vertx.core.Future;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one admission step of every edge: authenticate a key ({@link #authenticate}), then per inference call
  * check the model and take a token from the key's cluster-wide bucket ({@link #admit}), and meter the
- * outcome ({@link #meter}). Errors name a key by its id at most, never by its secret.
+ * outcome ({@link #meter}). All three are local on the request path: keys come from this gateway's
+ * {@link KeyView}, tokens from its {@link RateLimiter}'s leases, counts go to its {@link UsageMeter}. Errors
+ * name a key by its id at most, never by its secret.
  */
 public final class Admission {
   public static final String WWW_AUTHENTICATE = "WWW-Authenticate";
   private final KeyStore store;
+  private final RateLimiter limiter;
+  private final UsageMeter usage;
 
-  public Admission(KeyStore store) {
+  Admission(KeyStore store, RateLimiter limiter, UsageMeter usage) {
     this.store = store;
+    this.limiter = limiter;
+    this.usage = usage;
   }
 
   /** The key a raw token stands for, or UNAUTHENTICATED (missing, unknown, revoked, expired). */
@@ -29,21 +35,31 @@ public final class Admission {
       return Future.failedFuture(unauthenticated(
           "missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"));
     }
-    return ApiKeys.parse(token.trim())
-        .map(p -> store.get(p.id()).compose(found -> {
-          ApiKey key = found.filter(k -> ApiKeys.matches(p.secret(), k.secretHash())).orElse(null);
-          if (key == null) {
-            return Future.<ApiKey>failedFuture(unauthenticated("invalid API key"));
-          }
-          if (!key.enabled()) {
-            return Future.<ApiKey>failedFuture(unauthenticated("API key maas_" + key.id() + " is revoked"));
-          }
-          if (key.expired(System.currentTimeMillis())) {
-            return Future.<ApiKey>failedFuture(unauthenticated("API key maas_" + key.id() + " has expired"));
-          }
-          return Future.succeededFuture(key);
-        }))
-        .orElseGet(() -> Future.failedFuture(unauthenticated("invalid API key")));
+    Optional<ApiKeys.Parsed> parsed = ApiKeys.parse(token.trim());
+    if (parsed.isEmpty()) {
+      return Future.failedFuture(unauthenticated("invalid API key"));
+    }
+    ApiKeys.Parsed p = parsed.get();
+    KeyView.Known known = store.view().find(p.id());
+    if (known != null) {
+      return check(known, p.secret());
+    }
+    // not in the view: a key made on another gateway an instant ago, whose event is still on its way
+    return store.get(p.id()).compose(found -> check(store.view().find(p.id()), p.secret()));
+  }
+
+  private static Future<ApiKey> check(KeyView.Known known, String secret) {
+    if (known == null || !ApiKeys.matches(secret, known.secretHash())) {
+      return Future.failedFuture(unauthenticated("invalid API key"));
+    }
+    ApiKey key = known.key();
+    if (!key.enabled()) {
+      return Future.failedFuture(unauthenticated("API key maas_" + key.id() + " is revoked"));
+    }
+    if (key.expired(System.currentTimeMillis())) {
+      return Future.failedFuture(unauthenticated("API key maas_" + key.id() + " has expired"));
+    }
+    return Future.succeededFuture(key);
   }
 
   private static MaasException unauthenticated(String message) {
@@ -54,23 +70,24 @@ public final class Admission {
   public Future<Void> admit(Caller caller, String model) {
     ApiKey key = caller.key();
     if (!key.allows(model)) {
-      return meterRejection(key, "permission_denied", new MaasException(ErrorCode.PERMISSION_DENIED,
+      usage.refused(key.id(), "permission_denied", System.currentTimeMillis());
+      return Future.failedFuture(new MaasException(ErrorCode.PERMISSION_DENIED,
           "API key maas_" + key.id() + " may not use model '" + model + "'"));
     }
-    return store.take(key).compose(r -> {
-      Map<String, String> headers = rateHeaders(key, r);
-      if (r[0] == TokenBucketTake.ALLOWED) {
+    return limiter.take(key).compose(t -> {
+      Map<String, String> headers = rateHeaders(key, t);
+      if (t.allowed()) {
         caller.onAdmitted().accept(headers);
         return Future.succeededFuture();
       }
-      boolean quota = r[0] == TokenBucketTake.QUOTA_EXHAUSTED;
+      boolean quota = t.outcome() == Take.Outcome.QUOTA_EXHAUSTED;
+      usage.refused(key.id(), quota ? "quota_exhausted" : "rate_limited", System.currentTimeMillis());
       String message = quota
           ? "daily quota of " + key.dailyQuota() + " requests exhausted for API key maas_" + key.id()
               + " (quota_exhausted); it renews at 00:00 UTC"
           : "rate limit of " + fmt(key.ratePerSecond()) + " requests/s (burst " + key.burst()
               + ") exceeded for API key maas_" + key.id() + " (rate_limited)";
-      return meterRejection(key, quota ? "quota_exhausted" : "rate_limited",
-          new MaasException(ErrorCode.RESOURCE_EXHAUSTED, message).withMetadata(headers));
+      return Future.failedFuture(new MaasException(ErrorCode.RESOURCE_EXHAUSTED, message).withMetadata(headers));
     });
   }
 
@@ -79,30 +96,22 @@ public final class Admission {
   }
 
   /** IETF RateLimit fields (draft 7 style) of a token bucket: limit = burst, window = burst / rate. */
-  static Map<String, String> rateHeaders(ApiKey key, long[] r) {
+  static Map<String, String> rateHeaders(ApiKey key, Take t) {
     Map<String, String> h = new LinkedHashMap<>(); // a stable header order
     long window = Math.max(1, (long) Math.ceil(key.burst() / key.ratePerSecond()));
+    long remaining = Math.min(key.burst(), t.remaining());
     h.put("RateLimit-Limit", Long.toString(key.burst()));
-    h.put("RateLimit-Remaining", Long.toString(r[1]));
+    h.put("RateLimit-Remaining", Long.toString(remaining));
     h.put("RateLimit-Policy", key.burst() + ";w=" + window);
-    if (r[0] == TokenBucketTake.ALLOWED) {
-      long toFull = (long) Math.ceil((key.burst() - r[1]) / key.ratePerSecond());
+    if (t.allowed()) {
+      long toFull = (long) Math.ceil((key.burst() - remaining) / key.ratePerSecond());
       h.put("RateLimit-Reset", Long.toString(toFull));
     } else {
-      long waitSeconds = Math.max(1, (long) Math.ceil(r[2] / 1000.0));
+      long waitSeconds = Math.max(1, (long) Math.ceil(t.waitMillis() / 1000.0));
       h.put("RateLimit-Reset", Long.toString(waitSeconds));
       h.put("Retry-After", Long.toString(waitSeconds));
     }
     return h;
-  }
-
-  private <T> Future<T> meterRejection(ApiKey key, String reason, MaasException e) {
-    HashMap<String, Long> d = new HashMap<>();
-    d.put("requests", 1L);
-    d.put("failures." + reason, 1L);
-    d.put("last_used_at", System.currentTimeMillis());
-    store.addUsage(key.id(), d);
-    return Future.failedFuture(e);
   }
 
   /** Meters an admitted call once it ends: success with its batch items and tokens, or failure by code. */
@@ -110,22 +119,15 @@ public final class Admission {
     if (caller.isAnonymous()) {
       return;
     }
+    String id = caller.key().id();
     outcome.onComplete(ar -> {
-      HashMap<String, Long> d = new HashMap<>();
-      d.put("requests", 1L);
-      d.put("last_used_at", System.currentTimeMillis());
+      long now = System.currentTimeMillis();
       if (ar.succeeded()) {
-        d.put("successes", 1L);
-        d.put("inferences", items(request));
-        long tokens = ar.result().parameters().getLong("prompt_tokens", 0L);
-        if (tokens > 0) {
-          d.put("tokens", tokens);
-        }
+        usage.succeeded(id, items(request), Math.max(0, ar.result().parameters().getLong("prompt_tokens", 0L)), now);
       } else {
         ErrorCode code = ar.cause() instanceof MaasException m ? m.code() : ErrorCode.INTERNAL;
-        d.put("failures." + code.name().toLowerCase(java.util.Locale.ROOT), 1L);
+        usage.failed(id, code.name().toLowerCase(Locale.ROOT), now);
       }
-      store.addUsage(caller.key().id(), d);
     });
   }
 

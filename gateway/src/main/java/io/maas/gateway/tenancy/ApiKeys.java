@@ -45,22 +45,36 @@ public final class ApiKeys {
     if (sep < 0 || sep == token.length() - 1) {
       return Optional.empty();
     }
-    String id = token.substring(PREFIX.length(), sep);
-    if (!id.matches("[a-z0-9]{8,32}")) {
+    int idLength = sep - PREFIX.length();
+    if (idLength < 8 || idLength > 32) {
       return Optional.empty();
     }
-    return Optional.of(new Parsed(id, token.substring(sep + 1)));
+    for (int i = PREFIX.length(); i < sep; i++) {
+      char c = token.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9')) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new Parsed(token.substring(PREFIX.length(), sep), token.substring(sep + 1)));
   }
 
   /** Whether the secret hashes to the stored hash, compared in constant time. */
   public static boolean matches(String secret, String storedHex) {
-    return MessageDigest.isEqual(sha256Hex(secret).getBytes(StandardCharsets.US_ASCII),
-        storedHex.getBytes(StandardCharsets.US_ASCII));
+    return matches(secret, HexFormat.of().parseHex(storedHex));
+  }
+
+  /** Whether the secret hashes to the stored hash's bytes, compared in constant time. */
+  static boolean matches(String secret, byte[] storedHash) {
+    return MessageDigest.isEqual(sha256(secret), storedHash);
   }
 
   static String sha256Hex(String s) {
+    return HexFormat.of().formatHex(sha256(s));
+  }
+
+  private static byte[] sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

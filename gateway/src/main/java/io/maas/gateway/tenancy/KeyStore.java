@@ -4,9 +4,11 @@ import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.maas.cluster.CounterAdd;
-import io.maas.cluster.TokenBucketTake;
+import io.maas.cluster.TokenLease;
+import io.maas.cluster.TokenReturn;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,17 +26,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keys, usage counters and rate-limit buckets, cluster-wide on Hazelcast maps ({@code maas.keys},
- * {@code maas.usage}, {@code maas.buckets}): a change on any gateway is what every gateway reads next.
+ * {@code maas.usage}, {@code maas.buckets}). Requests read keys from this gateway's {@link KeyView}, which the
+ * key map's events keep current (a change on any gateway reaches it within milliseconds) and which is loaded
+ * whole before the gateway serves.
  *
  * <p>Durability: every gateway keeps a full copy in its own {@link KeyDatabase}. Key changes (from any gateway)
  * are written through as the map reports them; usage is written every {@link #USAGE_FLUSH_MILLIS} ms and on
  * stop. On start a gateway loads its copy into the maps: a key the cluster lacks or holds in an older version
  * is put, usage the cluster lacks is put. Buckets are not persisted (a restart refills them).
  */
-public final class KeyStore {
+public final class KeyStore implements Buckets {
   private static final Logger LOG = LoggerFactory.getLogger(KeyStore.class);
-  /** How often usage counters reach the durable copy (and so the most a restart of every node can lose). */
-  public static final long USAGE_FLUSH_MILLIS = 1000;
+  /**
+   * How often usage counters reach the durable copy: with {@link UsageMeter#PUBLISH_MILLIS} before it, a crash
+   * of every node loses at most the last second of counts.
+   */
+  public static final long USAGE_FLUSH_MILLIS = 1000 - UsageMeter.PUBLISH_MILLIS;
 
   private final Vertx vertx;
   private final Context context;
@@ -42,6 +49,7 @@ public final class KeyStore {
   private final IMap<String, HashMap<String, Long>> usage;
   private final IMap<String, long[]> buckets;
   private final Path dataDir;
+  private final KeyView view = new KeyView();
   private KeyDatabase database;
   private UUID listener;
   private long flushTimer = -1;
@@ -66,9 +74,13 @@ public final class KeyStore {
       }
       database.keys().forEach(this::mergeKey);
       database.usage().forEach(usage::putIfAbsent);
-      listener = keys.addEntryListener(new WriteThrough(), true);
-      // what the cluster held before this gateway listened is in its copy too
-      keys.forEach((id, json) -> persistKey(id, json));
+      listener = keys.addEntryListener(new KeyEvents(), true);
+      // what the cluster held before this gateway listened: into the view, and into its copy too
+      keys.forEach((id, json) -> {
+        view.loaded(ApiKey.fromJson(new JsonObject(json)));
+        persistKey(id, json);
+      });
+      LOG.info("{} API keys loaded", view.size());
       return null;
     }).onSuccess(v -> flushTimer = vertx.setPeriodic(USAGE_FLUSH_MILLIS, t -> flushUsage())).mapEmpty();
   }
@@ -92,16 +104,27 @@ public final class KeyStore {
     }
   }
 
-  /** Writes each key change, from any gateway, to this gateway's copy (on Hazelcast's event thread). */
-  private final class WriteThrough implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
+  /** Takes each key change, from any gateway, into the view and this gateway's copy (on Hazelcast's event thread). */
+  private final class KeyEvents implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
+      EntryRemovedListener<String, String> {
     @Override
     public void entryAdded(EntryEvent<String, String> e) {
-      persistKey(e.getKey(), e.getValue());
+      changed(e.getKey(), e.getValue());
     }
 
     @Override
     public void entryUpdated(EntryEvent<String, String> e) {
-      persistKey(e.getKey(), e.getValue());
+      changed(e.getKey(), e.getValue());
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, String> e) {
+      view.removed(e.getKey());
+    }
+
+    private void changed(String id, String json) {
+      view.changed(ApiKey.fromJson(new JsonObject(json)));
+      persistKey(id, json);
     }
   }
 
@@ -125,8 +148,18 @@ public final class KeyStore {
     }));
   }
 
+  /** This gateway's view of the keys: what requests are authenticated against. */
+  KeyView view() {
+    return view;
+  }
+
+  /** A key as the cluster holds it now (a remote read); it refreshes the view too. */
   public Future<Optional<ApiKey>> get(String id) {
-    return fromStage(keys.getAsync(id)).map(json -> Optional.ofNullable(json).map(j -> ApiKey.fromJson(new JsonObject(j))));
+    return fromStage(keys.getAsync(id)).map(json -> {
+      Optional<ApiKey> key = Optional.ofNullable(json).map(j -> ApiKey.fromJson(new JsonObject(j)));
+      key.ifPresent(view::loaded);
+      return key;
+    });
   }
 
   public Future<Void> put(ApiKey key) {
@@ -151,15 +184,24 @@ public final class KeyStore {
     return fromStage(usage.getAsync(id)).map(u -> u == null ? Map.<String, Long>of() : u);
   }
 
-  public Future<Void> addUsage(String id, HashMap<String, Long> deltas) {
-    return fromStage(usage.submitToKey(id, new CounterAdd(deltas)))
-        .onFailure(e -> LOG.warn("usage of API key {} not counted: {}", id, e.toString())).mapEmpty();
+  /** Adds to a key's cluster-wide usage counters. */
+  Future<Void> addUsage(String id, Map<String, Long> deltas) {
+    return fromStage(usage.submitToKey(id, new CounterAdd(deltas))).mapEmpty();
   }
 
-  /** Takes a token from the key's cluster-wide bucket: {@link TokenBucketTake}'s result. */
-  public Future<long[]> take(ApiKey key) {
+  @Override
+  public Future<long[]> lease(ApiKey key, long want) {
     return fromStage(buckets.submitToKey(key.id(),
-        new TokenBucketTake(key.ratePerSecond(), key.burst(), key.dailyQuota())));
+        new TokenLease(key.ratePerSecond(), key.burst(), key.dailyQuota(), want)));
+  }
+
+  @Override
+  public void giveBack(ApiKey key, long tokens, long leasedAtMillis) {
+    buckets.submitToKey(key.id(), new TokenReturn(key.ratePerSecond(), key.burst(), tokens, leasedAtMillis))
+        .exceptionally(e -> {
+          LOG.debug("{} unspent tokens of API key {} not given back: {}", tokens, key.id(), e.toString());
+          return null;
+        });
   }
 
   private <T> Future<T> fromStage(CompletionStage<T> stage) {

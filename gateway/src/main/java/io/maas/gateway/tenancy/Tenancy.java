@@ -22,23 +22,37 @@ public final class Tenancy {
   public static final String INITIAL_KEY_FILE = "initial-api-key";
   public static final String ADMIN_TOKEN_FILE = "admin-token";
 
+  /** How often leases past their time go back to the buckets. */
+  private static final long SWEEP_MILLIS = 100;
+
+  private final Vertx vertx;
   private final KeyStore store;
+  private final RateLimiter limiter;
+  private final UsageMeter usage;
   private final Admission admission;
   private final AdminApi adminApi;
+  private final long sweepTimer;
+  private final long publishTimer;
 
-  private Tenancy(KeyStore store, AdminApi adminApi) {
+  private Tenancy(Vertx vertx, KeyStore store, String adminToken, SecureRandom random) {
+    this.vertx = vertx;
     this.store = store;
-    this.admission = new Admission(store);
-    this.adminApi = adminApi;
+    this.limiter = new RateLimiter(store, System::nanoTime, System::currentTimeMillis);
+    this.usage = new UsageMeter(store::addUsage);
+    this.admission = new Admission(store, limiter, usage);
+    this.adminApi = new AdminApi(store, usage, adminToken, random);
+    this.sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, t -> limiter.sweep());
+    this.publishTimer = vertx.setPeriodic(UsageMeter.PUBLISH_MILLIS, t -> usage.publish());
   }
 
+  /** Loads every key into this gateway's view before it completes: a gateway serves only once it knows them. */
   public static Future<Tenancy> start(Vertx vertx, HazelcastInstance hazelcast, TenancyConfig config) {
     SecureRandom random = new SecureRandom();
     KeyStore store = new KeyStore(vertx, hazelcast, config.dataDir());
     return store.start()
         .compose(v -> firstKey(vertx, store, config.dataDir(), random))
         .compose(v -> adminToken(vertx, config, random))
-        .map(token -> new Tenancy(store, new AdminApi(store, token, random)))
+        .map(token -> new Tenancy(vertx, store, token, random))
         .recover(e -> store.stop().transform(x -> Future.failedFuture(e)));
   }
 
@@ -89,7 +103,11 @@ public final class Tenancy {
     return adminApi;
   }
 
+  /** Gives back unspent leases, publishes the last counts, then flushes and closes the durable copy. */
   public Future<Void> stop() {
-    return store.stop();
+    vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(publishTimer);
+    limiter.close();
+    return usage.publish().eventually(store::stop);
   }
 }

@@ -265,4 +265,50 @@ class ApiKeyEdgesTest {
     }
     assertFalse(LOGS.list.isEmpty(), "the log was captured");
   }
+
+  /**
+   * A client that sends its headers and part of a body, then goes away (TCP reset, or an orderly close),
+   * on every REST API: each is logged at DEBUG as a client that went away, none at ERROR, and the node serves on.
+   */
+  @Test
+  void aClientThatGoesAwayMidRequestIsNoErrorOnAnyRestApi() throws Exception {
+    String key = createKey("{}");
+    Logger restErrors = (Logger) LoggerFactory.getLogger(io.maas.gateway.http.RestErrors.class);
+    ch.qos.logback.classic.Level level = restErrors.getLevel();
+    restErrors.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    try {
+      int before = wentAway();
+      List<String> paths = List.of("/v2/models/simple/infer", "/v1/models/simple:predict", "/simple/predict",
+          "/v1/embeddings");
+      for (String path : paths) {
+        for (boolean reset : new boolean[] {true, false}) {
+          try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.uri("/").getPort())) {
+            s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"inputs\": [")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            if (reset) {
+              s.setSoLinger(true, 0);
+            }
+          }
+        }
+      }
+      io.maas.gateway.cluster.Poll.until(Duration.ofSeconds(10), "every disconnect seen",
+          () -> wentAway() - before >= 2 * paths.size());
+      List<ILoggingEvent> errors;
+      synchronized (LOGS) { // the appender adds under its own lock
+        errors = LOGS.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR).toList();
+      }
+      assertTrue(errors.isEmpty(), "no ERROR: " + errors);
+      assertEquals(200, infer("simple", key).statusCode(), "the node serves on");
+    } finally {
+      restErrors.setLevel(level);
+    }
+  }
+
+  private static int wentAway() {
+    synchronized (LOGS) {
+      return (int) LOGS.list.stream().filter(e -> e.getFormattedMessage().contains("the client went away")).count();
+    }
+  }
 }

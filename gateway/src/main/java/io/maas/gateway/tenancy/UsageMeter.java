@@ -1,0 +1,149 @@
+package io.maas.gateway.tenancy;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Usage counted per key on this gateway, then added to the cluster-wide counters ({@code maas.usage}) every
+ * {@link #PUBLISH_MILLIS} ms, one entry processor per key that was used: a call costs a few field increments,
+ * not a cluster call. What a publication fails to add is kept and added with the next one. Until then this
+ * gateway's readers see it ({@link #withUnpublished}); other gateways see it within {@link #PUBLISH_MILLIS}.
+ *
+ * <p>Confined to the gateway's event loop.
+ */
+final class UsageMeter {
+  private static final Logger LOG = LoggerFactory.getLogger(UsageMeter.class);
+  /** How often counts reach the cluster map. */
+  static final long PUBLISH_MILLIS = 250;
+
+  private final BiFunction<String, Map<String, Long>, Future<Void>> add;
+  private HashMap<String, Counts> counting = new HashMap<>();
+  private final HashMap<String, Counts> publishing = new HashMap<>();
+
+  /** @param add adds deltas to a key's cluster-wide counters */
+  UsageMeter(BiFunction<String, Map<String, Long>, Future<Void>> add) {
+    this.add = add;
+  }
+
+  /** A call refused before it reached a model, by reason ({@code rate_limited}, {@code permission_denied}...). */
+  void refused(String keyId, String reason, long now) {
+    counts(keyId, now).fail(reason);
+  }
+
+  void succeeded(String keyId, long inferences, long tokens, long now) {
+    Counts c = counts(keyId, now);
+    c.successes++;
+    c.inferences += inferences;
+    c.tokens += tokens;
+  }
+
+  void failed(String keyId, String reason, long now) {
+    counts(keyId, now).fail(reason);
+  }
+
+  private Counts counts(String keyId, long now) {
+    Counts c = counting.get(keyId);
+    if (c == null) {
+      c = new Counts();
+      counting.put(keyId, c);
+    }
+    c.requests++;
+    c.lastUsedAt = Math.max(c.lastUsedAt, now);
+    return c;
+  }
+
+  /** Adds what was counted to the cluster map; a key whose last publication is still on its way waits. */
+  Future<Void> publish() {
+    if (counting.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    HashMap<String, Counts> batch = counting;
+    counting = new HashMap<>();
+    var sent = new ArrayList<Future<Void>>(batch.size());
+    batch.forEach((id, counts) -> {
+      if (publishing.containsKey(id)) {
+        counting.merge(id, counts, Counts::plus);
+        return;
+      }
+      publishing.put(id, counts);
+      sent.add(add.apply(id, counts.asMap()).andThen(ar -> {
+        publishing.remove(id);
+        if (ar.failed()) {
+          LOG.warn("usage of API key {} not published yet, kept for the next time: {}", id, ar.cause().toString());
+          counting.merge(id, counts, Counts::plus);
+        }
+      }));
+    });
+    return Future.join(sent).mapEmpty();
+  }
+
+  /** A key's cluster-wide counters plus what this gateway counted and has not published yet. */
+  Map<String, Long> withUnpublished(String keyId, Map<String, Long> cluster) {
+    HashMap<String, Long> all = new HashMap<>(cluster);
+    for (Counts c : new Counts[] {publishing.get(keyId), counting.get(keyId)}) {
+      if (c != null) {
+        c.asMap().forEach((name, v) -> all.merge(name, v, name.endsWith("_at") ? Math::max : Long::sum));
+      }
+    }
+    return all;
+  }
+
+  /** One key's counts since the last publication. */
+  private static final class Counts {
+    long requests;
+    long successes;
+    long inferences;
+    long tokens;
+    long lastUsedAt;
+    HashMap<String, Long> failures;
+
+    void fail(String reason) {
+      if (failures == null) {
+        failures = new HashMap<>(4);
+      }
+      failures.merge(reason, 1L, Long::sum);
+    }
+
+    static Counts plus(Counts a, Counts b) {
+      a.requests += b.requests;
+      a.successes += b.successes;
+      a.inferences += b.inferences;
+      a.tokens += b.tokens;
+      a.lastUsedAt = Math.max(a.lastUsedAt, b.lastUsedAt);
+      if (b.failures != null) {
+        b.failures.forEach((reason, n) -> {
+          if (a.failures == null) {
+            a.failures = new HashMap<>(4);
+          }
+          a.failures.merge(reason, n, Long::sum);
+        });
+      }
+      return a;
+    }
+
+    /** The counters' names as the cluster map keeps them; zeros left out. */
+    Map<String, Long> asMap() {
+      HashMap<String, Long> m = new HashMap<>();
+      put(m, "requests", requests);
+      put(m, "successes", successes);
+      put(m, "inferences", inferences);
+      put(m, "tokens", tokens);
+      put(m, "last_used_at", lastUsedAt);
+      if (failures != null) {
+        failures.forEach((reason, n) -> m.put("failures." + reason, n));
+      }
+      return m;
+    }
+
+    private static void put(Map<String, Long> m, String name, long v) {
+      if (v != 0) {
+        m.put(name, v);
+      }
+    }
+  }
+}
