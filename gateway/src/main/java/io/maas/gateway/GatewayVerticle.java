@@ -127,9 +127,10 @@ public final class GatewayVerticle extends VerticleBase {
           adminServer = s;
           LOG.info("admin server (GET /metrics{}) listening on {}:{}", tenancy == null ? "" : ", key API /admin/keys",
               tenancyConfig.adminHost(), s.actualPort());
-          return vertx.createHttpServer(options)
-              .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, router) : router)
-              .listen();
+          return listen(vertx.createHttpServer(options)
+              .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, router) : router), config.httpPort(),
+              config.grpcOnHttpPort() ? "REST and gRPC" : "REST",
+              "gateway.http_port; the TF Serving drop-in's --port or --rest_api_port");
         })
         .compose(s -> {
           server = s;
@@ -139,14 +140,20 @@ public final class GatewayVerticle extends VerticleBase {
             return Future.succeededFuture(s);
           }
           LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}", config.host(), s.actualPort());
-          return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort()))
-              .requestHandler(grpc)
-              .listen()
+          return listen(vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort()))
+              .requestHandler(grpc), config.grpcPort(), "gRPC",
+              "gateway.grpc_port; the TF Serving drop-in's --port")
               .onSuccess(g -> {
                 grpcServer = g;
                 LOG.info("KServe V2 gRPC listening on {}:{}", config.host(), g.actualPort());
               });
         });
+  }
+
+  /** Listens; a port already taken fails with a message naming the settings that chose it (no stack trace). */
+  private Future<HttpServer> listen(HttpServer server, int port, String what, String settings) {
+    return server.listen().recover(e -> Future.failedFuture(new IllegalArgumentException("cannot serve " + what
+        + " on " + config.host() + ":" + port + " (" + settings + "): " + e.getMessage(), e)));
   }
 
   @Override

@@ -43,8 +43,20 @@ class TfServingCommandTest {
         "--enable_model_warmup=true", "--file_system_poll_wait_seconds=1");
     try {
       int port = Integer.parseInt(node.awaitLog(LISTENING, START).group(1));
-      node.awaitLog(Pattern.compile("maas standalone node started"), START);
-      HttpResponse<String> r = HttpClient.newHttpClient().send(
+      HttpClient http = HttpClient.newHttpClient();
+      // as a TF Serving client would: the model status answers once the model is served
+      HttpRequest status = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/models/my_model")).build();
+      Poll.until(START, "my_model is AVAILABLE", () -> {
+        try {
+          return http.send(status, HttpResponse.BodyHandlers.ofString()).body().contains("AVAILABLE");
+        } catch (java.io.IOException e) {
+          return false;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      });
+      HttpResponse<String> r = http.send(
           HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/my_model/predict"))
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString("{\"images\": [[1, 299, 299, 3, 0.5]]}")).build(),
