@@ -39,7 +39,11 @@ public final class MaasServer implements AutoCloseable {
     this.node = node;
   }
 
-  /** A builder with no model yet, REST and gRPC on TF Serving's port 8500 of 127.0.0.1. */
+  /**
+   * A builder with no model yet, REST and gRPC on TF Serving's port 8500 of 127.0.0.1. Without
+   * {@link Builder#addModel} or {@link Builder#modelRepository} it serves the configured repository
+   * ({@code worker.model_repository}, default {@code conf/models}).
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -90,7 +94,7 @@ public final class MaasServer implements AutoCloseable {
       return set("gateway.http_port", Integer.toString(port)).set("gateway.grpc_on_http_port", "true");
     }
 
-    /** REST on this port and gRPC on {@link #port(int)} (TF Serving's {@code --rest_api_port}). */
+    /** REST and gRPC on ports of their own (TF Serving's {@code --rest_api_port} and {@code --port}). */
     public Builder restApiPort(int restPort, int grpcPort) {
       return set("gateway.http_port", Integer.toString(restPort)).set("gateway.grpc_port", Integer.toString(grpcPort))
           .set("gateway.grpc_on_http_port", "false");
