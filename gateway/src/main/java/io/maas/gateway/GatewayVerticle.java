@@ -20,10 +20,12 @@ import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.metrics.AdminServer;
 import io.maas.metrics.ProcessMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.grpc.server.GrpcServer;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
@@ -70,9 +72,16 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  /** The port the gRPC server listens on (useful with port 0). */
+  /** The port the gRPC server listens on (useful with port 0): the REST port when they share it. */
   public int grpcPort() {
-    return grpcServer.actualPort();
+    return config.grpcOnHttpPort() ? server.actualPort() : grpcServer.actualPort();
+  }
+
+  /** Whether the gateway can serve (as {@code GET /v2/health/ready} answers), read on the gateway's own context. */
+  public Future<Boolean> ready() {
+    Promise<Boolean> ready = Promise.promise();
+    context.runOnContext(v -> ready.complete(registry.isReady()));
+    return ready.future();
   }
 
   public WorkerRegistry registry() {
@@ -82,6 +91,10 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registry = new WorkerRegistry(vertx, config, cluster);
+    if (!tenancyConfig.authEnabled()) {
+      LOG.info("API keys are off (gateway.auth_enabled: false; --api-keys turns them on): every caller reaching {}"
+          + " may use every model", config.host());
+    }
     Future<Tenancy> keys = tenancyConfig.authEnabled()
         ? Tenancy.start(vertx, cluster.hazelcast(), tenancyConfig) : Future.succeededFuture();
     return keys.compose(t -> {
@@ -105,7 +118,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.httpPort())
         .setCompressionSupported(true)
         .setDecompressionSupported(true);
-    HttpServerOptions grpcOptions = new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort());
+    GrpcServer grpc = GrpcEdge.create(vertx, registry, pipeline, config, admission);
     return registry.start()
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
             "gateway.admin_host, gateway.admin_port", metrics,
@@ -114,19 +127,33 @@ public final class GatewayVerticle extends VerticleBase {
           adminServer = s;
           LOG.info("admin server (GET /metrics{}) listening on {}:{}", tenancy == null ? "" : ", key API /admin/keys",
               tenancyConfig.adminHost(), s.actualPort());
-          return vertx.createHttpServer(options).requestHandler(router).listen();
+          return listen(vertx.createHttpServer(options)
+              .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, router) : router), config.httpPort(),
+              config.grpcOnHttpPort() ? "REST and gRPC" : "REST",
+              "gateway.http_port; the TF Serving drop-in's --port or --rest_api_port");
         })
         .compose(s -> {
           server = s;
+          if (config.grpcOnHttpPort()) {
+            LOG.info("REST (KServe V2, TF Serving, predict, embeddings) and KServe V2 gRPC listening on {}:{}",
+                config.host(), s.actualPort());
+            return Future.succeededFuture(s);
+          }
           LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}", config.host(), s.actualPort());
-          return vertx.createHttpServer(grpcOptions)
-              .requestHandler(GrpcEdge.create(vertx, registry, pipeline, config, admission))
-              .listen();
-        })
-        .onSuccess(s -> {
-          grpcServer = s;
-          LOG.info("KServe V2 gRPC listening on {}:{}", config.host(), s.actualPort());
+          return listen(vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort()))
+              .requestHandler(grpc), config.grpcPort(), "gRPC",
+              "gateway.grpc_port; the TF Serving drop-in's --port")
+              .onSuccess(g -> {
+                grpcServer = g;
+                LOG.info("KServe V2 gRPC listening on {}:{}", config.host(), g.actualPort());
+              });
         });
+  }
+
+  /** Listens; a port already taken fails with a message naming the settings that chose it (no stack trace). */
+  private Future<HttpServer> listen(HttpServer server, int port, String what, String settings) {
+    return server.listen().recover(e -> Future.failedFuture(new IllegalArgumentException("cannot serve " + what
+        + " on " + config.host() + ":" + port + " (" + settings + "): " + e.getMessage(), e)));
   }
 
   @Override

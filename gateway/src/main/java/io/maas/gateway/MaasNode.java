@@ -56,11 +56,19 @@ public final class MaasNode {
   }
 
   /**
-   * Joins (or, alone, forms) the cluster and deploys what the mode asks for. The process's one metrics
+   * Joins (or, alone, forms) the cluster and deploys what the mode asks for; models named with base paths
+   * that cannot be served fail it at once, before the cluster starts. The process's one metrics
    * registry is made here and served at {@code GET /metrics}: on the gateway's admin server, or for a
    * worker-only node on {@code worker.metrics_host:metrics_port}.
    */
   public static Future<MaasNode> start(MaasConfig config, Mode mode) {
+    if (mode.worker) {
+      try {
+        WorkerNode.checkModels(config.worker());
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(e);
+      }
+    }
     ProcessMetrics metrics = ProcessMetrics.create();
     return unbound(ClusteredVertx.start(config.cluster(), metrics))
         .compose(cluster -> unbound(deploy(cluster, config, mode, metrics)).recover(e -> closeAndFail(cluster.vertx(), e)))

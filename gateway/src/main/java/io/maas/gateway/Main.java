@@ -2,14 +2,18 @@ package io.maas.gateway;
 
 import io.maas.config.CommandLine;
 import io.maas.config.MaasConfig;
+import io.maas.config.tfserving.TfServingCommandLine;
 import io.maas.worker.WorkerMain;
+import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar gateway/target/maas-gateway.jar [standalone|gateway|worker] [options]}. With no mode
  * it runs the standalone node: gateway and worker in one JVM, on an embedded single-member Hazelcast
- * cluster that separate workers can join later.
+ * cluster that separate workers can join later. With {@code tensorflow_model_server}'s flags
+ * ({@link TfServingCommandLine}) it runs the standalone node as a drop-in for TF Serving.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -19,8 +23,16 @@ public final class Main {
   public static void main(String[] args) {
     MaasNode.Mode mode;
     MaasConfig config;
+    List<String> warnings = List.of();
     try {
-      CommandLine cli = CommandLine.parse(args);
+      CommandLine cli;
+      if (TfServingCommandLine.appliesTo(args)) {
+        TfServingCommandLine dropIn = TfServingCommandLine.parse(args);
+        cli = dropIn.commandLine();
+        warnings = dropIn.warnings();
+      } else {
+        cli = CommandLine.parse(args);
+      }
       mode = MaasNode.Mode.parse(cli.mode());
       config = WorkerMain.load(cli);
     } catch (IllegalArgumentException e) {
@@ -28,6 +40,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    warnings.forEach(LOG::warn);
     try {
       MaasNode node = MaasNode.start(config, mode).await();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -35,9 +48,14 @@ public final class Main {
         node.close().await();
         LOG.info("stopped");
       }, "maas-shutdown"));
-      LOG.info("maas {} node started", mode.name().toLowerCase(java.util.Locale.ROOT));
+      LOG.info("maas {} node started", mode.name().toLowerCase(Locale.ROOT));
     } catch (Exception e) {
-      LOG.error("maas failed to start: {}", e.getMessage(), e);
+      String refusal = StartRefusal.message(e);
+      if (refusal != null) {
+        LOG.error("maas failed to start: {}", refusal);
+      } else {
+        LOG.error("maas failed to start: {}", e.getMessage(), e);
+      }
       System.exit(1);
     }
   }

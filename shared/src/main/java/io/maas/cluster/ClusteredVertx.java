@@ -89,7 +89,8 @@ public final class ClusteredVertx {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    // no members: a cluster of one that probes no port for others (the TF Serving drop-in, an embedded server)
+    join.getTcpIpConfig().setEnabled(!cluster.members().isEmpty()).setMembers(cluster.members());
     return config;
   }
 }

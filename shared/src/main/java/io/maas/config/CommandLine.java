@@ -10,19 +10,33 @@ import java.util.List;
  * <pre>
  *   [standalone|gateway|worker] [--config FILE] [--model-repository DIR] [--http-port N]
  *   [--host ADDR] [--cluster-name NAME] [--cluster-host ADDR] [--cluster-port N]
- *   [--cluster-members A,B] [--set section.key=value]...
+ *   [--cluster-members A,B] [--api-keys] [--set section.key=value]...
  * </pre>
  *
  * @param mode the mode word, or "" when none was given
  * @param configFile the file named by --config, or ""
+ * @param modeDefaults defaults of the way the process was started, over {@code conf/maas.yaml} and under
+ *     everything else (the TF Serving drop-in's loopback address and keys off); usually empty
  * @param overrides the flags as a configuration fragment (highest precedence)
  */
-public record CommandLine(String mode, String configFile, JsonObject overrides) {
+public record CommandLine(String mode, String configFile, JsonObject modeDefaults, JsonObject overrides) {
+
+  /** A command line without mode defaults. */
+  public CommandLine(String mode, String configFile, JsonObject overrides) {
+    this(mode, configFile, new JsonObject(), overrides);
+  }
+
+  /** The same command line with these defaults under the configuration file. */
+  public CommandLine withModeDefaults(JsonObject defaults) {
+    return new CommandLine(mode, configFile, defaults, overrides);
+  }
 
   public static final String USAGE =
       "usage: [standalone|gateway|worker] [--config FILE] [--model-repository DIR] [--http-port N] [--host ADDR]\n"
           + "       [--cluster-name NAME] [--cluster-host ADDR] [--cluster-port N] [--cluster-members A,B]\n"
-          + "       [--set section.key=value]...";
+          + "       [--api-keys] [--set section.key=value]...\n"
+          + "   or: tensorflow_model_server's flags (--port, --rest_api_port, --model_name, --model_base_path,\n"
+          + "       --model_config_file, ...): see docs/tfserving-dropin.md";
 
   /** @throws IllegalArgumentException with a usage message on a bad command line */
   public static CommandLine parse(String... args) {
@@ -37,6 +51,10 @@ public record CommandLine(String mode, String configFile, JsonObject overrides) 
       String flag = rest.get(i);
       if (flag.equals("--help") || flag.equals("-h")) {
         throw new IllegalArgumentException(USAGE);
+      }
+      if (flag.equals("--api-keys")) {
+        ConfigKeys.put(overrides, "gateway.auth_enabled", "true");
+        continue;
       }
       if (i + 1 >= rest.size()) {
         throw new IllegalArgumentException("missing value after " + flag + "\n" + USAGE);

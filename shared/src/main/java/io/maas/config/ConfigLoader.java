@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Loads the configuration from its stores, in increasing precedence:
  * <ol>
- *   <li>the defaults, {@code conf/maas.yaml} (from the working directory, else from the jar);
+ *   <li>the defaults, {@code conf/maas.yaml} (from the working directory, else from the jar), then the
+ *       defaults of the way the process was started ({@link CommandLine#modeDefaults()});
  *   <li>the file named by {@code --config} (YAML or JSON);
  *   <li>{@code MAAS_*} environment variables;
  *   <li>{@code maas.*} system properties, then command-line flags.
@@ -37,6 +38,9 @@ public final class ConfigLoader {
   public Future<MaasConfig> load(Vertx vertx, CommandLine commandLine) {
     ConfigRetrieverOptions options = new ConfigRetrieverOptions().setIncludeDefaultStores(false);
     options.addStore(fileStore(DEFAULTS));
+    if (!commandLine.modeDefaults().isEmpty()) {
+      options.addStore(jsonStore(commandLine.modeDefaults()));
+    }
     if (!commandLine.configFile().isEmpty()) {
       options.addStore(fileStore(commandLine.configFile()));
     }
@@ -47,6 +51,16 @@ public final class ConfigLoader {
     return retriever.getConfig()
         .map(MaasConfig::fromJson)
         .andThen(done -> retriever.close());
+  }
+
+  /** Reads the configuration with a short-lived local Vert.x (a clustered one needs the configuration first). */
+  public MaasConfig loadOnce(CommandLine commandLine) {
+    Vertx local = Vertx.vertx();
+    try {
+      return load(local, commandLine).await();
+    } finally {
+      local.close().await();
+    }
   }
 
   private static ConfigStoreOptions fileStore(String path) {

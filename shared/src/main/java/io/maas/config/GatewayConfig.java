@@ -14,16 +14,25 @@ import io.vertx.core.json.JsonObject;
  * @param maxRequestTimeoutMillis the longest deadline a request may ask for with its {@code timeout} parameter
  * @param maxInFlightPerWorker the bulkhead: requests this gateway has in flight on one worker at most
  * @param breaker the per-worker circuit breaker
+ * @param grpcOnHttpPort gRPC is served on the REST port (one server tells them apart by content type) and
+ *     {@code grpcPort} is unused: TF Serving's {@code --port} as the drop-in maps it
  */
 public record GatewayConfig(
     String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis,
-    long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker) {
+    long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker, boolean grpcOnHttpPort) {
 
   /** The defaults of conf/maas.yaml for the routing settings: for tests and embedders. */
   public GatewayConfig(
       String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis) {
     this(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
         Math.max(300_000, requestTimeoutMillis), 256, BreakerConfig.DEFAULT);
+  }
+
+  /** gRPC on a port of its own. */
+  public GatewayConfig(String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements,
+      long requestTimeoutMillis, long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker) {
+    this(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis, maxRequestTimeoutMillis,
+        maxInFlightPerWorker, breaker, false);
   }
 
   public GatewayConfig {
@@ -36,7 +45,7 @@ public record GatewayConfig(
   /** The same settings with another breaker. */
   public GatewayConfig withBreaker(BreakerConfig b) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, b);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort);
   }
 
   /**
@@ -73,6 +82,7 @@ public record GatewayConfig(
             (int) ConfigValues.positiveLong(j, "gateway", "breaker_window"),
             (int) ConfigValues.positiveLong(j, "gateway", "breaker_minimum_calls"),
             ConfigValues.positiveLong(j, "gateway", "breaker_open_ms"),
-            (int) ConfigValues.positiveLong(j, "gateway", "breaker_half_open_calls")));
+            (int) ConfigValues.positiveLong(j, "gateway", "breaker_half_open_calls")),
+        j.getBoolean("grpc_on_http_port", false));
   }
 }

@@ -19,6 +19,8 @@ import java.util.List;
  * @param maxQueueSize the bound of every model version's queue on this worker (requests waiting for an
  *     execution) where the model's {@code dynamic_batching.max_queue_size} sets none; a full queue answers
  *     UNAVAILABLE at once
+ * @param models models served from their own base paths (TF Serving's way of naming models); when any are
+ *     listed they are served instead of the model repository
  */
 public record WorkerConfig(
     Path modelRepository,
@@ -27,7 +29,8 @@ public record WorkerConfig(
     int defaultMaxBatchSize,
     long drainGraceMillis,
     long drainTimeoutMillis,
-    int maxQueueSize) {
+    int maxQueueSize,
+    List<ModelBasePath> models) {
 
   public static final long DEFAULT_DRAIN_GRACE_MS = 1000;
   public static final long DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
@@ -35,6 +38,10 @@ public record WorkerConfig(
 
   public WorkerConfig {
     slots = List.copyOf(slots);
+    models = List.copyOf(models);
+    if (models.stream().map(ModelBasePath::name).distinct().count() < models.size()) {
+      throw new IllegalArgumentException("worker.models names a model twice: " + models.stream().map(ModelBasePath::name).toList());
+    }
     if (slots.isEmpty()) {
       throw new IllegalArgumentException("worker.slots must list at least one device slot");
     }
@@ -47,6 +54,19 @@ public record WorkerConfig(
     if (maxQueueSize < 1) {
       throw new IllegalArgumentException("worker.max_queue_size must be 1 or more, not " + maxQueueSize);
     }
+  }
+
+  /** Settings serving the model repository. */
+  public WorkerConfig(Path modelRepository, List<SlotConfig> slots, long announceIntervalMillis, int defaultMaxBatchSize,
+      long drainGraceMillis, long drainTimeoutMillis, int maxQueueSize) {
+    this(modelRepository, slots, announceIntervalMillis, defaultMaxBatchSize, drainGraceMillis, drainTimeoutMillis,
+        maxQueueSize, List.of());
+  }
+
+  /** The same settings serving these models from their base paths instead of the repository. */
+  public WorkerConfig withModels(List<ModelBasePath> basePaths) {
+    return new WorkerConfig(modelRepository, slots, announceIntervalMillis, defaultMaxBatchSize, drainGraceMillis,
+        drainTimeoutMillis, maxQueueSize, basePaths);
   }
 
   /** Settings with the default queue bound. */
@@ -74,6 +94,7 @@ public record WorkerConfig(
         j.getInteger("default_max_batch_size"),
         j.getLong("drain_grace_ms", DEFAULT_DRAIN_GRACE_MS),
         j.getLong("drain_timeout_ms", DEFAULT_DRAIN_TIMEOUT_MS),
-        j.getInteger("max_queue_size", DEFAULT_MAX_QUEUE_SIZE));
+        j.getInteger("max_queue_size", DEFAULT_MAX_QUEUE_SIZE),
+        j.getJsonArray("models", new JsonArray()).stream().map(ModelBasePath::fromJson).toList());
   }
 }

@@ -52,11 +52,6 @@ public final class WorkerMain {
 
   /** Reads the configuration with a short-lived local Vert.x (the clustered one needs the config first). */
   public static MaasConfig load(CommandLine cli) {
-    Vertx local = Vertx.vertx();
-    try {
-      return ConfigLoader.ofProcess().load(local, cli).await();
-    } finally {
-      local.close().await();
-    }
+    return ConfigLoader.ofProcess().loadOnce(cli);
   }
 }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
 import io.maas.config.SlotConfig;
 import io.maas.config.WorkerConfig;
+import io.maas.worker.repository.BasePathModels;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.repository.ModelRepository;
 import io.maas.worker.runtime.OrtRuntime;
@@ -35,12 +36,7 @@ public final class WorkerNode {
    * @param meters the process's meter registry, where the workers record their metrics
    */
   public static Future<List<String>> deploy(Vertx vertx, WorkerConfig config, String nodeId, MeterRegistry meters) {
-    return vertx.executeBlocking(() -> {
-          List<ModelDefinition> models = new ModelRepository(config.modelRepository()).scan();
-          LOG.info("model repository {}: {}", config.modelRepository().toAbsolutePath().normalize(),
-              models.stream().map(ModelDefinition::name).toList());
-          return models;
-        })
+    return vertx.executeBlocking(() -> readModels(config))
         .compose(models -> {
           // ORT's own log would repeat every rejected client input at ERROR level; maas reports those to
           // the client and logs its own failures, so only ORT's fatal messages go to stderr.
@@ -54,5 +50,28 @@ public final class WorkerNode {
           }
           return Future.all(deployments).map(all -> all.<String>list());
         });
+  }
+
+  /**
+   * Refuses, before anything starts, models named with base paths that cannot be served (a missing
+   * directory, a TensorFlow SavedModel, no model file).
+   *
+   * @throws IllegalArgumentException saying what to fix
+   */
+  public static void checkModels(WorkerConfig config) {
+    BasePathModels.read(config.models());
+  }
+
+  /** The models named with base paths ({@code worker.models}) if any, else the model repository's. */
+  private static List<ModelDefinition> readModels(WorkerConfig config) {
+    if (!config.models().isEmpty()) {
+      List<ModelDefinition> models = BasePathModels.read(config.models());
+      models.forEach(m -> LOG.info("model '{}': serving {}", m.name(), m.versions()));
+      return models;
+    }
+    List<ModelDefinition> models = new ModelRepository(config.modelRepository()).scan();
+    LOG.info("model repository {}: {}", config.modelRepository().toAbsolutePath().normalize(),
+        models.stream().map(ModelDefinition::name).toList());
+    return models;
   }
 }

@@ -13,7 +13,13 @@ import java.util.List;
  *   <li>{@code affine_fp32}: FLOAT INPUT0 [-1,4]; OUTPUT0 [-1,2] = INPUT0 x W + B
  *       (see {@link #affineWeights()} and {@link #affineBias()}).</li>
  * </ul>
- * Run {@code main [modelRepositoryDir]} (default {@code conf/models}) to (re)write them.
+ * and the TF Serving drop-in's example under {@code docs/examples/my_model} (TF Serving's layout):
+ * <ul>
+ *   <li>{@code my_model}: a classifier, FLOAT images [-1,5]; scores [-1,3] = softmax(images x W + B), the
+ *       shapes of the TF Serving example it stands in for ({@link #classifierExpected(float[])}).</li>
+ * </ul>
+ * Run {@code main [modelRepositoryDir [classifierBasePath]]} (default {@code conf/models},
+ * {@code docs/examples/my_model}) to (re)write them.
  */
 public final class SampleModels {
 
@@ -30,7 +36,47 @@ public final class SampleModels {
     /** Columns (output width) of the affine weight matrix. */
     public static final int AFFINE_OUT = 2;
 
+    private static final float[] CLASSIFIER_W = {
+            0.5f, -0.5f, 0f,
+            0.01f, 0.02f, -0.01f,
+            -0.01f, 0.01f, 0.02f,
+            0.1f, 0f, -0.1f,
+            1f, -1f, 0.5f,
+    };
+    private static final float[] CLASSIFIER_B = {0f, 0.25f, -0.25f};
+
+    /** Features (input width) of the classifier. */
+    public static final int CLASSIFIER_IN = 5;
+    /** Classes (output width) of the classifier. */
+    public static final int CLASSIFIER_OUT = 3;
+
     private SampleModels() {
+    }
+
+    /** The classifier's scores for one row of 5 features: softmax(x W + b), computed in double. */
+    public static double[] classifierExpected(float[] row) {
+        if (row.length != CLASSIFIER_IN) {
+            throw new IllegalArgumentException("expected " + CLASSIFIER_IN + " values");
+        }
+        double[] logits = new double[CLASSIFIER_OUT];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < CLASSIFIER_OUT; j++) {
+            double acc = CLASSIFIER_B[j];
+            for (int k = 0; k < CLASSIFIER_IN; k++) {
+                acc += (double) row[k] * CLASSIFIER_W[k * CLASSIFIER_OUT + j];
+            }
+            logits[j] = acc;
+            max = Math.max(max, acc);
+        }
+        double sum = 0;
+        for (int j = 0; j < CLASSIFIER_OUT; j++) {
+            logits[j] = Math.exp(logits[j] - max);
+            sum += logits[j];
+        }
+        for (int j = 0; j < CLASSIFIER_OUT; j++) {
+            logits[j] /= sum;
+        }
+        return logits;
     }
 
     /** A copy of affine_fp32's weight matrix W, row-major 4x2. */
@@ -73,14 +119,36 @@ public final class SampleModels {
 
     /** The {@code affine_fp32} model's bytes. */
     public static byte[] affineFp32() {
-        return OnnxModelBuilder.create("affine_fp32")
-                .input("INPUT0", ElemType.FLOAT, -1, AFFINE_IN)
+        return affine("affine_fp32", "INPUT0", W, B, "OUTPUT0")
                 .output("OUTPUT0", ElemType.FLOAT, -1, AFFINE_OUT)
-                .initializer("W", new long[] {AFFINE_IN, AFFINE_OUT}, W)
-                .initializer("B", new long[] {AFFINE_OUT}, B)
-                .node("MatMul", List.of("INPUT0", "W"), List.of("XW"))
-                .node("Add", List.of("XW", "B"), List.of("OUTPUT0"))
                 .build();
+    }
+
+    /** The {@code my_model} classifier's bytes. */
+    public static byte[] classifier() {
+        return affine("my_model", "images", CLASSIFIER_W, CLASSIFIER_B, "logits")
+                .output("scores", ElemType.FLOAT, -1, CLASSIFIER_OUT)
+                .node("Softmax", List.of("logits"), List.of("scores"))
+                .build();
+    }
+
+    /** A graph computing {@code sum = input x W + B} (FLOAT, a dynamic batch dimension); outputs still to add. */
+    private static OnnxModelBuilder affine(String graph, String input, float[] w, float[] b, String sum) {
+        int in = w.length / b.length;
+        return OnnxModelBuilder.create(graph)
+                .input(input, ElemType.FLOAT, -1, in)
+                .initializer("W", new long[] {in, b.length}, w)
+                .initializer("B", new long[] {b.length}, b)
+                .node("MatMul", List.of(input, "W"), List.of("XW"))
+                .node("Add", List.of("XW", "B"), List.of(sum));
+    }
+
+    /** Writes the classifier as version 1 of a TF Serving base path, {@code <basePath>/1/model.onnx}. */
+    public static Path writeClassifier(Path basePath) throws IOException {
+        Path file = basePath.resolve("1").resolve("model.onnx");
+        Files.createDirectories(file.getParent());
+        Files.write(file, classifier());
+        return file;
     }
 
     /** Writes both models as {@code <repo>/<name>/1/model.onnx}; returns the files written. */
@@ -95,11 +163,15 @@ public final class SampleModels {
         return file;
     }
 
-    /** Usage: {@code SampleModels [modelRepositoryDir]}, default {@code conf/models}. */
+    /**
+     * Usage: {@code SampleModels [modelRepositoryDir [classifierBasePath]]}, default {@code conf/models} and
+     * {@code docs/examples/my_model}.
+     */
     public static void main(String[] args) throws IOException {
         Path repo = Path.of(args.length > 0 ? args[0] : "conf/models");
         for (Path p : writeAll(repo)) {
             System.out.println("wrote " + p);
         }
+        System.out.println("wrote " + writeClassifier(Path.of(args.length > 1 ? args[1] : "docs/examples/my_model")));
     }
 }

@@ -55,6 +55,11 @@ public record ModelConfig(
     this(name, maxBatchSize, inputs, outputs, placement, versionPolicy, modelFilename, null, null);
   }
 
+  /** The same configuration serving the versions this policy picks. */
+  public ModelConfig withVersionPolicy(VersionPolicy policy) {
+    return new ModelConfig(name, maxBatchSize, inputs, outputs, placement, policy, modelFilename, text, dynamicBatching);
+  }
+
   /** The configuration of a model directory that has no config file. */
   public static ModelConfig inferred(String name) {
     return new ModelConfig(name, null, List.of(), List.of(), InstancePlacement.DEFAULT, VersionPolicy.DEFAULT,

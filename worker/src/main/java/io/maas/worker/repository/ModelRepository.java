@@ -57,10 +57,19 @@ public final class ModelRepository {
   }
 
   ModelDefinition read(Path dir) {
-    String name = dir.getFileName().toString();
+    return read(dir.getFileName().toString(), dir, null);
+  }
+
+  /**
+   * Reads one model directory (its optional config file and its numeric version directories).
+   *
+   * @param policy the versions to serve, over the config file's; null: the config file's
+   */
+  static ModelDefinition read(String name, Path dir, VersionPolicy policy) {
     ModelConfig config;
     try {
       config = readConfig(dir, name);
+      config = policy == null ? config : config.withVersionPolicy(policy);
     } catch (RuntimeException e) {
       LOG.warn("model '{}': invalid configuration: {}", name, e.getMessage());
       return new ModelDefinition(name, ModelConfig.inferred(name), Map.of(), "invalid configuration: " + e.getMessage());

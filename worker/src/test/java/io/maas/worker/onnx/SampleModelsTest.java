@@ -86,10 +86,32 @@ class SampleModelsTest {
     }
 
     @Test
-    void generatorWritesBothModels(@TempDir Path dir) throws IOException {
-        SampleModels.main(new String[] {dir.toString()});
+    void classifierScoresAreTheSoftmaxOfTheAffineLogits() throws OrtException {
+        float[][] x = {{1f, 299f, 299f, 3f, 0.5f}, {0f, 0f, 0f, 0f, 0f}, {-2f, 10f, 40f, -1f, 1.5f}};
+        try (OrtSession session = ENV.createSession(SampleModels.classifier(), new OrtSession.SessionOptions());
+             OnnxTensor in = OnnxTensor.createTensor(ENV, x);
+             OrtSession.Result r = session.run(Map.of("images", in))) {
+            assertArrayEquals(new long[] {-1, 3},
+                    ((TensorInfo) session.getOutputInfo().get("scores").getInfo()).getShape());
+            float[][] scores = (float[][]) r.get("scores").orElseThrow().getValue();
+            for (int i = 0; i < x.length; i++) {
+                double[] expected = SampleModels.classifierExpected(x[i]);
+                double sum = 0;
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(expected[j], scores[i][j], 1e-6, "row " + i + " class " + j);
+                    sum += scores[i][j];
+                }
+                assertEquals(1.0, sum, 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void generatorWritesEveryModel(@TempDir Path dir) throws IOException {
+        SampleModels.main(new String[] {dir.toString(), dir.resolve("my_model").toString()});
         assertArrayEquals(SampleModels.simple(), Files.readAllBytes(dir.resolve("simple/1/model.onnx")));
         assertArrayEquals(SampleModels.affineFp32(), Files.readAllBytes(dir.resolve("affine_fp32/1/model.onnx")));
+        assertArrayEquals(SampleModels.classifier(), Files.readAllBytes(dir.resolve("my_model/1/model.onnx")));
     }
 
     /** The committed sample models must be exactly what the generator writes (regenerate with SampleModels.main). */
@@ -102,5 +124,8 @@ class SampleModelsTest {
                 "conf/models/simple/1/model.onnx is stale; regenerate with SampleModels");
         assertArrayEquals(SampleModels.affineFp32(), Files.readAllBytes(models.resolve("affine_fp32/1/model.onnx")),
                 "conf/models/affine_fp32/1/model.onnx is stale; regenerate with SampleModels");
+        assertArrayEquals(SampleModels.classifier(),
+                Files.readAllBytes(Path.of(root, "docs", "examples", "my_model", "1", "model.onnx")),
+                "docs/examples/my_model/1/model.onnx is stale; regenerate with SampleModels");
     }
 }
