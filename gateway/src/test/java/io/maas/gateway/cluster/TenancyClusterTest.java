@@ -117,7 +117,7 @@ class TenancyClusterTest {
     String revoked = tenants.createKey(adminB, "{}");
     assertEquals(200, send(admin(adminB, "/admin/keys/" + keyId(revoked)).DELETE()).statusCode());
     // B's counts reach the cluster map, and so A's admin API, within a publication interval
-    Poll.until(Duration.ofSeconds(5), "usage of both gateways counted", () -> usage(adminA, key).getLong("successes", 0L) >= 2);
+    Poll.until(Duration.ofSeconds(20), "usage of both gateways counted", () -> usage(adminA, key).getLong("successes", 0L) >= 2);
     long before = usage(adminA, key).getLong("successes");
 
     for (GatewayProcess g : List.of(a, b)) {
@@ -141,7 +141,7 @@ class TenancyClusterTest {
     for (int i = 0; i < 3; i++) {
       assertEquals(200, status(a2, key));
     }
-    Poll.until(Duration.ofSeconds(5), "usage counts on after the restart",
+    Poll.until(Duration.ofSeconds(20), "usage counts on after the restart",
         () -> usage(adminB, key).getLong("successes") >= after + 3);
     tenants.assertNoSecretInLogs();
   }
