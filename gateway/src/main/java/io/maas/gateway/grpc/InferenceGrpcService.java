@@ -150,8 +150,7 @@ public final class InferenceGrpcService implements Service {
     String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
         ? auth.substring(7) : headers == null ? null : headers.get("x-api-key");
     MultiMap responseHeaders = call.response().headers();
-    return admission.authenticate(token).map(key -> new Caller(key,
-        h -> h.forEach((k, v) -> responseHeaders.set(k.toLowerCase(Locale.ROOT), v))));
+    return admission.authenticate(token).map(key -> new Caller(key, limit -> limit.lowerCaseHeaders(responseHeaders::set)));
   }
 
   /** Runs an RPC body: whatever it throws becomes a failed future, never an unanswered call. */

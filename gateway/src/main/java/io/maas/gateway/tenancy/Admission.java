@@ -5,7 +5,6 @@ import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.vertx.core.Future;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -74,44 +73,31 @@ public final class Admission {
       return Future.failedFuture(new MaasException(ErrorCode.PERMISSION_DENIED,
           "API key maas_" + key.id() + " may not use model '" + model + "'"));
     }
-    return limiter.take(key).compose(t -> {
-      Map<String, String> headers = rateHeaders(key, t);
-      if (t.allowed()) {
-        caller.onAdmitted().accept(headers);
-        return Future.succeededFuture();
-      }
-      boolean quota = t.outcome() == Take.Outcome.QUOTA_EXHAUSTED;
-      usage.refused(key.id(), quota ? "quota_exhausted" : "rate_limited", System.currentTimeMillis());
-      String message = quota
-          ? "daily quota of " + key.dailyQuota() + " requests exhausted for API key maas_" + key.id()
-              + " (quota_exhausted); it renews at 00:00 UTC"
-          : "rate limit of " + fmt(key.ratePerSecond()) + " requests/s (burst " + key.burst()
-              + ") exceeded for API key maas_" + key.id() + " (rate_limited)";
-      return Future.failedFuture(new MaasException(ErrorCode.RESOURCE_EXHAUSTED, message).withMetadata(headers));
-    });
+    Future<Take> take = limiter.take(key);
+    return take.isComplete() // the usual case: decided from this gateway's lease
+        ? decide(caller, take.result())
+        : take.compose(t -> decide(caller, t));
+  }
+
+  private Future<Void> decide(Caller caller, Take t) {
+    ApiKey key = caller.key();
+    RateLimit limit = new RateLimit(key, t);
+    if (t.allowed()) {
+      caller.onAdmitted().accept(limit);
+      return Future.succeededFuture();
+    }
+    boolean quota = t.outcome() == Take.Outcome.QUOTA_EXHAUSTED;
+    usage.refused(key.id(), quota ? "quota_exhausted" : "rate_limited", System.currentTimeMillis());
+    String message = quota
+        ? "daily quota of " + key.dailyQuota() + " requests exhausted for API key maas_" + key.id()
+            + " (quota_exhausted); it renews at 00:00 UTC"
+        : "rate limit of " + fmt(key.ratePerSecond()) + " requests/s (burst " + key.burst()
+            + ") exceeded for API key maas_" + key.id() + " (rate_limited)";
+    return Future.failedFuture(new MaasException(ErrorCode.RESOURCE_EXHAUSTED, message).withMetadata(limit.asMap()));
   }
 
   private static String fmt(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
-  }
-
-  /** IETF RateLimit fields (draft 7 style) of a token bucket: limit = burst, window = burst / rate. */
-  static Map<String, String> rateHeaders(ApiKey key, Take t) {
-    Map<String, String> h = new LinkedHashMap<>(); // a stable header order
-    long window = Math.max(1, (long) Math.ceil(key.burst() / key.ratePerSecond()));
-    long remaining = Math.min(key.burst(), t.remaining());
-    h.put("RateLimit-Limit", Long.toString(key.burst()));
-    h.put("RateLimit-Remaining", Long.toString(remaining));
-    h.put("RateLimit-Policy", key.burst() + ";w=" + window);
-    if (t.allowed()) {
-      long toFull = (long) Math.ceil((key.burst() - remaining) / key.ratePerSecond());
-      h.put("RateLimit-Reset", Long.toString(toFull));
-    } else {
-      long waitSeconds = Math.max(1, (long) Math.ceil(t.waitMillis() / 1000.0));
-      h.put("RateLimit-Reset", Long.toString(waitSeconds));
-      h.put("Retry-After", Long.toString(waitSeconds));
-    }
-    return h;
   }
 
   /** Meters an admitted call once it ends: success with its batch items and tokens, or failure by code. */

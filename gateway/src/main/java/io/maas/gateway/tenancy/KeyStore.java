@@ -6,7 +6,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
-import io.maas.cluster.CounterAdd;
+import io.maas.cluster.CounterMerge;
 import io.maas.cluster.TokenLease;
 import io.maas.cluster.TokenReturn;
 import io.vertx.core.Context;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>Durability: every gateway keeps a full copy in its own {@link KeyDatabase}. Key changes (from any gateway)
  * are written through as the map reports them; usage is written every {@link #USAGE_FLUSH_MILLIS} ms and on
  * stop. On start a gateway loads its copy into the maps: a key the cluster lacks or holds in an older version
- * is put, usage the cluster lacks is put. Buckets are not persisted (a restart refills them).
+ * is put, and each usage counter is raised to at least its copy's value (counters only grow, so a restart in
+ * any order keeps the newest count). Buckets are not persisted (a restart refills them).
  */
 public final class KeyStore implements Buckets {
   private static final Logger LOG = LoggerFactory.getLogger(KeyStore.class);
@@ -73,7 +74,8 @@ public final class KeyStore implements Buckets {
             + " (each gateway process needs its own gateway.data_dir): " + e.getMessage(), e);
       }
       database.keys().forEach(this::mergeKey);
-      database.usage().forEach(usage::putIfAbsent);
+      // counters only grow: the larger of each is the newer, whichever gateway's copy comes back first
+      database.usage().forEach((id, counters) -> usage.executeOnKey(id, CounterMerge.atLeast(counters)));
       listener = keys.addEntryListener(new KeyEvents(), true);
       // what the cluster held before this gateway listened: into the view, and into its copy too
       keys.forEach((id, json) -> {
@@ -186,7 +188,7 @@ public final class KeyStore implements Buckets {
 
   /** Adds to a key's cluster-wide usage counters. */
   Future<Void> addUsage(String id, Map<String, Long> deltas) {
-    return fromStage(usage.submitToKey(id, new CounterAdd(deltas))).mapEmpty();
+    return fromStage(usage.submitToKey(id, CounterMerge.add(deltas))).mapEmpty();
   }
 
   @Override

@@ -6,14 +6,14 @@ package io.maas.gateway.tenancy;
  * @param remaining whole tokens left to the key, as far as this gateway knows (its lease and the bucket)
  * @param waitMillis for a refusal, how long until the key may call again
  */
-record Take(Outcome outcome, long remaining, long waitMillis) {
-  enum Outcome { ALLOWED, RATE_LIMITED, QUOTA_EXHAUSTED }
+public record Take(Outcome outcome, long remaining, long waitMillis) {
+  public enum Outcome { ALLOWED, RATE_LIMITED, QUOTA_EXHAUSTED }
 
   static Take allowed(long remaining) {
     return new Take(Outcome.ALLOWED, remaining, 0);
   }
 
-  boolean allowed() {
+  public boolean allowed() {
     return outcome == Outcome.ALLOWED;
   }
 }
