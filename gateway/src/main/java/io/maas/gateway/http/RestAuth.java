@@ -41,7 +41,7 @@ public final class RestAuth {
 
   private static void admitted(RoutingContext ctx, Future<ApiKey> key) {
     if (key.succeeded()) {
-      ctx.put(CALLER, new Caller(key.result(), headers -> headers.forEach(ctx.response()::putHeader)));
+      ctx.put(CALLER, new Caller(key.result(), limit -> limit.headers(ctx.response()::putHeader)));
       ctx.next();
     } else {
       ctx.fail(key.cause());
