@@ -15,14 +15,14 @@ public final class ClusterSerialization implements DataSerializableFactory {
   public static final int FACTORY_ID = 0x6d61;
   static final int TOKEN_LEASE = 1;
   static final int TOKEN_RETURN = 2;
-  static final int COUNTER_ADD = 3;
+  static final int COUNTER_MERGE = 3;
 
   @Override
   public IdentifiedDataSerializable create(int classId) {
     return switch (classId) {
       case TOKEN_LEASE -> new TokenLease();
       case TOKEN_RETURN -> new TokenReturn();
-      case COUNTER_ADD -> new CounterAdd();
+      case COUNTER_MERGE -> new CounterMerge();
       default -> null;
     };
   }

@@ -9,26 +9,40 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Adds to named counters held in one cluster-wide map entry, atomically on the entry's owner. Counters
- * whose name ends in {@code _at} keep the largest value instead (a time). The entry's value is a
- * {@code HashMap<String, Long>}, which Hazelcast serializes natively.
+ * Merges named counters into one cluster-wide map entry, atomically on the entry's owner: {@link #add} adds
+ * deltas (a gateway publishing what it counted), {@link #atLeast} keeps the larger of each counter (a
+ * gateway bringing back its durable copy: counters only grow, so the larger value is the newer one, whichever
+ * copy comes first). Counters whose name ends in {@code _at} always keep the largest value (a time). The
+ * entry's value is a {@code HashMap<String, Long>}, which Hazelcast serializes natively.
  */
-public final class CounterAdd implements EntryProcessor<String, HashMap<String, Long>, Object>,
+public final class CounterMerge implements EntryProcessor<String, HashMap<String, Long>, Object>,
     IdentifiedDataSerializable {
-  private Map<String, Long> deltas;
+  private Map<String, Long> counters;
+  private boolean largest;
 
   /** For deserialization. */
-  CounterAdd() {}
+  CounterMerge() {}
 
-  public CounterAdd(Map<String, Long> deltas) {
-    this.deltas = deltas;
+  private CounterMerge(Map<String, Long> counters, boolean largest) {
+    this.counters = counters;
+    this.largest = largest;
+  }
+
+  /** Adds each delta to its counter. */
+  public static CounterMerge add(Map<String, Long> deltas) {
+    return new CounterMerge(deltas, false);
+  }
+
+  /** Raises each counter to at least the given value. */
+  public static CounterMerge atLeast(Map<String, Long> values) {
+    return new CounterMerge(values, true);
   }
 
   @Override
   public Object process(Map.Entry<String, HashMap<String, Long>> entry) {
-    HashMap<String, Long> counters = entry.getValue() == null ? new HashMap<>() : new HashMap<>(entry.getValue());
-    deltas.forEach((name, v) -> counters.merge(name, v, name.endsWith("_at") ? Math::max : Long::sum));
-    entry.setValue(counters);
+    HashMap<String, Long> merged = entry.getValue() == null ? new HashMap<>() : new HashMap<>(entry.getValue());
+    counters.forEach((name, v) -> merged.merge(name, v, largest || name.endsWith("_at") ? Math::max : Long::sum));
+    entry.setValue(merged);
     return null;
   }
 
@@ -39,13 +53,14 @@ public final class CounterAdd implements EntryProcessor<String, HashMap<String, 
 
   @Override
   public int getClassId() {
-    return ClusterSerialization.COUNTER_ADD;
+    return ClusterSerialization.COUNTER_MERGE;
   }
 
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
-    out.writeInt(deltas.size());
-    for (Map.Entry<String, Long> d : deltas.entrySet()) {
+    out.writeBoolean(largest);
+    out.writeInt(counters.size());
+    for (Map.Entry<String, Long> d : counters.entrySet()) {
       out.writeString(d.getKey());
       out.writeLong(d.getValue());
     }
@@ -53,10 +68,11 @@ public final class CounterAdd implements EntryProcessor<String, HashMap<String, 
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
+    largest = in.readBoolean();
     int n = in.readInt();
-    deltas = new HashMap<>(n * 2);
+    counters = new HashMap<>(n * 2);
     for (int i = 0; i < n; i++) {
-      deltas.put(in.readString(), in.readLong());
+      counters.put(in.readString(), in.readLong());
     }
   }
 }

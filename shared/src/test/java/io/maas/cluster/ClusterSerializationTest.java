@@ -42,17 +42,21 @@ class ClusterSerializationTest {
   }
 
   @Test
-  void aReturnAndACounterAddTravelAsIdentifiedData() {
+  void aReturnAndCounterMergesTravelAsIdentifiedData() {
     TokenReturn back = roundTrip(new TokenReturn(1, 5, 2, System.currentTimeMillis()));
     Map.Entry<String, long[]> e = new AbstractMap.SimpleEntry<>("k", null);
     assertNull(back.process(e));
     HashMap<String, Long> deltas = new HashMap<>(Map.of("requests", 3L, "last_used_at", 10L));
-    CounterAdd add = roundTrip(new CounterAdd(deltas));
+    CounterMerge add = roundTrip(CounterMerge.add(deltas));
     Map.Entry<String, HashMap<String, Long>> counters =
         new AbstractMap.SimpleEntry<>("k", new HashMap<>(Map.of("requests", 2L, "last_used_at", 20L)));
     add.process(counters);
     assertEquals(5L, counters.getValue().get("requests"));
     assertEquals(20L, counters.getValue().get("last_used_at"), "times keep the largest");
+    CounterMerge atLeast = roundTrip(CounterMerge.atLeast(new HashMap<>(Map.of("requests", 4L, "successes", 9L))));
+    atLeast.process(counters);
+    assertEquals(5L, counters.getValue().get("requests"), "an older copy does not lower a counter");
+    assertEquals(9L, counters.getValue().get("successes"), "nor add to it: the larger value is kept");
   }
 
   @Test

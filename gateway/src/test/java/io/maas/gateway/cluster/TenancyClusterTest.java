@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -179,5 +180,45 @@ class TenancyClusterTest {
     long kept = usage(adminB, key).getLong("successes", 0L);
     System.out.printf("after kill -9 of every node: %d of %d successes kept%n", kept, answered);
     assertTrue(kept >= answered, "every call answered over a second before the crash is counted: " + kept + " of " + answered);
+  }
+
+  /**
+   * Gateway A dies with kill -9 and B counts on; then every process stops and starts again, A (the older copy)
+   * first, and once more in the other order: the usage is the newest count either way (each counter merges as
+   * the larger of the copies), never A's stale one.
+   */
+  @Test
+  void aRestartInAnyOrderAfterAKillKeepsTheNewestUsage() throws Exception {
+    TwoGateways two = startTwoGateways();
+    String key = tenants.createKey(two.adminA(), "{\"name\": \"order\", \"rate_per_second\": 1000, \"burst\": 1000}");
+    Poll.until(START, "both gateways serve", () -> status(two.a(), key) == 200 && status(two.b(), key) == 200);
+    for (int i = 0; i < 10; i++) {
+      assertEquals(200, status(i % 2 == 0 ? two.a() : two.b(), key));
+    }
+    long last = System.nanoTime();
+    Poll.until(Duration.ofSeconds(5), "A's copy is written", () -> System.nanoTime() - last >= 1_500_000_000L);
+    two.a().jvm.kill();
+    assertTrue(two.a().jvm.awaitExit(Duration.ofSeconds(30)));
+    for (int i = 0; i < 30; i++) {
+      assertEquals(200, status(two.b(), key));
+    }
+    long newest = Poll.until(Duration.ofSeconds(20), "B counts every call",
+        () -> Optional.of(usage(two.adminB(), key).getLong("successes", 0L)).filter(n -> n >= 42));
+    two.b().jvm.terminate(); // its last counts reach its copy on the way out
+    two.worker().jvm.terminate();
+    for (ChildJvm j : List.of(two.b().jvm, two.worker().jvm)) {
+      assertTrue(j.awaitExit(Duration.ofSeconds(30)), j.name() + " stops");
+    }
+
+    GatewayProcess a2 = tenants.gateway("gateway-a-2", two.adminA(), "gateway-a").awaitLive(START);
+    GatewayProcess b2 = tenants.gateway("gateway-b-2", two.adminB(), "gateway-b").awaitLive(START);
+    assertEquals(newest, usage(two.adminA(), key).getLong("successes"), "the stale copy started first; the newest count wins");
+    for (GatewayProcess g : List.of(a2, b2)) {
+      g.jvm.terminate();
+      assertTrue(g.jvm.awaitExit(Duration.ofSeconds(30)), g.jvm.name() + " stops");
+    }
+    tenants.gateway("gateway-b-3", two.adminB(), "gateway-b").awaitLive(START);
+    tenants.gateway("gateway-a-3", two.adminA(), "gateway-a").awaitLive(START);
+    assertEquals(newest, usage(two.adminA(), key).getLong("successes"), "the other order: the same count");
   }
 }
