@@ -48,6 +48,11 @@ public record DispatchFailure(MaasException error, boolean retryable, Outcome ou
     };
   }
 
+  /** The worker was lost while it held the request: it may have run it, but its answer will never come. */
+  public static DispatchFailure lost(MaasException reason) {
+    return new DispatchFailure(reason, true, Outcome.FAILURE);
+  }
+
   private static DispatchFailure recipientFailure(ErrorCode code, String message) {
     MaasException error = new MaasException(code, message);
     return switch (code) {

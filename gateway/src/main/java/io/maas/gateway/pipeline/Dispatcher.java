@@ -8,8 +8,10 @@ import io.maas.gateway.routing.WorkerGuard;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -24,7 +26,11 @@ import org.slf4j.LoggerFactory;
  *       bulkhead is full is dropped and another picked (nothing was sent: no retry is spent).
  *   <li>Send on the worker's own address with the request's remaining deadline as the send timeout.
  *   <li>A failure before the worker can have started it ({@link DispatchFailure#retryable()}) is retried
- *       once on another worker, within what is left of the deadline; any other failure is final.
+ *       once on another worker, within what is left of the deadline; so is a request whose worker is lost
+ *       while it holds it (its member left, or it stopped announcing): the registry fails such answers at
+ *       once instead of letting them wait out their deadline, and inference is idempotent. Any other failure
+ *       is final. One retry is enough: it covers one worker's death, and a request whose second worker dies
+ *       too meets a cluster in trouble, where retrying on would multiply the load it is failing under.
  * </ol>
  * Nothing here blocks: the guard's permissions answer at once, outcomes are reported on reply.
  */
@@ -62,15 +68,26 @@ final class Dispatcher {
     DeliveryOptions delivery = new DeliveryOptions()
         .setSendTimeout(remaining)
         .addHeader(Addresses.REQUEST_ID_HEADER, requestId);
-    worker.started();
-    return vertx.eventBus().<InferenceResponse>request(worker.address(), request, delivery)
-        .andThen(done -> worker.finished())
+    // the answer: the worker's reply, or the worker's loss if that comes first
+    Promise<Message<InferenceResponse>> answer = Promise.promise();
+    worker.started(answer);
+    vertx.eventBus().<InferenceResponse>request(worker.address(), request, delivery).onComplete(reply -> {
+      if (reply.succeeded()) {
+        answer.tryComplete(reply.result());
+      } else {
+        answer.tryFail(reply.cause());
+      }
+    });
+    return answer.future()
+        .andThen(done -> worker.finished(answer))
         .transform(done -> {
           if (done.succeeded()) {
             admitted.permit().complete(WorkerGuard.Outcome.SUCCESS, null);
             return Future.succeededFuture(new Served(done.result().body(), worker.workerId()));
           }
-          DispatchFailure failure = DispatchFailure.of(done.cause(), worker.workerId(), deadline.shorterThanDefault());
+          DispatchFailure failure = worker.lostWith(done.cause())
+              ? DispatchFailure.lost((MaasException) done.cause())
+              : DispatchFailure.of(done.cause(), worker.workerId(), deadline.shorterThanDefault());
           admitted.permit().complete(failure.outcome(), failure.error());
           if (failure.retryable() && firstFailure == null) {
             LOG.debug("request {}: {}; trying another worker", requestId, failure.error().getMessage());

@@ -1,13 +1,19 @@
 package io.maas.gateway.routing;
 
+import io.maas.error.MaasException;
 import io.maas.model.ModelStatus;
 import io.maas.model.WorkerAnnouncement;
+import io.vertx.core.Promise;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A worker verticle as the gateway sees it: its latest announcement, when that expires, whether its
  * address is known to be reachable yet, how many requests this gateway has sent it that are not answered
- * yet, and the guard (breaker, bulkhead) every request to it passes.
+ * yet, and the guard (breaker, bulkhead) every request to it passes. When it is lost (its cluster member left,
+ * or it stopped announcing), the answers its requests are waiting for fail at once ({@link #lose}), so the
+ * dispatcher can send them elsewhere instead of waiting out their deadlines.
  */
 public final class WorkerEndpoint {
   private final String workerId;
@@ -16,6 +22,9 @@ public final class WorkerEndpoint {
   private volatile WorkerAnnouncement announcement;
   private volatile long expiresAtNanos;
   private volatile boolean reachable;
+  /** The answers this gateway is waiting for: touched on the gateway's event loop only. */
+  private final Set<Promise<?>> awaited = new HashSet<>();
+  private MaasException lost;
 
   public WorkerEndpoint(WorkerAnnouncement announcement, WorkerGuard guard, long nowNanos) {
     this.workerId = announcement.workerId();
@@ -71,12 +80,32 @@ public final class WorkerEndpoint {
     return inFlight.get() + announcement.queueDepth();
   }
 
-  public void started() {
+  /** A request is on its way to this worker; its answer fails at once if the worker is (or gets) lost. */
+  public void started(Promise<?> answer) {
     inFlight.incrementAndGet();
+    if (lost != null) {
+      answer.tryFail(lost);
+    } else {
+      awaited.add(answer);
+    }
   }
 
-  public void finished() {
+  public void finished(Promise<?> answer) {
     inFlight.decrementAndGet();
+    awaited.remove(answer);
+  }
+
+  /** Whether this failure is the worker's loss (then the request certainly needs another worker). */
+  public boolean lostWith(Throwable failure) {
+    return lost != null && failure == lost;
+  }
+
+  /** The worker is gone: every answer awaited from it fails with the reason, now and from now on. */
+  void lose(MaasException reason) {
+    lost = reason;
+    for (Promise<?> answer : awaited.toArray(Promise<?>[]::new)) {
+      answer.tryFail(reason);
+    }
   }
 
   /** Whether this worker holds the model version READY. */

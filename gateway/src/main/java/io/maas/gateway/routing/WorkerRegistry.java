@@ -119,13 +119,13 @@ public final class WorkerRegistry {
   void memberLeft(String nodeId) {
     LOG.info("cluster member {} left", nodeId);
     workers.values().stream().filter(w -> nodeId.equals(w.nodeId())).map(WorkerEndpoint::workerId).toList()
-        .forEach(id -> remove(id, "its cluster member " + nodeId + " left"));
+        .forEach(id -> lose(id, "its cluster member " + nodeId + " left", true));
   }
 
   private void sweep() {
     long now = System.nanoTime();
     workers.values().stream().filter(w -> w.expired(now)).map(WorkerEndpoint::workerId).toList()
-        .forEach(id -> remove(id, "stopped announcing", false));
+        .forEach(id -> lose(id, "stopped announcing", false));
     gone.values().removeIf(until -> now - until > 0);
   }
 
@@ -138,11 +138,21 @@ public final class WorkerRegistry {
    *     flight from it are ignored for a while; one that merely announced late may come back at once
    */
   private void remove(String workerId, String why, boolean forGood) {
-    if (workers.remove(workerId) != null) {
+    WorkerEndpoint removed = workers.remove(workerId);
+    if (removed != null) {
       if (forGood) {
         gone.put(workerId, System.nanoTime() + GONE_NANOS);
       }
       LOG.info("worker {} left routing: {}", workerId, why);
+    }
+  }
+
+  /** Removes a worker that cannot answer any more, failing what it held over to the dispatcher at once. */
+  private void lose(String workerId, String why, boolean forGood) {
+    WorkerEndpoint lost = workers.get(workerId);
+    remove(workerId, why, forGood);
+    if (lost != null) {
+      lost.lose(MaasException.unavailable("worker %s was lost while it held the request (%s)", workerId, why));
     }
   }
 

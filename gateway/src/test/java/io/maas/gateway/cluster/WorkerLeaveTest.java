@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Workers leaving under traffic: SIGTERM drains without failing a request; kill -9 fails at most the
- * requests that were on the dead worker, and it leaves the routing table within 5 s.
+ * Workers leaving under traffic: SIGTERM drains without failing a request; kill -9 fails none either: the
+ * requests the dead worker held fail over to another worker as soon as its member leaves.
  */
 @Tag("cluster")
 class WorkerLeaveTest {
@@ -47,15 +47,22 @@ class WorkerLeaveTest {
     }
   }
 
+  /**
+   * kill -9 of one of three workers under traffic: the requests it held fail over to the others as soon as its
+   * member is seen to leave (inference is idempotent), so no request fails, none waits out its deadline, and
+   * the dead worker leaves the routing table.
+   */
   @Test
-  void killMinus9OnAWorkerUnderTrafficFailsOnlyItsInFlightRequestsAndItLeavesWithin5s() {
-    GatewayProcess gateway = cluster.startGateway("gateway", "gateway.request_timeout_ms=5000");
+  void killMinus9OfOneOfThreeWorkersUnderTrafficFailsNoRequestAndDelaysNoneBeyondTheMembersDeparture() {
+    GatewayProcess gateway = cluster.startGateway("gateway");
     WorkerProcess a = cluster.startWorker("worker-a", WorkerOptions.sim(20, 1));
     WorkerProcess b = cluster.startWorker("worker-b", WorkerOptions.sim(20, 1));
+    WorkerProcess c = cluster.startWorker("worker-c", WorkerOptions.sim(20, 1));
     gateway.awaitLive(START);
     String idA = a.awaitId(START);
     String idB = b.awaitId(START);
-    Traffic.awaitServedBy(gateway, List.of(idA, idB), START);
+    String idC = c.awaitId(START);
+    Traffic.awaitServedBy(gateway, List.of(idA, idB, idC), START);
 
     try (LoadGenerator load = LoadGenerator.start(gateway.uri(Traffic.SIMPLE), Traffic.SIMPLE_BODY, CONCURRENCY,
         Long.MAX_VALUE, Duration.ofSeconds(120))) {
@@ -63,19 +70,19 @@ class WorkerLeaveTest {
       long killedAt = System.nanoTime();
       b.jvm.kill();
       assertTrue(b.jvm.awaitExit(Duration.ofSeconds(10)), "worker-b survived kill -9");
-      long removedBy = killedAt + Duration.ofSeconds(5).toNanos();
-      Poll.until(Duration.ofSeconds(40), "100 answers to requests started 5 s after the kill",
-          () -> load.snapshot().startedFrom(removedBy).total() >= 100);
+      Poll.until(Duration.ofSeconds(60), "200 answers to requests started after the kill",
+          () -> load.snapshot().startedFrom(killedAt).total() >= 200);
       LoadResult result = load.stop();
 
-      LoadResult answeredBefore = result.where(o -> o.endNanos() - killedAt < 0);
-      LoadResult after = result.startedFrom(removedBy);
-      assertEquals(0, answeredBefore.failures(), "failures before the kill: " + answeredBefore);
-      assertEquals(0, after.failures(), "failures once worker-b had to be out of the routing table: " + after);
-      assertEquals(0, after.servedBy(idB), after.toString());
-      // the only failures: requests that were on worker-b when it died, at most one per client
-      assertTrue(result.failures() <= CONCURRENCY,
-          result.failures() + " failures, more than the " + CONCURRENCY + " requests that can be in flight: " + result);
+      assertEquals(0, result.failures(), "no request fails because a worker died: " + result);
+      LoadResult heldAtTheKill = result.where(o -> o.startNanos() - killedAt < 0 && o.endNanos() - killedAt > 0);
+      long slowest = heldAtTheKill.outcomes().stream().mapToLong(o -> o.endNanos() - o.startNanos()).max().orElse(0);
+      System.out.printf("kill -9 of 1 of 3 workers: %d requests, 0 failed; the %d in flight at the kill took at most %.0f ms%n",
+          result.total(), heldAtTheKill.total(), slowest / 1e6);
+      // a request waits for the member's departure (well under a second here) and one retry, never its deadline
+      assertTrue(slowest < Duration.ofSeconds(5).toNanos(), "a request held by the dead worker took " + slowest / 1e6 + " ms");
+      long settled = killedAt + Duration.ofSeconds(5).toNanos();
+      assertEquals(0, result.startedFrom(settled).servedBy(idB), result.toString());
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maas.config.GatewayConfig;
 import io.maas.model.WorkerAnnouncement;
+import io.vertx.core.Promise;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +36,15 @@ class LoadBalancerTest {
     LoadBalancer balancer = new LoadBalancer(new SplittableRandom(7));
     WorkerEndpoint a = worker("a", 1);
     WorkerEndpoint b = worker("b", 2);
-    a.started();
-    a.started(); // a: 2 in flight + 1 queued = 3 > b: 0 + 2
+    Promise<Void> first = Promise.promise();
+    Promise<Void> second = Promise.promise();
+    a.started(first);
+    a.started(second); // a: 2 in flight + 1 queued = 3 > b: 0 + 2
     for (int i = 0; i < 50; i++) {
       assertEquals("b", balancer.pick(List.of(a, b)).workerId());
     }
-    a.finished();
-    a.finished(); // a: 1 < b: 2
+    a.finished(first);
+    a.finished(second); // a: 1 < b: 2
     assertEquals("a", balancer.pick(List.of(a, b)).workerId());
   }
 
