@@ -80,6 +80,17 @@ class RestErrorsTest {
                 + "{\"name\":\"attention_mask\",\"shape\":[1,2],\"datatype\":\"INT64\",\"data\":[1,1]},"
                 + "{\"name\":\"token_type_ids\",\"shape\":[1,2],\"datatype\":\"INT64\",\"data\":[0,0]}]}",
             400, "indices element out of data bounds"),
+        Arguments.of("ragged data: a value beside the arrays", "affine_fp32",
+            "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[2,4],\"datatype\":\"FP32\",\"data\":[[1,2,3,4],5,6,7,8]}]}",
+            400, "input 'INPUT0': ragged data"),
+        Arguments.of("ragged data: arrays of other lengths", "affine_fp32",
+            "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[2,4],\"datatype\":\"FP32\",\"data\":[[1,2,3],[4,5,6,7,8]]}]}",
+            400, "has an array of 3 values at depth 2 where its shape [2, 4] has 4"),
+        Arguments.of("data nested deeper than the shape", "affine_fp32",
+            "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[2,4],\"datatype\":\"FP32\",\"data\":[[[1,2,3,4],[5,6,7,8]]]}]}",
+            400, "nested deeper than its shape [2, 4]"),
+        Arguments.of("an integer out of every range", "simple",
+            simpleBody("[1,16]", "INT32", "[1e400,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]"), 400, "value Infinity at index 0"),
         Arguments.of("unknown model", "nope", GOOD, 404, "unknown model 'nope'"),
         Arguments.of("unavailable model", "broken", "{\"inputs\":[]}", 503, "not ready"));
   }
@@ -139,5 +150,43 @@ class RestErrorsTest {
 
   static String zeros(int n) {
     return "[" + "0,".repeat(n - 1) + "0]";
+  }
+
+  /** What a raw HTTP/1.1 exchange answers: its status line and body (for requests a Java client will not send). */
+  private static String raw(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(node.uri("/").getHost(), node.uri("/").getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void aPathWhoseEscapeDoesNotDecodeIs400() throws Exception {
+    for (String line : new String[] {"GET /v2/models/%%/config", "POST /%/predict"}) {
+      String answer = raw(line + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+      assertTrue(answer.startsWith("HTTP/1.1 400"), line + ": " + answer);
+      assertTrue(answer.contains("malformed %-escape"), answer);
+    }
+  }
+
+  @Test
+  void anUnknownExpectationIs400() throws Exception {
+    String answer = raw("POST /v2/models/simple/infer HTTP/1.1\r\nHost: x\r\nExpect: 999-nope\r\n"
+        + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+    assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+    assertTrue(answer.contains("unsupported Expect header: 999-nope"), answer);
+  }
+
+  /** curl -d sends any body as a form; every API reads it as JSON all the same, however long it is. */
+  @Test
+  void aJsonBodySentAsAFormIsReadAsJson() throws Exception {
+    String padded = GOOD.substring(0, GOOD.length() - 1) + ",\"parameters\":{\"pad\":\"" + "x".repeat(4000) + "\"}}";
+    for (String type : new String[] {"application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
+      HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              node.uri("/v2/models/simple/infer")).header("Content-Type", type)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(padded)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), type + ": " + r.body());
+    }
   }
 }

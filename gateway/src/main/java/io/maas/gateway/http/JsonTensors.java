@@ -207,10 +207,9 @@ public final class JsonTensors {
       return b;
     }
     if (v instanceof Number n) {
-      BigDecimal d = new BigDecimal(n.toString());
       try {
-        return d.toBigIntegerExact();
-      } catch (ArithmeticException e) {
+        return new BigDecimal(n.toString()).toBigIntegerExact();
+      } catch (ArithmeticException | NumberFormatException e) { // a fraction, or not finite (1e400)
         throw MaasException.invalid("input '%s': value %s at index %d is not an integer, as %s needs",
             name, v, index, type);
       }

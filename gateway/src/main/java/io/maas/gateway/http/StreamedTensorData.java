@@ -59,19 +59,44 @@ final class StreamedTensorData {
     return new StreamedTensorData(name, type, shape, count, jsonLength / 2L + 1).read(p);
   }
 
+  /**
+   * Reads flat values ({@code [1, 2, 3, 4]}) or values nested as the shape is ({@code [[1, 2], [3, 4]]} for
+   * [2, 2]); anything else (values at different depths, an array of the wrong length) is ragged.
+   */
   private Tensor read(JsonParser p) throws IOException {
     long index = 0;
     int depth = 0;
+    int maxDepth = Math.max(1, shape.length);
+    long[] elements = new long[maxDepth + 1]; // of the array open at each depth
+    int leafDepth = -1;
     JsonToken t = p.currentToken();
     while (true) {
       if (t == JsonToken.START_ARRAY) {
-        depth++;
+        if (depth == maxDepth) {
+          throw ragged("is nested deeper than its shape %s", Shapes.format(shape));
+        }
+        elements[depth]++;
+        elements[++depth] = 0;
       } else if (t == JsonToken.END_ARRAY) {
+        if (leafDepth > 1 && elements[depth] != shape[depth - 1]) {
+          throw ragged("has an array of %d values at depth %d where its shape %s has %d",
+              elements[depth], depth, Shapes.format(shape), shape[depth - 1]);
+        }
         depth--;
       } else {
+        if (leafDepth < 0) {
+          leafDepth = depth;
+          if (depth > 1 && depth != shape.length) {
+            throw ragged("is nested %d deep: its shape %s wants flat values or %d levels",
+                depth, Shapes.format(shape), shape.length);
+          }
+        } else if (depth != leafDepth) {
+          throw ragged("has value %d at depth %d where the first was at depth %d", index, depth, leafDepth);
+        }
         if (index >= count) {
           throw MaasException.invalid("input '%s': more values than its shape holds (%d)", name, count);
         }
+        elements[depth]++;
         put(p, t, index++);
       }
       if (depth == 0) {
@@ -84,6 +109,17 @@ final class StreamedTensorData {
           name, Shapes.format(shape), count, index);
     }
     return new Tensor(name, type, shape, out.toArray());
+  }
+
+  private MaasException ragged(String format, Object... args) {
+    return MaasException.invalid("input '%s': ragged data: its data " + format, prepend(name, args));
+  }
+
+  private static Object[] prepend(Object first, Object[] rest) {
+    Object[] all = new Object[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
   }
 
   private void put(JsonParser p, JsonToken t, long index) throws IOException {
@@ -162,7 +198,7 @@ final class StreamedTensorData {
     double d = p.getDoubleValue();
     try {
       return new BigDecimal(Double.toString(d)).toBigIntegerExact();
-    } catch (ArithmeticException e) {
+    } catch (ArithmeticException | NumberFormatException e) { // a fraction, or not finite (1e400)
       throw MaasException.invalid("input '%s': value %s at index %d is not an integer, as %s needs",
           name, d, index, type);
     }

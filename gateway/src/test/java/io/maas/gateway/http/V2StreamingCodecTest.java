@@ -66,11 +66,22 @@ class V2StreamingCodecTest {
         {"INT64", "[3]", "[3.0,-0.0,1e3]"}, {"INT32", "[1]", "[1.0000000000000000001]"}, {"UINT8", "[1]", "[2.0]"},
         {"FP16", "[3]", "[-0.5,65504.0,1e-8]"}, {"FP32", "[4]", "[0.1,-3.4028235E38,1,12345678901234567890]"},
         {"FP64", "[3]", "[0.1,1.0E300,-7]"}, {"BYTES", "[3]", "[\"a\",\"\",\"Grüße \\u00e9\\n\"]"},
-        {"INT32", "[2,3]", "[[1,2,3],[4,5,6]]"}, {"INT32", "[2,3]", "[1,2,3,4,5,6]"}, {"INT32", "[2,3]", "[[1,2],[3,4,5,6]]"},
+        {"INT32", "[2,3]", "[[1,2,3],[4,5,6]]"}, {"INT32", "[2,3]", "[1,2,3,4,5,6]"},
         {"FP32", "[]", "2.5"}, {"FP32", "[]", "[2.5]"}, {"FP32", "[0]", "[]"}, {"INT64", "[2,0]", "[[],[]]"}};
     for (String[] c : cases) {
       String b = body(input("x", c[0], c[1], c[2]));
       assertSameRequest(boxed(b), streamed(b), b);
+    }
+  }
+
+  /** Nested data must nest as the shape does: a ragged array is refused, naming the input. */
+  @Test
+  void raggedNestedDataIsRefused() {
+    for (String data : new String[] {"[[1,2],[3,4,5,6]]", "[[1,2,3],4,5,6]", "[1,2,3,[4,5,6]]", "[[[1,2,3],[4,5,6]]]"}) {
+      String b = body(input("x", "INT32", "[2,3]", data));
+      MaasException e = assertThrows(MaasException.class, () -> streamed(b), data);
+      assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+      assertTrue(e.getMessage().startsWith("input 'x': ragged data"), e.getMessage());
     }
   }
 
