@@ -122,14 +122,71 @@ public final class InferenceGrpcService implements Service {
     server.callHandler(method, call -> {
       String requestId = requestId(call);
       Future<Caller> caller = needsKey ? authenticate(call) : Future.succeededFuture(Caller.ANONYMOUS);
-      call.invalidMessageHandler(e -> call.response().fail(GrpcErrors.toStatus(e)))
-          .exceptionHandler(e -> { }) // the client went away: nothing left to answer
-          .messageHandler(msg -> caller
-              .compose(c -> guard(() -> rpc.apply(RequestMessages.decode(decoderFor(method), msg, maxMessageBytes),
-                  requestId, call.response().headers(), c)))
-              .onSuccess(call.response()::end)
-              .onFailure(e -> fail(call, e)));
+      UnaryCall once = new UnaryCall(call);
+      call.invalidMessageHandler(e -> once.fail(e))
+          .exceptionHandler(once::broken)
+          .endHandler(v -> once.ended())
+          .messageHandler(msg -> {
+            if (once.received()) {
+              caller.compose(c -> guard(() -> rpc.apply(RequestMessages.decode(decoderFor(method), msg, maxMessageBytes),
+                      requestId, call.response().headers(), c)))
+                  .onSuccess(once::answer)
+                  .onFailure(once::fail);
+            }
+          });
     });
+  }
+
+  /**
+   * A unary call answered exactly once, whatever its client sends: one message is answered; a second fails the
+   * call; none at all (an empty body, a cut-short frame) fails it when the client's side ends, instead of
+   * leaving it unanswered; a malformed frame fails it; a client that went away is answered nothing.
+   */
+  private static final class UnaryCall {
+    private final GrpcServerRequest<?, ?> call;
+    private int messages;
+    private boolean answered;
+
+    UnaryCall(GrpcServerRequest<?, ?> call) {
+      this.call = call;
+    }
+
+    /** Whether the message just received is the call's one message (the first). */
+    boolean received() {
+      if (++messages == 1) {
+        return true;
+      }
+      fail(MaasException.invalid("a unary call takes one request message, this one sent %d", messages));
+      return false;
+    }
+
+    void ended() {
+      if (messages == 0) {
+        fail(MaasException.invalid("the call ended without a complete request message"));
+      }
+    }
+
+    void broken(Throwable e) {
+      if (!(e instanceof io.vertx.core.http.StreamResetException || e instanceof io.vertx.core.http.HttpClosedException)) {
+        fail(MaasException.invalid("malformed gRPC request: %s", e.getMessage()));
+      } // else the client went away: nothing left to answer
+    }
+
+    <T> void answer(T response) {
+      if (!answered) {
+        answered = true;
+        @SuppressWarnings("unchecked")
+        io.vertx.grpc.server.GrpcServerResponse<?, T> r = (io.vertx.grpc.server.GrpcServerResponse<?, T>) call.response();
+        r.end(response);
+      }
+    }
+
+    void fail(Throwable e) {
+      if (!answered) {
+        answered = true;
+        InferenceGrpcService.fail(call, e);
+      }
+    }
   }
 
   /** Fails a call with its maas status; metadata of the failure (rate-limit state...) goes in the trailers. */

@@ -1,0 +1,104 @@
+package io.maas.gateway.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.maas.gateway.RunningNode;
+import io.maas.gateway.SharedNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Unary gRPC calls whose framing is wrong, sent as raw HTTP/2 bodies (what a gRPC library never sends): each is
+ * answered with INVALID_ARGUMENT within seconds, never left unanswered; a second message is refused without
+ * answering twice.
+ */
+@ExtendWith(SharedNode.class)
+class GrpcFramingTest {
+  private static final String INFER = "/inference.GRPCInferenceService/ModelInfer";
+  private static final String LIVE = "/inference.GRPCInferenceService/ServerLive";
+  static RunningNode node;
+  static Vertx vertx;
+  static HttpClient http;
+
+  @BeforeAll
+  static void start(RunningNode shared) {
+    node = shared;
+    vertx = Vertx.vertx();
+    http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+  }
+
+  /** The call's grpc-status and grpc-message (trailers, or headers for a trailers-only answer). */
+  private static String[] call(String path, byte[] body) throws Exception {
+    return http.request(HttpMethod.POST, node.grpcPort(), "127.0.0.1", path)
+        .compose(req -> req.putHeader("content-type", "application/grpc").putHeader("te", "trailers")
+            .send(Buffer.buffer(body)))
+        .compose(resp -> ended(resp).map(v -> {
+          String status = resp.getHeader("grpc-status") != null ? resp.getHeader("grpc-status") : resp.getTrailer("grpc-status");
+          String message = resp.getHeader("grpc-message") != null ? resp.getHeader("grpc-message") : resp.getTrailer("grpc-message");
+          return new String[] {status, message == null ? "" : java.net.URLDecoder.decode(message, java.nio.charset.StandardCharsets.UTF_8)};
+        }))
+        .toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+  }
+
+  /** A response's end; one that ended already (a trailers-only answer can beat this test's callback). */
+  private static io.vertx.core.Future<Void> ended(io.vertx.core.http.HttpClientResponse resp) {
+    try {
+      return resp.end();
+    } catch (IllegalStateException alreadyEnded) {
+      return io.vertx.core.Future.succeededFuture();
+    }
+  }
+
+  @Test
+  void aUnaryCallWithoutACompleteMessageIsInvalidNotUnanswered() throws Exception {
+    byte[][] bodies = {{}, {0, 0, 0}, {0, 0, 0, 0, 16, 'a', 'b'}};
+    for (String path : new String[] {INFER, LIVE}) {
+      for (byte[] body : bodies) {
+        String[] answer = call(path, body);
+        assertEquals("3", answer[0], path + " with " + body.length + " bytes: " + String.join(" ", answer));
+        assertTrue(answer[1].contains("without a complete request message"), answer[1]);
+      }
+    }
+  }
+
+  @Test
+  void aSecondMessageOnAUnaryCallIsAnsweredOnce() throws Exception {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(logs);
+    try {
+      String[] answer = call(LIVE, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+      assertEquals("0", answer[0], "the first message is answered: " + String.join(" ", answer));
+      String[] after = call(LIVE, new byte[] {0, 0, 0, 0, 0});
+      assertEquals("0", after[0], "the edge serves on");
+    } finally {
+      root.detachAppender(logs);
+    }
+    synchronized (logs) {
+      assertTrue(logs.list.stream().noneMatch(e -> e.getLevel() == Level.ERROR),
+          "no second answer attempted (it would log an ERROR): " + logs.list);
+    }
+  }
+}
