@@ -113,7 +113,7 @@ public final class GatewayVerticle extends VerticleBase {
         new TfServingRoutes(registry, pipeline, config),
         new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes()),
         new SimplePredictRoutes(registry, pipeline, config))); // its /{model}/predict is the most general: last
-    HttpServerOptions options = new HttpServerOptions()
+    HttpServerOptions options = clientOptions()
         .setHost(config.host())
         .setPort(config.httpPort())
         .setCompressionSupported(true)
@@ -140,7 +140,7 @@ public final class GatewayVerticle extends VerticleBase {
             return Future.succeededFuture(s);
           }
           LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}", config.host(), s.actualPort());
-          return listen(vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.grpcPort()))
+          return listen(vertx.createHttpServer(clientOptions().setHost(config.host()).setPort(config.grpcPort()))
               .requestHandler(grpc), config.grpcPort(), "gRPC",
               "gateway.grpc_port; the TF Serving drop-in's --port")
               .onSuccess(g -> {
@@ -148,6 +148,12 @@ public final class GatewayVerticle extends VerticleBase {
                 LOG.info("KServe V2 gRPC listening on {}:{}", config.host(), g.actualPort());
               });
         });
+  }
+
+  /** What every client-facing server shares: an idle client connection is closed (gateway.idle_timeout_s). */
+  private HttpServerOptions clientOptions() {
+    return new HttpServerOptions().setIdleTimeout(config.connections().idleTimeoutSeconds())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** Listens; a port already taken fails with a message naming the settings that chose it (no stack trace). */

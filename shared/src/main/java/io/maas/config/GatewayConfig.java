@@ -16,10 +16,12 @@ import io.vertx.core.json.JsonObject;
  * @param breaker the per-worker circuit breaker
  * @param grpcOnHttpPort gRPC is served on the REST port (one server tells them apart by content type) and
  *     {@code grpcPort} is unused: TF Serving's {@code --port} as the drop-in maps it
+ * @param connections limits on the clients' connections to the REST and gRPC servers
  */
 public record GatewayConfig(
     String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis,
-    long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker, boolean grpcOnHttpPort) {
+    long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker, boolean grpcOnHttpPort,
+    ConnectionLimits connections) {
 
   /** The defaults of conf/maas.yaml for the routing settings: for tests and embedders. */
   public GatewayConfig(
@@ -32,7 +34,7 @@ public record GatewayConfig(
   public GatewayConfig(String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements,
       long requestTimeoutMillis, long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker) {
     this(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis, maxRequestTimeoutMillis,
-        maxInFlightPerWorker, breaker, false);
+        maxInFlightPerWorker, breaker, false, ConnectionLimits.DEFAULT);
   }
 
   public GatewayConfig {
@@ -45,7 +47,23 @@ public record GatewayConfig(
   /** The same settings with another breaker. */
   public GatewayConfig withBreaker(BreakerConfig b) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort, connections);
+  }
+
+  /** The same settings with other connection limits. */
+  public GatewayConfig withConnections(ConnectionLimits c) {
+    return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, c);
+  }
+
+  /**
+   * What a client's connection may hold on to.
+   *
+   * @param idleTimeoutSeconds a connection with nothing read or written this long is closed; it must outlast
+   *     the longest request deadline, or a long inference would lose its connection while it runs
+   */
+  public record ConnectionLimits(int idleTimeoutSeconds) {
+    public static final ConnectionLimits DEFAULT = new ConnectionLimits(360);
   }
 
   /**
@@ -83,6 +101,7 @@ public record GatewayConfig(
             (int) ConfigValues.positiveLong(j, "gateway", "breaker_minimum_calls"),
             ConfigValues.positiveLong(j, "gateway", "breaker_open_ms"),
             (int) ConfigValues.positiveLong(j, "gateway", "breaker_half_open_calls")),
-        j.getBoolean("grpc_on_http_port", false));
+        j.getBoolean("grpc_on_http_port", false),
+        new ConnectionLimits((int) ConfigValues.positiveLong(j, "gateway", "idle_timeout_s")));
   }
 }
