@@ -76,11 +76,11 @@ public final class ClusteredVertx {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.logging.type", "slf4j");
-    // Hazelcast's defaults (a heartbeat every 5 s, a member silent for 60 s is dead) would keep a kill -9'd
-    // worker in every routing table for a minute: gateways drop a member's workers as soon as it is
-    // removed, so notice a dead one within ~3 s (the announcement TTL remains a second net)
-    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", "3");
+    // Hazelcast's defaults (a heartbeat every 5 s, a member silent for 60 s is dead) would keep a frozen member
+    // in the cluster for a minute; 3 s ejected healthy members under ordinary load. A member that dies outright
+    // is seen sooner, when its connections close; a frozen worker leaves routing when its announcements expire.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(cluster.heartbeatSeconds()));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(cluster.memberTimeoutSeconds()));
     // maas's own shutdown hook leaves the cluster after workers drain; Hazelcast's would leave first
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     NetworkConfig network = config.getNetworkConfig();

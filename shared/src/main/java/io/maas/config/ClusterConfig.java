@@ -16,11 +16,26 @@ import java.util.List;
  * @param members the TCP-IP member list to join through
  * @param configFile an optional Hazelcast XML/YAML file replacing the built-in network settings
  *     (e.g. for Kubernetes discovery); "" for none
+ * @param heartbeatSeconds how often members tell each other they are alive
+ * @param memberTimeoutSeconds a member silent this long is taken for dead and removed (a member that dies
+ *     outright is usually seen sooner, when its connections close)
  */
-public record ClusterConfig(String name, String host, int port, List<String> members, String configFile) {
+public record ClusterConfig(String name, String host, int port, List<String> members, String configFile,
+    int heartbeatSeconds, int memberTimeoutSeconds) {
+  public static final int DEFAULT_HEARTBEAT_SECONDS = 1;
+  public static final int DEFAULT_MEMBER_TIMEOUT_SECONDS = 10;
 
   public ClusterConfig {
     members = List.copyOf(members);
+    if (heartbeatSeconds < 1 || memberTimeoutSeconds <= heartbeatSeconds) {
+      throw new IllegalArgumentException("cluster.member_timeout_s (" + memberTimeoutSeconds
+          + ") must be above cluster.heartbeat_s (" + heartbeatSeconds + "), which must be at least 1");
+    }
+  }
+
+  /** The default failure detector. */
+  public ClusterConfig(String name, String host, int port, List<String> members, String configFile) {
+    this(name, host, port, members, configFile, DEFAULT_HEARTBEAT_SECONDS, DEFAULT_MEMBER_TIMEOUT_SECONDS);
   }
 
   /**
@@ -49,6 +64,8 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
         ? List.of(s.split(",")).stream().map(String::trim).filter(x -> !x.isEmpty()).toList()
         : ((JsonArray) m).stream().map(Object::toString).toList();
     return new ClusterConfig(
-        j.getString("name"), j.getString("host"), ConfigValues.port(j, "cluster", "port"), members, j.getString("config_file", ""));
+        j.getString("name"), j.getString("host"), ConfigValues.port(j, "cluster", "port"), members, j.getString("config_file", ""),
+        (int) ConfigValues.positiveLong(j, "cluster", "heartbeat_s"),
+        (int) ConfigValues.positiveLong(j, "cluster", "member_timeout_s"));
   }
 }
