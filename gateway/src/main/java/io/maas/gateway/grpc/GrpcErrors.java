@@ -23,7 +23,21 @@ final class GrpcErrors {
       return s;
     }
     MaasException m = toMaas(e);
-    return new StatusException(GrpcStatus.valueOf(m.code().grpcStatus()), m.getMessage());
+    return new StatusException(GrpcStatus.valueOf(m.code().grpcStatus()), fitTrailer(m.getMessage()));
+  }
+
+  /** The most characters of a message sent as grpc-message (percent-encoded, at most ~9 bytes each). */
+  static final int MAX_MESSAGE_CHARS = 512;
+
+  /**
+   * A message short enough for the grpc-message trailer: a longer one (a message that echoes a client's 8 KB
+   * model name) would overflow the client's header limit and reach it as a reset stream instead of its status.
+   */
+  static String fitTrailer(String message) {
+    if (message == null || message.length() <= MAX_MESSAGE_CHARS) {
+      return message;
+    }
+    return message.substring(0, MAX_MESSAGE_CHARS) + "... (" + message.length() + " characters)";
   }
 
   /**

@@ -186,4 +186,18 @@ class GrpcBadInputTest {
     b.putInt(announcedLength).put(utf8);
     return ByteString.copyFrom(b.array());
   }
+
+  /** A model name of 8 KB is echoed in the error, cut short so the trailer fits: NOT_FOUND, not a reset stream. */
+  @org.junit.jupiter.api.Test
+  void aHugeUnknownModelNameIsNotFoundWithAShortenedMessage() {
+    String name = "m".repeat(8000);
+    io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+        () -> client.blocking().modelInfer(identity(name).build()));
+    assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e.toString());
+    org.junit.jupiter.api.Assertions.assertTrue(e.getStatus().getDescription().endsWith("characters)"),
+        e.getStatus().getDescription().substring(0, 40));
+    io.grpc.StatusRuntimeException meta = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+        () -> client.blocking().modelMetadata(io.maas.gateway.grpc.v2.ModelMetadataRequest.newBuilder().setName(name).build()));
+    assertEquals(Status.Code.NOT_FOUND, meta.getStatus().getCode(), meta.toString());
+  }
 }
