@@ -221,4 +221,31 @@ class TenancyClusterTest {
     tenants.gateway("gateway-a-3", two.adminA(), "gateway-a").awaitLive(START);
     assertEquals(newest, usage(two.adminA(), key).getLong("successes"), "the other order: the same count");
   }
+
+  /**
+   * Every cluster map keeps one backup (Hazelcast's default, kept by the cluster config): a kill -9 of one
+   * gateway loses no key and no published count, whichever member owned their partitions.
+   */
+  @Test
+  void aKilledGatewayLosesNoKeyAndNoPublishedUsage() throws Exception {
+    TwoGateways two = startTwoGateways();
+    List<String> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      keys.add(tenants.createKey(two.adminA(), "{\"rate_per_second\": 1000, \"burst\": 1000}"));
+    }
+    Poll.until(START, "A serves", () -> status(two.a(), keys.get(0)) == 200);
+    for (String k : keys) {
+      assertEquals(200, status(two.a(), k));
+    }
+    Poll.until(Duration.ofSeconds(20), "A's counts are published",
+        () -> keys.stream().allMatch(k -> usage(two.adminB(), k).getLong("successes", 0L) >= (k.equals(keys.get(0)) ? 2 : 1)));
+    two.a().jvm.kill();
+    assertTrue(two.a().jvm.awaitExit(Duration.ofSeconds(30)));
+    Poll.until(Duration.ofSeconds(30), "B serves on", () -> status(two.b(), keys.get(0)) == 200);
+    HttpResponse<String> listed = send(admin(two.adminB(), "/admin/keys").GET());
+    for (String k : keys) {
+      assertTrue(listed.body().contains(keyId(k)), "key " + keyId(k) + " is still in the cluster map");
+      assertTrue(usage(two.adminB(), k).getLong("successes", 0L) >= 1, "its published usage too");
+    }
+  }
 }
