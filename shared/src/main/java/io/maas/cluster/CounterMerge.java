@@ -1,9 +1,7 @@
 package io.maas.cluster;
 
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,15 +13,17 @@ import java.util.Map;
  * copy comes first). Counters whose name ends in {@code _at} always keep the largest value (a time). The
  * entry's value is a {@code HashMap<String, Long>}, which Hazelcast serializes natively.
  */
-public final class CounterMerge implements EntryProcessor<String, HashMap<String, Long>, Object>,
-    IdentifiedDataSerializable {
+public final class CounterMerge extends ClusterEntryProcessor<String, HashMap<String, Long>, Object> {
   private Map<String, Long> counters;
   private boolean largest;
 
   /** For deserialization. */
-  CounterMerge() {}
+  CounterMerge() {
+    super(ClusterSerialization.COUNTER_MERGE);
+  }
 
   private CounterMerge(Map<String, Long> counters, boolean largest) {
+    super(ClusterSerialization.COUNTER_MERGE);
     this.counters = counters;
     this.largest = largest;
   }
@@ -41,19 +41,18 @@ public final class CounterMerge implements EntryProcessor<String, HashMap<String
   @Override
   public Object process(Map.Entry<String, HashMap<String, Long>> entry) {
     HashMap<String, Long> merged = entry.getValue() == null ? new HashMap<>() : new HashMap<>(entry.getValue());
-    counters.forEach((name, v) -> merged.merge(name, v, largest || name.endsWith("_at") ? Math::max : Long::sum));
+    mergeInto(merged, counters, largest);
     entry.setValue(merged);
     return null;
   }
 
-  @Override
-  public int getFactoryId() {
-    return ClusterSerialization.FACTORY_ID;
+  /** Adds deltas to counters (times, {@code *_at}, keep the largest): the one rule, for local sums too. */
+  public static void addInto(Map<String, Long> counters, Map<String, Long> deltas) {
+    mergeInto(counters, deltas, false);
   }
 
-  @Override
-  public int getClassId() {
-    return ClusterSerialization.COUNTER_MERGE;
+  private static void mergeInto(Map<String, Long> target, Map<String, Long> values, boolean largest) {
+    values.forEach((name, v) -> target.merge(name, v, largest || name.endsWith("_at") ? Math::max : Long::sum));
   }
 
   @Override

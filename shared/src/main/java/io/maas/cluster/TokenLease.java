@@ -1,9 +1,7 @@
 package io.maas.cluster;
 
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Map;
 
@@ -17,7 +15,7 @@ import java.util.Map;
  * (0 to {@code want}), whole tokens left in the bucket, the wait until the bucket holds a token again (0 if
  * it does), and, when the daily quota is spent, the wait until it renews at 00:00 UTC (else 0).
  */
-public final class TokenLease implements EntryProcessor<String, long[], long[]>, IdentifiedDataSerializable {
+public final class TokenLease extends ClusterEntryProcessor<String, long[], long[]> {
   public static final int GRANTED = 0;
   public static final int REMAINING = 1;
   public static final int RATE_WAIT = 2;
@@ -29,7 +27,9 @@ public final class TokenLease implements EntryProcessor<String, long[], long[]>,
   private long want;
 
   /** For deserialization. */
-  TokenLease() {}
+  TokenLease() {
+    super(ClusterSerialization.TOKEN_LEASE);
+  }
 
   /**
    * @param ratePerSecond tokens added per second
@@ -38,6 +38,7 @@ public final class TokenLease implements EntryProcessor<String, long[], long[]>,
    * @param want how many tokens the lease asks for (at least 1)
    */
   public TokenLease(double ratePerSecond, long burst, long dailyQuota, long want) {
+    super(ClusterSerialization.TOKEN_LEASE);
     this.ratePerSecond = ratePerSecond;
     this.burst = burst;
     this.dailyQuota = dailyQuota;
@@ -55,16 +56,6 @@ public final class TokenLease implements EntryProcessor<String, long[], long[]>,
     entry.setValue(b.value());
     long quotaWait = dailyQuota > 0 && b.dayCount >= dailyQuota ? b.millisToNextDay(now) : 0;
     return new long[] {granted, b.whole(), b.millisToNextToken(ratePerSecond), quotaWait};
-  }
-
-  @Override
-  public int getFactoryId() {
-    return ClusterSerialization.FACTORY_ID;
-  }
-
-  @Override
-  public int getClassId() {
-    return ClusterSerialization.TOKEN_LEASE;
   }
 
   @Override

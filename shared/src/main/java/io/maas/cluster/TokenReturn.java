@@ -1,9 +1,7 @@
 package io.maas.cluster;
 
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Map;
 
@@ -11,19 +9,22 @@ import java.util.Map;
  * Gives back tokens a {@link TokenLease} granted and nobody spent: the bucket (up to its capacity) and, on
  * the same UTC day, the daily count get them back, as if they had never been taken.
  */
-public final class TokenReturn implements EntryProcessor<String, long[], Object>, IdentifiedDataSerializable {
+public final class TokenReturn extends ClusterEntryProcessor<String, long[], Object> {
   private double ratePerSecond;
   private long burst;
   private long tokens;
   private long leasedDay;
 
   /** For deserialization. */
-  TokenReturn() {}
+  TokenReturn() {
+    super(ClusterSerialization.TOKEN_RETURN);
+  }
 
   /**
    * @param leasedAtMillis when the tokens were leased: a lease of yesterday does not lower today's count
    */
   public TokenReturn(double ratePerSecond, long burst, long tokens, long leasedAtMillis) {
+    super(ClusterSerialization.TOKEN_RETURN);
     this.ratePerSecond = ratePerSecond;
     this.burst = burst;
     this.tokens = tokens;
@@ -42,16 +43,6 @@ public final class TokenReturn implements EntryProcessor<String, long[], Object>
     }
     entry.setValue(b.value());
     return null;
-  }
-
-  @Override
-  public int getFactoryId() {
-    return ClusterSerialization.FACTORY_ID;
-  }
-
-  @Override
-  public int getClassId() {
-    return ClusterSerialization.TOKEN_RETURN;
   }
 
   @Override

@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 
 /**
@@ -55,7 +54,7 @@ public final class V2Routes implements RestRoutes {
       router.get(base + "/ready").handler(this::modelReady);
       router.get(base + "/config").handler(this::modelConfig);
       router.post(base + "/infer")
-          .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+          .handler(RequestBodies.upTo(maxBodyBytes))
           .handler(this::infer);
     }
   }

@@ -1,5 +1,6 @@
 package io.maas.gateway.tenancy;
 
+import io.maas.cluster.CounterMerge;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,7 +88,7 @@ final class UsageMeter {
     HashMap<String, Long> all = new HashMap<>(cluster);
     for (Counts c : new Counts[] {publishing.get(keyId), counting.get(keyId)}) {
       if (c != null) {
-        c.asMap().forEach((name, v) -> all.merge(name, v, name.endsWith("_at") ? Math::max : Long::sum));
+        CounterMerge.addInto(all, c.asMap());
       }
     }
     return all;

@@ -45,6 +45,13 @@ class TenancyClusterTest {
     return new TwoGateways(worker, a, b, adminA, adminB);
   }
 
+  /** A key made on A, once both gateways serve it. */
+  private String servedKey(TwoGateways two, String body) {
+    String key = tenants.createKey(two.adminA(), body);
+    Poll.until(START, "both gateways serve", () -> status(two.a(), key) == 200 && status(two.b(), key) == 200);
+    return key;
+  }
+
   @Test
   void oneKeyLimitedToRPerSecondIsHeldToRAcrossTwoGatewaysAndRevocationReachesBothWithinOneSecond()
       throws Exception {
@@ -53,8 +60,7 @@ class TenancyClusterTest {
     GatewayProcess b = two.b();
     int adminA = two.adminA();
     int adminB = two.adminB();
-    String warm = tenants.createKey(adminA, "{\"rate_per_second\": 1000, \"burst\": 1000}");
-    Poll.until(START, "both gateways serve", () -> status(a, warm) == 200 && status(b, warm) == 200);
+    String warm = servedKey(two, "{\"rate_per_second\": 1000, \"burst\": 1000}");
 
     // R = 20/s, burst 5 (at most +2.5% over 10 s): 10 s of 5x overload spread over both gateways
     double rate = 20;
@@ -113,8 +119,7 @@ class TenancyClusterTest {
     GatewayProcess b = two.b();
     int adminA = two.adminA();
     int adminB = two.adminB();
-    String key = tenants.createKey(adminA, "{\"name\": \"durable\", \"rate_per_second\": 1000, \"burst\": 1000}");
-    Poll.until(START, "both gateways serve", () -> status(a, key) == 200 && status(b, key) == 200);
+    String key = servedKey(two, "{\"name\": \"durable\", \"rate_per_second\": 1000, \"burst\": 1000}");
     String revoked = tenants.createKey(adminB, "{}");
     assertEquals(200, send(admin(adminB, "/admin/keys/" + keyId(revoked)).DELETE()).statusCode());
     // B's counts reach the cluster map, and so A's admin API, within a publication interval
@@ -159,8 +164,7 @@ class TenancyClusterTest {
     GatewayProcess b = two.b();
     int adminA = two.adminA();
     int adminB = two.adminB();
-    String key = tenants.createKey(adminA, "{\"name\": \"crash\", \"rate_per_second\": 1000, \"burst\": 1000}");
-    Poll.until(START, "both gateways serve", () -> status(a, key) == 200 && status(b, key) == 200);
+    String key = servedKey(two, "{\"name\": \"crash\", \"rate_per_second\": 1000, \"burst\": 1000}");
     int answered = 2;
     for (int i = 0; i < 40; i++) {
       assertEquals(200, status(i % 2 == 0 ? a : b, key));
@@ -190,8 +194,7 @@ class TenancyClusterTest {
   @Test
   void aRestartInAnyOrderAfterAKillKeepsTheNewestUsage() throws Exception {
     TwoGateways two = startTwoGateways();
-    String key = tenants.createKey(two.adminA(), "{\"name\": \"order\", \"rate_per_second\": 1000, \"burst\": 1000}");
-    Poll.until(START, "both gateways serve", () -> status(two.a(), key) == 200 && status(two.b(), key) == 200);
+    String key = servedKey(two, "{\"name\": \"order\", \"rate_per_second\": 1000, \"burst\": 1000}");
     for (int i = 0; i < 10; i++) {
       assertEquals(200, status(i % 2 == 0 ? two.a() : two.b(), key));
     }

@@ -1,8 +1,9 @@
 package io.maas.gateway.http.openai;
 
-import io.maas.gateway.http.RestAuth;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import io.maas.gateway.http.RequestBodies;
+import io.maas.gateway.http.RestAuth;
 import io.maas.gateway.http.RestRoutes;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.routing.WorkerRegistry;
@@ -19,7 +20,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +51,7 @@ public final class EmbeddingsRoutes implements RestRoutes {
   @Override
   public void mount(Router router) {
     router.route(PATH).failureHandler(OpenAiErrors.HANDLER);
-    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::embeddings);
+    router.post(PATH).handler(RequestBodies.upTo(maxBodyBytes)).handler(this::embeddings);
     router.route(PATH).handler(ctx -> ctx.fail(new MaasException(ErrorCode.METHOD_NOT_ALLOWED,
         "method " + ctx.request().method() + " is not allowed on " + PATH + "; use POST")));
   }

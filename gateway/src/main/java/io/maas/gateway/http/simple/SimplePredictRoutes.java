@@ -1,9 +1,10 @@
 package io.maas.gateway.http.simple;
 
-import io.maas.gateway.http.RestAuth;
 import io.maas.config.GatewayConfig;
 import io.maas.gateway.http.JsonTensors;
 import io.maas.gateway.http.NamedJsonInputs;
+import io.maas.gateway.http.RequestBodies;
+import io.maas.gateway.http.RestAuth;
 import io.maas.gateway.http.RestRequests;
 import io.maas.gateway.http.RestRoutes;
 import io.maas.gateway.http.V2Json;
@@ -15,7 +16,6 @@ import io.maas.model.ModelStatus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 
 /**
@@ -39,7 +39,7 @@ public final class SimplePredictRoutes implements RestRoutes {
   @Override
   public void mount(Router router) {
     router.post("/:model/predict")
-        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(RequestBodies.upTo(maxBodyBytes))
         .handler(this::predict);
   }
 

@@ -1,8 +1,9 @@
 package io.maas.gateway.http.tfserving;
 
-import io.maas.gateway.http.RestAuth;
 import io.maas.config.GatewayConfig;
 import io.maas.error.MaasException;
+import io.maas.gateway.http.RequestBodies;
+import io.maas.gateway.http.RestAuth;
 import io.maas.gateway.http.RestErrors;
 import io.maas.gateway.http.RestRequests;
 import io.maas.gateway.http.RestRoutes;
@@ -15,7 +16,6 @@ import io.maas.model.ModelStatus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +50,7 @@ public final class TfServingRoutes implements RestRoutes {
   @Override
   public void mount(Router router) {
     router.postWithRegex(VERB_PATH)
-        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(RequestBodies.upTo(maxBodyBytes))
         .handler(this::predict);
     for (String base : List.of(MODEL, VERSION)) {
       router.get(base).handler(this::status);
