@@ -70,7 +70,8 @@ public final class MaasNode {
       }
     }
     ProcessMetrics metrics = ProcessMetrics.create();
-    return unbound(ClusteredVertx.start(config.cluster(), metrics))
+    return unbound(ClusteredVertx.start(config.cluster(),
+        mode.gateway ? ClusteredVertx.Membership.DATA : ClusteredVertx.Membership.LITE, metrics))
         .compose(cluster -> unbound(deploy(cluster, config, mode, metrics)).recover(e -> closeAndFail(cluster.vertx(), e)))
         .onFailure(e -> metrics.close());
   }

@@ -7,8 +7,8 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 /**
  * The maas types that cross Hazelcast's wire (entry processors), as {@link IdentifiedDataSerializable}: a
  * class id and a few fields each, so no request path pays for Java serialization. Every member registers
- * this factory ({@link ClusteredVertx}), workers too, since any member may own the partition an entry
- * processor runs on.
+ * this factory ({@link ClusteredVertx}): the gateways own the partitions entry processors run on, and a
+ * worker (a lite member, which owns none) still shares the cluster's serialization configuration.
  */
 public final class ClusterSerialization implements DataSerializableFactory {
   /** "ma": apart from Hazelcast's own (negative) factory ids. */

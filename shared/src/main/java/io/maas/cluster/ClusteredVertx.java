@@ -15,6 +15,7 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.File;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -27,13 +28,24 @@ import java.util.List;
 public final class ClusteredVertx {
   private ClusteredVertx() {}
 
-  /** A clustered Vert.x without metrics. */
+  /** What a member keeps of the cluster's data. */
+  public enum Membership {
+    /** A gateway (or a standalone node): owns partitions of every cluster map, with their backups. */
+    DATA,
+    /**
+     * A worker-only process: a Hazelcast lite member that owns no partition, so freezing or leaving
+     * costs the cluster no data and stalls no one ({@link LiteMemberClusterManager}).
+     */
+    LITE
+  }
+
+  /** A clustered Vert.x data member without metrics. */
   public static Future<ClusterNode> start(ClusterConfig cluster) {
-    return start(cluster, null);
+    return start(cluster, Membership.DATA, null);
   }
 
   /** @param metrics the process's registry, where Vert.x records its own metrics; null: none */
-  public static Future<ClusterNode> start(ClusterConfig cluster, ProcessMetrics metrics) {
+  public static Future<ClusterNode> start(ClusterConfig cluster, Membership membership, ProcessMetrics metrics) {
     String address;
     Config hazelcast;
     try {
@@ -42,7 +54,9 @@ public final class ClusteredVertx {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
+    HazelcastClusterManager manager = membership == Membership.LITE
+        ? new LiteMemberClusterManager(hazelcast, Duration.ofSeconds(cluster.heartbeatSeconds()))
+        : new HazelcastClusterManager(hazelcast);
     VertxOptions options = new VertxOptions()
         .setEventBusOptions(new EventBusOptions().setHost(address).setPort(0));
     VertxBuilder builder = metrics == null ? Vertx.builder().with(options) : metrics.instrument(Vertx.builder(), options);
@@ -81,6 +95,11 @@ public final class ClusteredVertx {
     // is seen sooner, when its connections close; a frozen worker leaves routing when its announcements expire.
     config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(cluster.heartbeatSeconds()));
     config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(cluster.memberTimeoutSeconds()));
+    // A member removed while paused (a GC pause, a frozen VM) and resumed forms a cluster of its own; Hazelcast's
+    // split-brain handler merges it back, by default 300 s after start and every 120 s. A cut-off worker would
+    // stay unrouted that long: the cluster looks for such members every few seconds instead.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(cluster.rejoinCheckSeconds()));
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(cluster.rejoinCheckSeconds()));
     // maas's own shutdown hook leaves the cluster after workers drain; Hazelcast's would leave first
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     NetworkConfig network = config.getNetworkConfig();

@@ -19,11 +19,14 @@ import java.util.List;
  * @param heartbeatSeconds how often members tell each other they are alive
  * @param memberTimeoutSeconds a member silent this long is taken for dead and removed (a member that dies
  *     outright is usually seen sooner, when its connections close)
+ * @param rejoinCheckSeconds how often a cluster looks for members cut off from it (a paused process that
+ *     was removed and resumed forms a cluster of its own) and merges them back
  */
 public record ClusterConfig(String name, String host, int port, List<String> members, String configFile,
-    int heartbeatSeconds, int memberTimeoutSeconds) {
+    int heartbeatSeconds, int memberTimeoutSeconds, int rejoinCheckSeconds) {
   public static final int DEFAULT_HEARTBEAT_SECONDS = 1;
   public static final int DEFAULT_MEMBER_TIMEOUT_SECONDS = 10;
+  public static final int DEFAULT_REJOIN_CHECK_SECONDS = 5;
 
   public ClusterConfig {
     members = List.copyOf(members);
@@ -31,11 +34,15 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
       throw new IllegalArgumentException("cluster.member_timeout_s (" + memberTimeoutSeconds
           + ") must be above cluster.heartbeat_s (" + heartbeatSeconds + "), which must be at least 1");
     }
+    if (rejoinCheckSeconds < 1) {
+      throw new IllegalArgumentException("cluster.rejoin_check_s must be at least 1, not " + rejoinCheckSeconds);
+    }
   }
 
   /** The default failure detector. */
   public ClusterConfig(String name, String host, int port, List<String> members, String configFile) {
-    this(name, host, port, members, configFile, DEFAULT_HEARTBEAT_SECONDS, DEFAULT_MEMBER_TIMEOUT_SECONDS);
+    this(name, host, port, members, configFile, DEFAULT_HEARTBEAT_SECONDS, DEFAULT_MEMBER_TIMEOUT_SECONDS,
+        DEFAULT_REJOIN_CHECK_SECONDS);
   }
 
   /**
@@ -66,6 +73,7 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
     return new ClusterConfig(
         j.getString("name"), j.getString("host"), ConfigValues.port(j, "cluster", "port"), members, j.getString("config_file", ""),
         (int) ConfigValues.positiveLong(j, "cluster", "heartbeat_s"),
-        (int) ConfigValues.positiveLong(j, "cluster", "member_timeout_s"));
+        (int) ConfigValues.positiveLong(j, "cluster", "member_timeout_s"),
+        (int) ConfigValues.positiveLong(j, "cluster", "rejoin_check_s"));
   }
 }

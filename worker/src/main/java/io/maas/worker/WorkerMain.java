@@ -27,7 +27,7 @@ public final class WorkerMain {
       CommandLine cli = CommandLine.parse(args);
       MaasConfig config = load(cli);
       ProcessMetrics metrics = ProcessMetrics.create();
-      ClusterNode node = ClusteredVertx.start(config.cluster(), metrics).await();
+      ClusterNode node = ClusteredVertx.start(config.cluster(), ClusteredVertx.Membership.LITE, metrics).await();
       Vertx vertx = node.vertx();
       HttpServer metricsServer = AdminServer.listen(vertx, config.metrics().workerHost(),
           config.metrics().workerPort(), "worker.metrics_host, worker.metrics_port", metrics, null).await();

@@ -89,6 +89,30 @@ final class ChildJvm {
     process.destroyForcibly();
   }
 
+  /** SIGSTOP: the process freezes (as in a long GC pause or a frozen VM) until {@link #resume()}. */
+  void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a paused process runs again. */
+  void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      int rc = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start().waitFor();
+      if (rc != 0) {
+        throw new IllegalStateException("kill -" + name + " " + pid() + " exited with " + rc);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Waits for the process to end; false if it still runs at the deadline. */
   boolean awaitExit(java.time.Duration timeout) {
     try {

@@ -36,12 +36,20 @@ final class LoadGenerator implements AutoCloseable {
 
   /** Starts {@code concurrency} clients POSTing {@code json} to {@code target}. */
   static LoadGenerator start(URI target, String json, int concurrency, long maxRequests, Duration maxDuration) {
+    return start(List.of(HttpRequest.newBuilder(target).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json))), concurrency, maxRequests, maxDuration);
+  }
+
+  /**
+   * Starts {@code concurrency} clients, each sending these requests in turn (client i starts at request i);
+   * each outcome records which request it answers (e.g. one request per API key).
+   */
+  static LoadGenerator start(List<HttpRequest.Builder> requests, int concurrency, long maxRequests, Duration maxDuration) {
     LoadGenerator load = new LoadGenerator(concurrency, maxRequests, maxDuration);
-    HttpRequest request = HttpRequest.newBuilder(target).timeout(REQUEST_TIMEOUT)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    List<HttpRequest> built = requests.stream().map(b -> b.timeout(REQUEST_TIMEOUT).build()).toList();
     for (int i = 0; i < concurrency; i++) {
-      Thread t = new Thread(() -> load.run(request), "load-" + i);
+      int first = i;
+      Thread t = new Thread(() -> load.run(built, first), "load-" + i);
       t.setDaemon(true);
       load.clients.add(t);
       t.start();
@@ -49,15 +57,17 @@ final class LoadGenerator implements AutoCloseable {
     return load;
   }
 
-  private void run(HttpRequest request) {
-    while (!stopped.get() && System.nanoTime() < deadlineNanos && issued.incrementAndGet() <= maxRequests) {
+  private void run(List<HttpRequest> requests, int first) {
+    for (int next = first; !stopped.get() && System.nanoTime() < deadlineNanos && issued.incrementAndGet() <= maxRequests;
+        next++) {
+      int which = next % requests.size();
       long start = System.nanoTime();
       try {
-        HttpResponse<String> r = GatewayProcess.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = GatewayProcess.HTTP.send(requests.get(which), HttpResponse.BodyHandlers.ofString());
         outcomes.add(new Outcome(start, System.nanoTime(), r.statusCode(),
-            r.headers().firstValue(WORKER_HEADER).orElse(""), r.statusCode() == 200 ? "" : r.body()));
+            r.headers().firstValue(WORKER_HEADER).orElse(""), r.statusCode() == 200 ? "" : r.body(), which));
       } catch (IOException e) {
-        outcomes.add(new Outcome(start, System.nanoTime(), 0, "", e.toString()));
+        outcomes.add(new Outcome(start, System.nanoTime(), 0, "", e.toString(), which));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -98,8 +108,11 @@ final class LoadGenerator implements AutoCloseable {
     stop();
   }
 
-  /** One request: when it started and ended (System.nanoTime), its status (0: no answer) and who served it. */
-  record Outcome(long startNanos, long endNanos, int status, String worker, String error) {
+  /**
+   * One request: when it started and ended (System.nanoTime), its status (0: no answer), who served it, and
+   * which of the generator's requests it was.
+   */
+  record Outcome(long startNanos, long endNanos, int status, String worker, String error, int request) {
     boolean ok() {
       return status == 200;
     }

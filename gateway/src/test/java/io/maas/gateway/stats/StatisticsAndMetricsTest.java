@@ -49,6 +49,7 @@ class StatisticsAndMetricsTest {
   @TempDir
   static Path dir;
   private static RunningNode node;
+  private static String clusterName;
   private static Set<String> servedBy = new HashSet<>();
 
   @BeforeAll
@@ -57,7 +58,8 @@ class StatisticsAndMetricsTest {
     for (String m : List.of("simple", "affine_fp32")) {
       TestRepository.copyTree(Path.of(System.getProperty("maas.root", ".")).resolve("conf/models").resolve(m), repo.resolve(m));
     }
-    MaasConfig c = RunningNode.config(repo, "maas-stats-" + UUID.randomUUID());
+    clusterName = "maas-stats-" + UUID.randomUUID();
+    MaasConfig c = RunningNode.config(repo, clusterName);
     SlotConfig sim = new SlotConfig("sim", List.of(), new SessionConfig(1, 1, "all"), new SimConfig(1, 0, 0));
     node = new RunningNode(new MaasConfig(c.gateway(), new WorkerConfig(repo, List.of(sim, sim), 200, 0),
         c.cluster()), MaasNode.Mode.STANDALONE);
@@ -237,7 +239,8 @@ class StatisticsAndMetricsTest {
 
   @Test
   void aWorkerOnlyNodeServesMetricsOnItsOwnPort() throws Exception {
-    MaasConfig c = RunningNode.config(dir.resolve("repo"), "maas-worker-metrics-" + UUID.randomUUID());
+    // a worker holds no cluster data: it joins the running node's cluster, which has a member that does
+    MaasConfig c = RunningNode.config(dir.resolve("repo"), clusterName);
     SlotConfig sim = new SlotConfig("sim", List.of(), new SessionConfig(1, 1, "all"), new SimConfig(1, 0, 0));
     MaasNode worker = MaasNode.start(new MaasConfig(c.gateway(), new WorkerConfig(dir.resolve("repo"), List.of(sim), 200, 0),
         c.cluster()), MaasNode.Mode.WORKER).await();
@@ -259,7 +262,7 @@ class StatisticsAndMetricsTest {
 
   @Test
   void aMetricsPortAlreadyTakenFailsTheStartNamingTheSetting() {
-    MaasConfig c = RunningNode.config(dir.resolve("repo"), "maas-port-taken-" + UUID.randomUUID());
+    MaasConfig c = RunningNode.config(dir.resolve("repo"), clusterName);
     SlotConfig sim = new SlotConfig("sim", List.of(), new SessionConfig(1, 1, "all"), new SimConfig(1, 0, 0));
     MaasConfig taken = new MaasConfig(c.gateway(), new WorkerConfig(dir.resolve("repo"), List.of(sim), 200, 0),
         c.cluster(), c.tenancy(), new MetricsConfig("127.0.0.1", node.node.metricsPort()));
