@@ -18,10 +18,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Workers hold no cluster data (they are Hazelcast lite members): a worker frozen past the member timeout
  * stalls no tenant's admission and rejoins on its own within seconds of resuming; a worker started before
- * any gateway waits for one; and when the only gateway dies, the workers are routed to by its successor.
+ * any gateway waits for one; when the only gateway dies, the workers are routed to by its successor; and a
+ * gateway frozen past the member timeout is merged back and serves again.
  */
 @Tag("cluster")
-class WorkerPauseTest {
+class MemberPauseTest {
   private static final Duration START = ClusterHarness.START_TIMEOUT;
   private static final int KEYS = 24;
   private static final int CONCURRENCY = 8;
@@ -102,5 +103,37 @@ class WorkerPauseTest {
     assertTrue(worker.jvm.logText().contains("publishing it again"), "the worker republished its registration");
     List<String> errors = new ArrayList<>(worker.jvm.logText().lines().filter(l -> l.contains(" ERROR ")).toList());
     assertEquals(List.of(), errors, "the worker logs no error for a gateway's death");
+  }
+
+  @Test
+  void aGatewayFrozenPastTheMemberTimeoutIsMergedBackAndServesAgainWhileTheOtherServesThroughout() {
+    WorkerProcess worker = cluster.startWorker("worker", WorkerOptions.sim(5, 0));
+    GatewayProcess a = cluster.gateway("gateway-a");
+    GatewayProcess b = cluster.gateway("gateway-b");
+    String id = worker.awaitId(START);
+    Traffic.awaitServedBy(a, List.of(id), START);
+    Traffic.awaitServedBy(b, List.of(id), START);
+
+    try (LoadGenerator load = LoadGenerator.start(a.uri(Traffic.SIMPLE), Traffic.SIMPLE_BODY, 4, Long.MAX_VALUE,
+        Duration.ofSeconds(150))) {
+      int membersLeftBefore = a.jvm.logMatches(MEMBER_LEFT).size();
+      b.jvm.pause();
+      Poll.until(Duration.ofSeconds(60), "the cluster removes the frozen gateway",
+          () -> a.jvm.logMatches(MEMBER_LEFT).size() > membersLeftBefore);
+      long resumedAt = System.nanoTime();
+      b.jvm.resume();
+      // the resumed gateway finds itself cut off (meanwhile it answers 503 + Retry-After: it sees no worker)
+      // until Hazelcast merges it back into the cluster
+      Poll.until(Duration.ofSeconds(60), "the resumed gateway is merged back", () -> b.jvm.logText().contains(" is merging "));
+      Poll.until(Duration.ofSeconds(60), "the merged gateway serves again", () -> Tenants.send(
+          java.net.http.HttpRequest.newBuilder(b.uri(Traffic.SIMPLE)).header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Traffic.SIMPLE_BODY))).statusCode() == 200);
+      long back = System.nanoTime();
+      LoadResult result = load.stop();
+      System.out.printf("gateway frozen past the member timeout: merged back and served again %.1f s after SIGCONT; the other "
+          + "answered %d requests meanwhile, %d failed%n", (back - resumedAt) / 1e9, result.total(), result.failures());
+      assertEquals(0, result.failures(), "the other gateway serves throughout: " + result);
+      assertTrue(back - resumedAt < Duration.ofSeconds(30).toNanos(), "merged back " + (back - resumedAt) / 1e9 + " s after SIGCONT");
+    }
   }
 }
