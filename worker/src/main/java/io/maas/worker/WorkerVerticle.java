@@ -6,15 +6,14 @@ import io.maas.config.WorkerConfig;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
-import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
 import io.maas.model.WorkerAnnouncement;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.device.ServedModel;
+import io.maas.worker.lifecycle.ModelLifecycle;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
 import io.maas.worker.stats.ModelMetrics;
-import io.maas.worker.stats.ModelObservers;
 import io.maas.worker.stats.ModelStatistics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,13 +22,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,12 +51,8 @@ public final class WorkerVerticle extends VerticleBase {
   private final List<ModelDefinition> models;
   private final MeterRegistry meters;
 
-  /** Model name -> version -> status; touched on this verticle's event loop only. */
-  private final Map<String, Map<String, ModelStatus>> statuses = new LinkedHashMap<>();
-  /** Model name -> version -> loaded model; written on the event loop, read there only. */
-  private final Map<String, Map<String, ServedModel>> loaded = new LinkedHashMap<>();
-  /** Model name -> version -> its statistics and meters; touched on this verticle's event loop only. */
-  private final Map<String, Map<String, Observed>> observed = new LinkedHashMap<>();
+  /** The model versions this slot holds; touched on this verticle's event loop only. */
+  private final ModelLifecycle lifecycle;
   /** Requests taken and not yet answered; written on this verticle's event loop only, read by scrapes. */
   private volatile int inFlight;
   private boolean draining;
@@ -75,9 +65,6 @@ public final class WorkerVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> stats;
   private Gauge inFlightGauge;
 
-  /** One model version's statistics (KServe) and meters (Prometheus). */
-  private record Observed(ModelStatistics statistics, ModelMetrics metrics) {}
-
   /** @param meters the process's meter registry, where this worker's and its models' meters go */
   public WorkerVerticle(String workerId, String nodeId, SlotConfig slot, WorkerConfig config, OrtRuntime runtime,
       List<ModelDefinition> models, MeterRegistry meters) {
@@ -88,6 +75,7 @@ public final class WorkerVerticle extends VerticleBase {
     this.config = config;
     this.runtime = runtime;
     this.models = models.stream().filter(m -> m.config().placement().accepts(slot)).toList();
+    this.lifecycle = new ModelLifecycle(workerId, meters, this::announce);
   }
 
   public String workerId() {
@@ -97,13 +85,7 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     executor = vertx.createSharedWorkerExecutor("maas-" + workerId, Math.max(1, instanceCount()));
-    for (ModelDefinition m : models) {
-      Map<String, ModelStatus> versions = statuses.computeIfAbsent(m.name(), k -> new LinkedHashMap<>());
-      if (!m.error().isEmpty()) {
-        versions.put("", ModelStatus.loading(m.name(), "").withState(ModelReadyState.UNAVAILABLE, m.error()));
-      }
-      m.versionNumbers().forEach(v -> versions.put(Long.toString(v), ModelStatus.loading(m.name(), Long.toString(v))));
-    }
+    lifecycle.declare(models);
     infer = vertx.eventBus().consumer(Addresses.worker(workerId), this::onInfer);
     stats = vertx.eventBus().consumer(Addresses.workerStats(workerId), this::onStats);
     inFlightGauge = Gauge.builder("maas.inference.in.flight", this, w -> w.inFlight)
@@ -121,45 +103,14 @@ public final class WorkerVerticle extends VerticleBase {
         .onSuccess(v -> {
           LOG.info("worker {} on {} listening on {}", workerId, device.device(), Addresses.worker(workerId));
           announce();
-          loadAll();
+          lifecycle.loadAll(device, models);
         });
-  }
-
-  /** Loads every model version in the background, announcing each state change. */
-  private void loadAll() {
-    for (ModelDefinition def : models) {
-      for (long v : def.versionNumbers()) {
-        String version = Long.toString(v);
-        Observed watch = new Observed(new ModelStatistics(), new ModelMetrics(meters, def.name(), version, workerId));
-        device.load(def, v, ModelObservers.both(watch.statistics(), watch.metrics()))
-            .onSuccess(model -> {
-              loaded.computeIfAbsent(def.name(), k -> new LinkedHashMap<>()).put(version, model);
-              watch.metrics().watchQueue(model::queued);
-              observed.computeIfAbsent(def.name(), k -> new LinkedHashMap<>()).put(version, watch);
-              setStatus(new ModelStatus(def.name(), version, ModelReadyState.READY, "", "onnxruntime_onnx",
-                  model.signature().maxBatchSize(), model.signature().inputs(), model.signature().outputs(),
-                  model.signature().text()));
-              LOG.info("model {} version {} READY on {} ({} instance(s))", def.name(), version,
-                  device.device(), model.instanceCount());
-            })
-            .onFailure(e -> {
-              watch.metrics().close();
-              setStatus(ModelStatus.loading(def.name(), version).withState(ModelReadyState.UNAVAILABLE, e.getMessage()));
-              LOG.warn("model {} version {} UNAVAILABLE: {}", def.name(), version, e.getMessage());
-            });
-      }
-    }
-  }
-
-  private void setStatus(ModelStatus status) {
-    statuses.computeIfAbsent(status.name(), k -> new LinkedHashMap<>()).put(status.version(), status);
-    announce();
   }
 
   private void onInfer(Message<InferenceRequest> msg) {
     InferenceRequest request = msg.body();
     inFlight++;
-    Future.<ServedModel>future(found -> found.complete(find(request)))
+    Future.<ServedModel>future(found -> found.complete(lifecycle.find(request.model(), request.version())))
         .compose(model -> model.infer(request))
         .onSuccess(msg::reply)
         .onFailure(e -> fail(msg, e))
@@ -174,13 +125,7 @@ public final class WorkerVerticle extends VerticleBase {
     JsonObject query = msg.body() == null ? new JsonObject() : msg.body();
     String model = query.getString("model", "");
     String version = query.getString("version", "");
-    JsonArray out = new JsonArray();
-    observed.forEach((name, versions) -> versions.forEach((v, o) -> {
-      if ((model.isEmpty() || model.equals(name)) && (version.isEmpty() || version.equals(v))) {
-        out.add(o.statistics().toJson(name, v));
-      }
-    }));
-    msg.reply(new JsonObject().put("worker_id", workerId).put("model_stats", out));
+    msg.reply(new JsonObject().put("worker_id", workerId).put("model_stats", lifecycle.statistics(model, version)));
   }
 
   private static void fail(Message<InferenceRequest> msg, Throwable e) {
@@ -196,36 +141,13 @@ public final class WorkerVerticle extends VerticleBase {
     msg.fail(failure.code().wireId(), failure.getMessage());
   }
 
-  private ServedModel find(InferenceRequest request) {
-    Map<String, ServedModel> versions = loaded.get(request.model());
-    if (!statuses.containsKey(request.model())) {
-      throw MaasException.notFound("model '%s' is not held by worker %s", request.model(), workerId);
-    }
-    if (versions == null || versions.isEmpty()) {
-      throw MaasException.unavailable("model '%s' is not ready on worker %s", request.model(), workerId);
-    }
-    if (request.version().isEmpty()) {
-      return versions.entrySet().stream()
-          .max(Comparator.comparingLong(e -> Long.parseLong(e.getKey())))
-          .orElseThrow()
-          .getValue();
-    }
-    ServedModel m = versions.get(request.version());
-    if (m == null) {
-      throw MaasException.notFound("model '%s' version %s is not loaded on worker %s",
-          request.model(), request.version(), workerId);
-    }
-    return m;
-  }
-
   /** The model instances this slot holds: how many requests it runs at once. */
   private int instanceCount() {
     return models.stream().mapToInt(m -> m.config().placement().count() * m.versions().size()).sum();
   }
 
   private void announce() {
-    List<ModelStatus> all = new ArrayList<>();
-    statuses.values().forEach(v -> all.addAll(v.values()));
+    List<ModelStatus> all = lifecycle.statuses();
     String announcedDevice = device == null ? slot.device() : device.device();
     WorkerAnnouncement a = new WorkerAnnouncement(workerId, nodeId, Addresses.worker(workerId), announcedDevice, all,
         config.announceIntervalMillis() * 3, inFlight, draining, instanceCount());
@@ -251,7 +173,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** This worker and its models are gone: so are their meters. */
   private void removeMeters() {
-    observed.values().forEach(versions -> versions.values().forEach(o -> o.metrics().close()));
+    lifecycle.removeMeters();
     if (inFlightGauge != null) {
       meters.remove(inFlightGauge);
     }
@@ -273,11 +195,7 @@ public final class WorkerVerticle extends VerticleBase {
         .transform(v -> infer == null ? Future.succeededFuture() : infer.unregister())
         .transform(v -> drained(System.nanoTime() + config.drainTimeoutMillis() * 1_000_000L))
         .transform(v -> executor.executeBlocking(() -> {
-          for (Map<String, ServedModel> versions : loaded.values()) {
-            for (ServedModel m : versions.values()) {
-              m.close();
-            }
-          }
+          lifecycle.closeSessions();
           if (device != null) {
             device.close();
           }
