@@ -9,7 +9,6 @@ import io.maas.inference.InferenceRequest;
 import io.maas.model.ModelStatus;
 import io.maas.model.WorkerAnnouncement;
 import io.maas.worker.device.DeviceSlot;
-import io.maas.worker.device.ServedModel;
 import io.maas.worker.lifecycle.ModelLifecycle;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
@@ -52,7 +51,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final MeterRegistry meters;
 
   /** The model versions this slot holds; touched on this verticle's event loop only. */
-  private final ModelLifecycle lifecycle;
+  private ModelLifecycle lifecycle;
   /** Requests taken and not yet answered; written on this verticle's event loop only, read by scrapes. */
   private volatile int inFlight;
   private boolean draining;
@@ -75,7 +74,6 @@ public final class WorkerVerticle extends VerticleBase {
     this.config = config;
     this.runtime = runtime;
     this.models = models.stream().filter(m -> m.config().placement().accepts(slot)).toList();
-    this.lifecycle = new ModelLifecycle(workerId, meters, this::announce);
   }
 
   public String workerId() {
@@ -85,6 +83,7 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     executor = vertx.createSharedWorkerExecutor("maas-" + workerId, Math.max(1, instanceCount()));
+    lifecycle = new ModelLifecycle(workerId, meters, executor, this::announce);
     lifecycle.declare(models);
     infer = vertx.eventBus().consumer(Addresses.worker(workerId), this::onInfer);
     stats = vertx.eventBus().consumer(Addresses.workerStats(workerId), this::onStats);
@@ -103,15 +102,14 @@ public final class WorkerVerticle extends VerticleBase {
         .onSuccess(v -> {
           LOG.info("worker {} on {} listening on {}", workerId, device.device(), Addresses.worker(workerId));
           announce();
-          lifecycle.loadAll(device, models);
+          lifecycle.apply(device, models);
         });
   }
 
   private void onInfer(Message<InferenceRequest> msg) {
     InferenceRequest request = msg.body();
     inFlight++;
-    Future.<ServedModel>future(found -> found.complete(lifecycle.find(request.model(), request.version())))
-        .compose(model -> model.infer(request))
+    lifecycle.infer(request)
         .onSuccess(msg::reply)
         .onFailure(e -> fail(msg, e))
         .onComplete(answered -> inFlight--);

@@ -1,94 +1,204 @@
 package io.maas.worker.lifecycle;
 
 import io.maas.error.MaasException;
+import io.maas.inference.InferenceRequest;
+import io.maas.inference.InferenceResponse;
 import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.device.ServedModel;
 import io.maas.worker.repository.ModelDefinition;
-import io.maas.worker.stats.ModelMetrics;
-import io.maas.worker.stats.ModelObservers;
-import io.maas.worker.stats.ModelStatistics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model versions one worker slot holds, one {@link ModelVersion} each, and their states: LOADING, then
- * READY or UNAVAILABLE with the reason (Triton's {@code model_lifecycle}). It loads, finds and closes them;
- * the worker verticle only wires it to the event bus. Confined to the verticle's event loop: not thread-safe.
+ * The model versions one worker slot holds, one {@link ModelVersion} each, and their states (Triton's
+ * {@code model_lifecycle}): LOADING, then READY or UNAVAILABLE with the reason; UNLOADING while an unloaded
+ * version finishes what it runs, then UNAVAILABLE ("unloaded"). The worker verticle only wires it to the
+ * event bus.
+ *
+ * <p>Changes to one model apply one after another, each to the newest wanted state, so concurrent calls end
+ * in the state of the last one. A version loaded again from changed files or configuration loads beside the
+ * one serving, takes over once READY, and the old one is closed when it has answered everything it took:
+ * requests never see the switch. A load that fails leaves what served before serving.
+ *
+ * <p>Confined to the slot's event loop: not thread-safe.
  */
 public final class ModelLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(ModelLifecycle.class);
+  /** The reason an unloaded version gives (Triton's index says the same). */
+  static final String UNLOADED = "unloaded";
 
   private final String workerId;
   private final MeterRegistry meters;
+  private final WorkerExecutor executor;
   private final Runnable changed;
   /** Model name -> version -> its state and, once loaded, what serves it. */
   private final Map<String, Map<String, ModelVersion>> models = new LinkedHashMap<>();
+  /** Model name -> the newest wanted definition (empty: unloaded). */
+  private final Map<String, Optional<ModelDefinition>> wanted = new HashMap<>();
+  /** Model name -> the change being applied, which the next one waits for. */
+  private final Map<String, Future<Void>> changing = new HashMap<>();
 
   /**
    * @param meters where each loaded version's meters go
+   * @param executor where sessions are closed (blocking)
    * @param changed called after every state change (the worker announces its models again)
    */
-  public ModelLifecycle(String workerId, MeterRegistry meters, Runnable changed) {
+  public ModelLifecycle(String workerId, MeterRegistry meters, WorkerExecutor executor, Runnable changed) {
     this.workerId = workerId;
     this.meters = meters;
+    this.executor = executor;
     this.changed = changed;
   }
 
   /**
-   * Lists the definitions' versions as LOADING; a definition that could not be read is listed UNAVAILABLE
-   * with its reason, under the empty version.
+   * Lists the definitions' versions as LOADING before anything loads; a definition that could not be read
+   * is listed UNAVAILABLE with its reason, under the empty version.
    */
   public void declare(List<ModelDefinition> definitions) {
     for (ModelDefinition m : definitions) {
       Map<String, ModelVersion> versions = models.computeIfAbsent(m.name(), k -> new LinkedHashMap<>());
       if (!m.error().isEmpty()) {
-        versions.put("", ModelVersion.of(ModelStatus.loading(m.name(), "").withState(ModelReadyState.UNAVAILABLE, m.error())));
+        versions.put("", ModelVersion.of(unavailable(m.name(), "", m.error()), null));
       }
-      m.versionNumbers().forEach(v -> versions.put(Long.toString(v), ModelVersion.of(ModelStatus.loading(m.name(), Long.toString(v)))));
+      m.versionNumbers().forEach(v -> versions.put(Long.toString(v),
+          ModelVersion.of(ModelStatus.loading(m.name(), Long.toString(v)), null)));
     }
   }
 
-  /** Loads every version of these definitions on the device; completes when each is READY or UNAVAILABLE. */
-  public Future<Void> loadAll(DeviceSlot device, List<ModelDefinition> definitions) {
-    List<Future<Void>> loads = new ArrayList<>();
-    for (ModelDefinition definition : definitions) {
-      for (long v : definition.versionNumbers()) {
-        loads.add(load(device, definition, Long.toString(v)));
-      }
+  /**
+   * Makes the slot hold exactly these models: each is loaded (or reloaded where its files or configuration
+   * changed), and every model held that is not among them is unloaded. Completes when every change is done,
+   * failed ones included (their versions say why).
+   */
+  public Future<Void> apply(DeviceSlot device, List<ModelDefinition> definitions) {
+    Set<String> names = new HashSet<>(models.keySet());
+    List<Future<List<ModelStatus>>> changes = new ArrayList<>();
+    for (ModelDefinition d : definitions) {
+      names.remove(d.name());
+      changes.add(change(device, d.name(), Optional.of(d)));
     }
-    return Future.join(loads).mapEmpty();
+    names.forEach(n -> changes.add(change(device, n, Optional.empty())));
+    return Future.join(changes).<Void>mapEmpty().otherwiseEmpty();
   }
 
-  private Future<Void> load(DeviceSlot device, ModelDefinition definition, String version) {
+  /**
+   * Loads a model as defined (a definition: its versions as the version policy chose them), or unloads it
+   * (empty). Completes with the model's versions' states once the change is done; fails with the reason
+   * when a version could not load.
+   */
+  public Future<List<ModelStatus>> change(DeviceSlot device, String name, Optional<ModelDefinition> definition) {
+    wanted.put(name, definition);
+    Future<Void> next = changing.getOrDefault(name, Future.succeededFuture())
+        .transform(previous -> reconcile(device, name));
+    changing.put(name, next);
+    return next.map(done -> statusesOf(name));
+  }
+
+  /** Brings a model to its newest wanted state. */
+  private Future<Void> reconcile(DeviceSlot device, String name) {
+    Optional<ModelDefinition> target = wanted.get(name);
+    Map<String, ModelVersion> current = models.getOrDefault(name, Map.of());
+    if (target.isPresent() && !target.get().error().isEmpty()) {
+      // a model directory that cannot be read changes nothing that serves
+      put(ModelVersion.of(unavailable(name, "", target.get().error()), null));
+      return Future.failedFuture(MaasException.invalid("model '%s': %s", name, target.get().error()));
+    }
+    if (current.containsKey("")) {
+      models.get(name).remove("");
+    }
+    Set<String> keep = new HashSet<>();
+    target.ifPresent(d -> d.versionNumbers().forEach(v -> keep.add(Long.toString(v))));
+    List<Future<Void>> steps = new ArrayList<>();
+    new ArrayList<>(current.keySet()).stream().filter(v -> !keep.contains(v)).forEach(v -> steps.add(unload(name, v)));
+    target.ifPresent(d -> d.versionNumbers().forEach(v -> steps.add(load(device, d, v))));
+    return Future.join(steps).mapEmpty();
+  }
+
+  private Future<Void> load(DeviceSlot device, ModelDefinition definition, long number) {
     String name = definition.name();
-    ModelStatistics statistics = new ModelStatistics();
-    ModelMetrics metrics = new ModelMetrics(meters, name, version, workerId);
-    return device.load(definition, Long.parseLong(version), ModelObservers.both(statistics, metrics))
+    String version = Long.toString(number);
+    Fingerprint fingerprint = Fingerprint.of(definition, number);
+    ModelVersion current = version(name, version);
+    if (current != null && current.isServing() && current.fingerprint().equals(fingerprint)) {
+      return Future.succeededFuture();
+    }
+    boolean replacing = current != null && current.isServing();
+    VersionObservers observers = current != null && current.observers() != null
+        ? current.observers() : new VersionObservers(meters, name, version, workerId);
+    if (!replacing && (current == null || current.status().state() != ModelReadyState.LOADING)) {
+      put(ModelVersion.of(ModelStatus.loading(name, version), fingerprint));
+    }
+    return device.load(definition, number, observers.observer())
         .onSuccess(model -> {
-          metrics.watchQueue(model::queued);
-          put(new ModelVersion(new ModelStatus(name, version, ModelReadyState.READY, "", "onnxruntime_onnx",
-              model.signature().maxBatchSize(), model.signature().inputs(), model.signature().outputs(),
-              model.signature().text()), model, statistics, metrics));
-          LOG.info("model {} version {} READY on {} ({} instance(s))", name, version, device.device(), model.instanceCount());
+          observers.serving(model);
+          put(new ModelVersion(ready(model), model, observers, fingerprint));
+          LOG.info("model {} version {} READY on {} ({} instance(s)){}", name, version, device.device(),
+              model.instanceCount(), replacing ? ", replacing the one loaded before" : "");
+          if (replacing) {
+            retire(current);
+          }
         })
-        .onFailure(e -> {
-          metrics.close();
-          put(ModelVersion.of(ModelStatus.loading(name, version).withState(ModelReadyState.UNAVAILABLE, e.getMessage())));
-          LOG.warn("model {} version {} UNAVAILABLE: {}", name, version, e.getMessage());
+        .recover(e -> {
+          String reason = e.getMessage();
+          if (replacing) {
+            LOG.warn("model {} version {} failed to load again ({}); the one loaded before keeps serving", name,
+                version, reason);
+          } else {
+            put(ModelVersion.of(unavailable(name, version, reason), fingerprint));
+            LOG.warn("model {} version {} UNAVAILABLE: {}", name, version, reason);
+          }
+          if (current == null || current.observers() == null) {
+            observers.close();
+          }
+          return Future.failedFuture(MaasException.unavailable("model '%s' version %s did not load on worker %s: %s",
+              name, version, workerId, reason));
         })
-        .<Void>mapEmpty()
-        .otherwiseEmpty();
+        .mapEmpty();
+  }
+
+  /** Stops routing to a version (UNLOADING), lets it finish what it runs, closes it: UNAVAILABLE "unloaded". */
+  private Future<Void> unload(String name, String version) {
+    ModelVersion v = version(name, version);
+    if (v == null || v.served() == null) {
+      if (v != null && v.status().state() != ModelReadyState.UNAVAILABLE) {
+        put(ModelVersion.of(unavailable(name, version, UNLOADED), v.fingerprint()));
+      }
+      return Future.succeededFuture();
+    }
+    v.status(v.status().withState(ModelReadyState.UNLOADING, ""));
+    changed.run();
+    LOG.info("model {} version {} UNLOADING: finishing the requests it took", name, version);
+    return retire(v).onComplete(closed -> {
+      v.observers().close();
+      put(ModelVersion.of(unavailable(name, version, UNLOADED), v.fingerprint()));
+      LOG.info("model {} version {} unloaded", name, version);
+    });
+  }
+
+  /** Closes a model no longer routed to once it has answered everything it took. */
+  private Future<Void> retire(ModelVersion old) {
+    return old.idle().compose(idle -> executor.<Void>executeBlocking(() -> {
+      old.served().close();
+      return null;
+    })).recover(e -> {
+      LOG.warn("closing model {} version {}: {}", old.status().name(), old.status().version(), e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private void put(ModelVersion version) {
@@ -96,13 +206,29 @@ public final class ModelLifecycle {
     changed.run();
   }
 
+  private ModelVersion version(String name, String version) {
+    Map<String, ModelVersion> versions = models.get(name);
+    return versions == null ? null : versions.get(version);
+  }
+
+  /** Runs a request on the version it names, or the highest version serving; see {@link #find}. */
+  public Future<InferenceResponse> infer(InferenceRequest request) {
+    ModelVersion v;
+    try {
+      v = find(request.model(), request.version());
+    } catch (MaasException e) {
+      return Future.failedFuture(e);
+    }
+    return v.infer(request);
+  }
+
   /**
-   * The model serving a request: the version it names, or the highest version serving.
+   * The version serving a request: the one it names, or the highest version serving.
    *
    * @throws MaasException NOT_FOUND for a model or version this slot does not hold, UNAVAILABLE for one
-   *     it holds that is not ready
+   *     it holds that is not serving
    */
-  public ServedModel find(String model, String version) {
+  ModelVersion find(String model, String version) {
     Map<String, ModelVersion> versions = models.get(model);
     if (versions == null) {
       throw MaasException.notFound("model '%s' is not held by worker %s", model, workerId);
@@ -110,13 +236,17 @@ public final class ModelLifecycle {
     if (version.isEmpty()) {
       return versions.values().stream().filter(ModelVersion::isServing)
           .max(Comparator.comparingLong(v -> Long.parseLong(v.status().version())))
-          .orElseThrow(() -> MaasException.unavailable("model '%s' is not ready on worker %s", model, workerId))
-          .served();
+          .orElseThrow(() -> MaasException.unavailable("model '%s' is not ready on worker %s", model, workerId));
     }
-    return Optional.ofNullable(versions.get(version)).filter(ModelVersion::isServing).map(ModelVersion::served)
+    return Optional.ofNullable(versions.get(version)).filter(ModelVersion::isServing)
         .orElseThrow(() -> versions.values().stream().noneMatch(ModelVersion::isServing)
             ? MaasException.unavailable("model '%s' is not ready on worker %s", model, workerId)
             : MaasException.notFound("model '%s' version %s is not loaded on worker %s", model, version, workerId));
+  }
+
+  /** The model serving a request (tests). */
+  ServedModel served(String model, String version) {
+    return find(model, version).served();
   }
 
   /** Every version's state, as announced to the gateways. */
@@ -126,12 +256,16 @@ public final class ModelLifecycle {
     return all;
   }
 
+  private List<ModelStatus> statusesOf(String name) {
+    return models.getOrDefault(name, Map.of()).values().stream().map(ModelVersion::status).toList();
+  }
+
   /** The KServe {@code model_stats} of the loaded versions: all, or those of a model (and version); "" for any. */
   public JsonArray statistics(String model, String version) {
     JsonArray out = new JsonArray();
     models.forEach((name, versions) -> versions.forEach((v, m) -> {
-      if (m.statistics() != null && (model.isEmpty() || model.equals(name)) && (version.isEmpty() || version.equals(v))) {
-        out.add(m.statistics().toJson(name, v));
+      if (m.served() != null && (model.isEmpty() || model.equals(name)) && (version.isEmpty() || version.equals(v))) {
+        out.add(m.observers().statistics().toJson(name, v));
       }
     }));
     return out;
@@ -150,7 +284,17 @@ public final class ModelLifecycle {
 
   /** The versions are gone: so are their meters. */
   public void removeMeters() {
-    models.values().forEach(versions -> versions.values().stream().filter(v -> v.metrics() != null)
-        .forEach(v -> v.metrics().close()));
+    models.values().forEach(versions -> versions.values().stream().filter(v -> v.served() != null)
+        .forEach(v -> v.observers().close()));
+  }
+
+  private static ModelStatus ready(ServedModel model) {
+    return new ModelStatus(model.name(), model.version(), ModelReadyState.READY, "", "onnxruntime_onnx",
+        model.signature().maxBatchSize(), model.signature().inputs(), model.signature().outputs(),
+        model.signature().text());
+  }
+
+  private static ModelStatus unavailable(String name, String version, String reason) {
+    return ModelStatus.loading(name, version).withState(ModelReadyState.UNAVAILABLE, reason);
   }
 }

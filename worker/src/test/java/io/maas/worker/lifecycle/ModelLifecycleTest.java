@@ -18,16 +18,28 @@ import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.repository.ModelRepository;
 import io.maas.worker.runtime.OrtRuntime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.maas.config.SimConfig;
+import io.maas.inference.InferenceRequest;
+import io.maas.inference.InferenceResponse;
+import io.maas.tensor.DataType;
+import io.maas.tensor.Tensor;
+import io.maas.worker.onnx.ElemType;
+import io.maas.worker.onnx.OnnxModelBuilder;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,15 +47,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A slot's model table on a real ONNX Runtime slot, with no event bus: every declared version starts
- * LOADING and ends READY or UNAVAILABLE with its reason; lookups pick the named or the highest serving
- * version, and say NOT_FOUND or UNAVAILABLE as the case is; each state change is reported.
+ * A slot's model table on a real ONNX Runtime slot (the simulated one where requests must take a while), with
+ * no event bus: every declared version starts LOADING and ends READY or UNAVAILABLE with its reason; lookups
+ * pick the named or the highest serving version; a reload swaps without a failed request; an unload lets
+ * running requests finish; concurrent changes end in the last call's state; a failed reload changes nothing.
  */
 class ModelLifecycleTest {
   @TempDir
   Path repo;
 
   private Vertx vertx;
+  private Context context;
   private WorkerExecutor executor;
   private DeviceSlot slot;
   private SimpleMeterRegistry meters;
@@ -52,12 +66,21 @@ class ModelLifecycleTest {
 
   @BeforeEach
   void openSlot() throws Exception {
+    open(new SlotConfig("cpu", List.of(), new SessionConfig(1, 1, "all")));
+  }
+
+  /** Replaces the slot (the tests that need requests to take a while use the simulated device). */
+  private void open(SlotConfig config) throws Exception {
+    if (vertx != null) {
+      closeSlot();
+    }
+    reports.clear();
     vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
     executor = vertx.createSharedWorkerExecutor("lifecycle-test", 2);
-    slot = await(DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()),
-        new SlotConfig("cpu", List.of(), new SessionConfig(1, 1, "all")), 0, 16));
+    slot = await(DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()), config, 0, 64));
     meters = new SimpleMeterRegistry();
-    lifecycle = new ModelLifecycle("w1", meters, () -> reports.add(lifecycle.statuses()));
+    lifecycle = new ModelLifecycle("w1", meters, executor, () -> reports.add(lifecycle.statuses()));
   }
 
   @AfterEach
@@ -114,9 +137,118 @@ class ModelLifecycleTest {
 
   /** Loads on one Vert.x context, as the verticle does (the table is confined to its event loop). */
   private void loadAll(List<ModelDefinition> defs) throws Exception {
-    Promise<Void> done = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> lifecycle.loadAll(slot, defs).onComplete(done));
-    await(done.future());
+    await(onContext(() -> lifecycle.apply(slot, defs)));
+  }
+
+  /** Runs on the slot's one context and gives the outcome, wherever it completes. */
+  private <T> Future<T> onContext(Supplier<Future<T>> work) {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> work.get().onComplete(done));
+    return done.future();
+  }
+
+  private Future<List<ModelStatus>> change(String model) {
+    return onContext(() -> lifecycle.change(slot, model, definition(model)));
+  }
+
+  private Future<List<ModelStatus>> unload(String model) {
+    return onContext(() -> lifecycle.change(slot, model, Optional.empty()));
+  }
+
+  private Optional<ModelDefinition> definition(String model) {
+    return new ModelRepository(repo).scan().stream().filter(d -> d.name().equals(model)).findFirst();
+  }
+
+  private Future<InferenceResponse> infer(String model, float a, float b) {
+    ByteBuffer data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(a).putFloat(b);
+    InferenceRequest r = new InferenceRequest(model, "", "", List.of(new Tensor("INPUT0", DataType.FP32,
+        new long[] {1, 2}, data.array())), List.of(), null);
+    return onContext(() -> lifecycle.infer(r));
+  }
+
+  private static float first(InferenceResponse response) {
+    return ByteBuffer.wrap(response.outputs().get(0).data()).order(ByteOrder.LITTLE_ENDIAN).getFloat();
+  }
+
+  private static byte[] negation() {
+    return OnnxModelBuilder.create("neg").input("INPUT0", ElemType.FLOAT, -1, 2).output("OUTPUT0", ElemType.FLOAT, -1, 2)
+        .node("Neg", List.of("INPUT0"), List.of("OUTPUT0")).build();
+  }
+
+  @Test
+  void aVersionLoadedAgainFromChangedFilesTakesOverWithoutFailingARequestAndTheOldOneCloses() throws Exception {
+    write("m", "1", OnnxModelBuilder.identity("id", ElemType.FLOAT, -1, 2));
+    await(change("m"));
+    assertEquals(3f, first(await(infer("m", 3, 4))), "identity");
+
+    // requests keep arriving while the new files load beside the old ones
+    write("m", "1", negation());
+    List<Future<InferenceResponse>> during = new ArrayList<>();
+    int reportsBefore = reports.size();
+    Future<List<ModelStatus>> update = change("m");
+    while (!update.isComplete() && during.size() < 5000) {
+      during.add(infer("m", 3, 4));
+      await(during.get(during.size() - 1));
+    }
+    await(update);
+    for (Future<InferenceResponse> f : during) {
+      float out = first(await(f));
+      assertTrue(out == 3f || out == -3f, "every answer from the old or the new model: " + out);
+    }
+    assertEquals(-3f, first(await(infer("m", 3, 4))), "after the switch, only the new model");
+    assertEquals(List.of(ModelReadyState.READY), await(update).stream().map(ModelStatus::state).toList());
+    assertTrue(reports.subList(reportsBefore, reports.size()).stream().flatMap(List::stream)
+        .allMatch(s -> s.state() == ModelReadyState.READY), "a reload never takes the version out of service: " + reports);
+  }
+
+  @Test
+  void anUnloadLetsTheRequestsItTookFinishThenSaysUnloaded() throws Exception {
+    open(new SlotConfig("sim", List.of(), new SessionConfig(1, 1, "all"), new SimConfig(400, 0, 0)));
+    write("m", "1", OnnxModelBuilder.identity("id", ElemType.FLOAT, -1, 2));
+    await(change("m"));
+    List<Future<InferenceResponse>> running = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      running.add(infer("m", i, 0));
+    }
+    Future<List<ModelStatus>> unloading = unload("m");
+    assertEquals(ModelReadyState.UNLOADING, await(onContext(() -> Future.succeededFuture(lifecycle.statuses()))).get(0).state(),
+        "while it finishes what it took");
+    assertEquals(ErrorCode.UNAVAILABLE, ((MaasException) assertThrows(Exception.class, () -> await(infer("m", 1, 1)))
+        .getCause()).code(), "it takes nothing new");
+    for (Future<InferenceResponse> f : running) {
+      await(f);
+    }
+    List<ModelStatus> after = await(unloading);
+    assertEquals(ModelReadyState.UNAVAILABLE, after.get(0).state());
+    assertEquals("unloaded", after.get(0).reason());
+  }
+
+  @Test
+  void concurrentLoadUnloadLoadEndsInTheStateOfTheLastCall() throws Exception {
+    write("m", "1", OnnxModelBuilder.identity("id", ElemType.FLOAT, -1, 2));
+    Future<List<ModelStatus>> load = change("m");
+    Future<List<ModelStatus>> unload = unload("m");
+    write("m", "1", negation());
+    Future<List<ModelStatus>> loadAgain = change("m");
+    await(Future.join(load, unload, loadAgain).otherwiseEmpty());
+    assertEquals(List.of(ModelReadyState.READY), await(loadAgain).stream().map(ModelStatus::state).toList());
+    assertEquals(-2f, first(await(infer("m", 2, 0))), "the last call's files serve");
+
+    Future<List<ModelStatus>> again = change("m");
+    Future<List<ModelStatus>> last = unload("m");
+    await(Future.join(again, last).otherwiseEmpty());
+    assertEquals("unloaded", await(last).get(0).reason());
+  }
+
+  @Test
+  void aVersionThatFailsToLoadAgainLeavesTheOneLoadedBeforeServing() throws Exception {
+    write("m", "1", OnnxModelBuilder.identity("id", ElemType.FLOAT, -1, 2));
+    await(change("m"));
+    write("m", "1", "not an onnx file".getBytes());
+    Exception failed = assertThrows(Exception.class, () -> await(change("m")));
+    assertTrue(failed.getMessage().contains("did not load"), failed.getMessage());
+    assertEquals(5f, first(await(infer("m", 5, 6))), "the previous model keeps serving");
+    assertEquals(ModelReadyState.READY, lifecycle.statuses().get(0).state());
   }
 
   /** A model version, every version of the model served (Triton's default serves only the latest). */

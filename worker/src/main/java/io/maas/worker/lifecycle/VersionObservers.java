@@ -1,0 +1,47 @@
+package io.maas.worker.lifecycle;
+
+import io.maas.worker.device.ServedModel;
+import io.maas.worker.stats.ModelMetrics;
+import io.maas.worker.stats.ModelObserver;
+import io.maas.worker.stats.ModelObservers;
+import io.maas.worker.stats.ModelStatistics;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * A model version's statistics (KServe) and meters (Prometheus). They outlive a reload of the version (the
+ * new model takes over the same counters, and the queue gauge follows the model serving now) and go when
+ * the version is unloaded.
+ */
+final class VersionObservers {
+  private final ModelStatistics statistics = new ModelStatistics();
+  private final ModelMetrics metrics;
+  /** Read by scrapes, from another thread. */
+  private volatile ServedModel serving;
+
+  VersionObservers(MeterRegistry meters, String model, String version, String worker) {
+    metrics = new ModelMetrics(meters, model, version, worker);
+    metrics.watchQueue(() -> {
+      ServedModel m = serving;
+      return m == null ? 0 : m.queued();
+    });
+  }
+
+  /** What the model reports to, both records at once. */
+  ModelObserver observer() {
+    return ModelObservers.both(statistics, metrics);
+  }
+
+  ModelStatistics statistics() {
+    return statistics;
+  }
+
+  /** The model now serving the version: the queue gauge reads its queue. */
+  void serving(ServedModel model) {
+    serving = model;
+  }
+
+  /** Removes the version's meters. */
+  void close() {
+    metrics.close();
+  }
+}
