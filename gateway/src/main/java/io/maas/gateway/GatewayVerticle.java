@@ -9,12 +9,14 @@ import io.maas.gateway.stats.ClusterStatistics;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Tenancy;
 import io.maas.gateway.grpc.GrpcEdge;
+import io.maas.gateway.http.RepositoryRoutes;
 import io.maas.gateway.http.RestRouter;
 import io.maas.gateway.http.V2Routes;
 import io.maas.gateway.http.openai.EmbeddingsRoutes;
 import io.maas.gateway.http.simple.SimplePredictRoutes;
 import io.maas.gateway.http.tfserving.TfServingRoutes;
 import io.maas.gateway.pipeline.InferencePipeline;
+import io.maas.gateway.repository.RepositoryControl;
 import io.maas.gateway.routing.LoadBalancer;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.metrics.AdminServer;
@@ -109,6 +111,7 @@ public final class GatewayVerticle extends VerticleBase {
     ClusterStatistics statistics = new ClusterStatistics(vertx, registry, ClusterStatistics.DEFAULT_TIMEOUT_MS);
     Router router = RestRouter.create(vertx, admission, List.of(
         new StatsRoutes(registry, statistics), // ahead of V2Routes: its /v2/models/:model would take /v2/models/stats
+        new RepositoryRoutes(new RepositoryControl(vertx, registry, config.maxRequestTimeoutMillis())),
         new V2Routes(registry, pipeline, config),
         new TfServingRoutes(registry, pipeline, config),
         new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes()),

@@ -26,6 +26,15 @@ public final class Addresses {
     return "maas.worker." + workerId + ".stats";
   }
 
+  /**
+   * The point-to-point address on which one worker verticle takes repository changes (JSON: {@code op}
+   * {@code load} or {@code unload}, {@code model}, optional {@code config}); the reply holds the model's
+   * versions' {@code statuses} on that worker once the change is done.
+   */
+  public static String workerControl(String workerId) {
+    return "maas.worker." + workerId + ".control";
+  }
+
   /** Event-bus header carrying the request id for logs. */
   public static final String REQUEST_ID_HEADER = "maas-request-id";
 }

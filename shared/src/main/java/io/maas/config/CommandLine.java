@@ -34,6 +34,7 @@ public record CommandLine(String mode, String configFile, JsonObject modeDefault
   public static final String USAGE =
       "usage: [standalone|gateway|worker] [--config FILE] [--model-repository DIR] [--http-port N] [--host ADDR]\n"
           + "       [--cluster-name NAME] [--cluster-host ADDR] [--cluster-port N] [--cluster-members A,B]\n"
+          + "       [--model-control-mode none|poll|explicit] [--load-model NAME|'*']... [--repository-poll-secs N]\n"
           + "       [--api-keys] [--set section.key=value]...\n"
           + "   or: tensorflow_model_server's flags (--port, --rest_api_port, --model_name, --model_base_path,\n"
           + "       --model_config_file, ...): see docs/tfserving-dropin.md";
@@ -44,6 +45,7 @@ public record CommandLine(String mode, String configFile, JsonObject modeDefault
     String configFile = "";
     JsonObject overrides = new JsonObject();
     List<String> rest = new ArrayList<>(List.of(args));
+    List<String> loadModels = new ArrayList<>();
     if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
       mode = rest.remove(0);
     }
@@ -69,6 +71,9 @@ public record CommandLine(String mode, String configFile, JsonObject modeDefault
         case "--cluster-host" -> ConfigKeys.put(overrides, "cluster.host", value);
         case "--cluster-port" -> ConfigKeys.put(overrides, "cluster.port", value);
         case "--cluster-members" -> ConfigKeys.put(overrides, "cluster.members", value);
+        case "--model-control-mode" -> ConfigKeys.put(overrides, "worker.model_control_mode", value);
+        case "--repository-poll-secs" -> ConfigKeys.put(overrides, "worker.repository_poll_secs", value);
+        case "--load-model" -> loadModels.add(value);
         case "--set" -> {
           int eq = value.indexOf('=');
           if (eq <= 0) {
@@ -78,6 +83,9 @@ public record CommandLine(String mode, String configFile, JsonObject modeDefault
         }
         default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
       }
+    }
+    if (!loadModels.isEmpty()) { // repeatable, as Triton's --load-model
+      ConfigKeys.put(overrides, "worker.load_model", String.join(",", loadModels));
     }
     return new CommandLine(mode, configFile, overrides);
   }

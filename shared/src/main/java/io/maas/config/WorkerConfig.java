@@ -21,6 +21,7 @@ import java.util.List;
  *     UNAVAILABLE at once
  * @param models models served from their own base paths (TF Serving's way of naming models); when any are
  *     listed they are served instead of the model repository
+ * @param control how the set of models may change while the worker runs (Triton's model control modes)
  */
 public record WorkerConfig(
     Path modelRepository,
@@ -30,7 +31,8 @@ public record WorkerConfig(
     long drainGraceMillis,
     long drainTimeoutMillis,
     int maxQueueSize,
-    List<ModelBasePath> models) {
+    List<ModelBasePath> models,
+    ModelControlConfig control) {
 
   public static final long DEFAULT_DRAIN_GRACE_MS = 1000;
   public static final long DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
@@ -60,13 +62,19 @@ public record WorkerConfig(
   public WorkerConfig(Path modelRepository, List<SlotConfig> slots, long announceIntervalMillis, int defaultMaxBatchSize,
       long drainGraceMillis, long drainTimeoutMillis, int maxQueueSize) {
     this(modelRepository, slots, announceIntervalMillis, defaultMaxBatchSize, drainGraceMillis, drainTimeoutMillis,
-        maxQueueSize, List.of());
+        maxQueueSize, List.of(), ModelControlConfig.DEFAULT);
   }
 
   /** The same settings serving these models from their base paths instead of the repository. */
   public WorkerConfig withModels(List<ModelBasePath> basePaths) {
     return new WorkerConfig(modelRepository, slots, announceIntervalMillis, defaultMaxBatchSize, drainGraceMillis,
-        drainTimeoutMillis, maxQueueSize, basePaths);
+        drainTimeoutMillis, maxQueueSize, basePaths, control);
+  }
+
+  /** The same settings with another model control mode. */
+  public WorkerConfig withControl(ModelControlConfig newControl) {
+    return new WorkerConfig(modelRepository, slots, announceIntervalMillis, defaultMaxBatchSize, drainGraceMillis,
+        drainTimeoutMillis, maxQueueSize, models, newControl);
   }
 
   /** Settings with the default queue bound. */
@@ -95,6 +103,7 @@ public record WorkerConfig(
         j.getLong("drain_grace_ms", DEFAULT_DRAIN_GRACE_MS),
         j.getLong("drain_timeout_ms", DEFAULT_DRAIN_TIMEOUT_MS),
         j.getInteger("max_queue_size", DEFAULT_MAX_QUEUE_SIZE),
-        j.getJsonArray("models", new JsonArray()).stream().map(ModelBasePath::fromJson).toList());
+        j.getJsonArray("models", new JsonArray()).stream().map(ModelBasePath::fromJson).toList(),
+        ModelControlConfig.fromJson(j));
   }
 }

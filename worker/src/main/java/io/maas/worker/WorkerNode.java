@@ -6,7 +6,7 @@ import io.maas.config.SlotConfig;
 import io.maas.config.WorkerConfig;
 import io.maas.worker.repository.BasePathModels;
 import io.maas.worker.repository.ModelDefinition;
-import io.maas.worker.repository.ModelRepository;
+import io.maas.worker.repository.ModelSource;
 import io.maas.worker.runtime.OrtRuntime;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -36,7 +36,8 @@ public final class WorkerNode {
    * @param meters the process's meter registry, where the workers record their metrics
    */
   public static Future<List<String>> deploy(Vertx vertx, WorkerConfig config, String nodeId, MeterRegistry meters) {
-    return vertx.executeBlocking(() -> readModels(config))
+    ModelSource source = ModelSource.of(config);
+    return vertx.executeBlocking(() -> readModels(config, source))
         .compose(models -> {
           // ORT's own log would repeat every rejected client input at ERROR level; maas reports those to
           // the client and logs its own failures, so only ORT's fatal messages go to stderr.
@@ -46,7 +47,7 @@ public final class WorkerNode {
           for (int i = 0; i < config.slots().size(); i++) {
             SlotConfig slot = config.slots().get(i);
             String id = node + "-" + slot.device().replace(":", "") + "-" + i;
-            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models, meters)));
+            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models, source, meters)));
           }
           return Future.all(deployments).map(all -> all.<String>list());
         });
@@ -62,16 +63,17 @@ public final class WorkerNode {
     BasePathModels.read(config.models());
   }
 
-  /** The models named with base paths ({@code worker.models}) if any, else the model repository's. */
-  private static List<ModelDefinition> readModels(WorkerConfig config) {
-    if (!config.models().isEmpty()) {
-      List<ModelDefinition> models = BasePathModels.read(config.models());
-      models.forEach(m -> LOG.info("model '{}': serving {}", m.name(), m.versions()));
-      return models;
-    }
-    List<ModelDefinition> models = new ModelRepository(config.modelRepository()).scan();
-    LOG.info("model repository {}: {}", config.modelRepository().toAbsolutePath().normalize(),
-        models.stream().map(ModelDefinition::name).toList());
+  /**
+   * The models loaded at start, from the models named with base paths ({@code worker.models}) if any, else
+   * the model repository; in explicit mode only those {@code worker.load_model} names ({@code *}: all).
+   */
+  private static List<ModelDefinition> readModels(WorkerConfig config, ModelSource source) {
+    List<ModelDefinition> all = source.scan();
+    List<ModelDefinition> models = all.stream().filter(m -> config.control().loadsAtStart(m.name())).toList();
+    String where = config.models().isEmpty()
+        ? "model repository " + config.modelRepository().toAbsolutePath().normalize() : "base paths";
+    LOG.info("{}: {}; loading {} ({} mode)", where, all.stream().map(ModelDefinition::name).toList(),
+        models.stream().map(ModelDefinition::name).toList(), config.control().mode().name().toLowerCase());
     return models;
   }
 }

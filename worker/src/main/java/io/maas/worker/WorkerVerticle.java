@@ -1,6 +1,7 @@
 package io.maas.worker;
 
 import io.maas.bus.Addresses;
+import io.maas.config.ModelControlConfig;
 import io.maas.config.SlotConfig;
 import io.maas.config.WorkerConfig;
 import io.maas.error.ErrorCode;
@@ -11,6 +12,7 @@ import io.maas.model.WorkerAnnouncement;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.lifecycle.ModelLifecycle;
 import io.maas.worker.repository.ModelDefinition;
+import io.maas.worker.repository.ModelSource;
 import io.maas.worker.runtime.OrtRuntime;
 import io.maas.worker.stats.ModelMetrics;
 import io.maas.worker.stats.ModelStatistics;
@@ -21,8 +23,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +52,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final WorkerConfig config;
   private final OrtRuntime runtime;
   private final List<ModelDefinition> models;
+  private final ModelSource source;
   private final MeterRegistry meters;
 
   /** The model versions this slot holds; touched on this verticle's event loop only. */
@@ -62,11 +67,13 @@ public final class WorkerVerticle extends VerticleBase {
   private MessageConsumer<InferenceRequest> infer;
   private MessageConsumer<Object> discover;
   private MessageConsumer<JsonObject> stats;
+  private MessageConsumer<JsonObject> control;
+  private long pollTimer = -1;
   private Gauge inFlightGauge;
 
   /** @param meters the process's meter registry, where this worker's and its models' meters go */
   public WorkerVerticle(String workerId, String nodeId, SlotConfig slot, WorkerConfig config, OrtRuntime runtime,
-      List<ModelDefinition> models, MeterRegistry meters) {
+      List<ModelDefinition> models, ModelSource source, MeterRegistry meters) {
     this.meters = meters;
     this.workerId = workerId;
     this.nodeId = nodeId;
@@ -74,6 +81,7 @@ public final class WorkerVerticle extends VerticleBase {
     this.config = config;
     this.runtime = runtime;
     this.models = models.stream().filter(m -> m.config().placement().accepts(slot)).toList();
+    this.source = source;
   }
 
   public String workerId() {
@@ -87,6 +95,7 @@ public final class WorkerVerticle extends VerticleBase {
     lifecycle.declare(models);
     infer = vertx.eventBus().consumer(Addresses.worker(workerId), this::onInfer);
     stats = vertx.eventBus().consumer(Addresses.workerStats(workerId), this::onStats);
+    control = vertx.eventBus().consumer(Addresses.workerControl(workerId), this::onControl);
     inFlightGauge = Gauge.builder("maas.inference.in.flight", this, w -> w.inFlight)
         .description("requests this worker has taken and not answered yet (queued or running)")
         .tag("worker", workerId)
@@ -97,13 +106,55 @@ public final class WorkerVerticle extends VerticleBase {
     return DeviceSlot.open(vertx, executor, runtime, slot, config.defaultMaxBatchSize(), config.maxQueueSize())
         .compose(opened -> {
           device = opened;
-          return Future.join(infer.completion(), discover.completion(), stats.completion());
+          return Future.join(List.of(infer.completion(), discover.completion(), stats.completion(), control.completion()));
         })
         .onSuccess(v -> {
           LOG.info("worker {} on {} listening on {}", workerId, device.device(), Addresses.worker(workerId));
           announce();
           lifecycle.apply(device, models);
+          if (config.control().mode() == ModelControlConfig.Mode.POLL) {
+            pollTimer = vertx.setPeriodic(config.control().repositoryPollSeconds() * 1000, id -> poll());
+          }
         });
+  }
+
+  /** Poll mode: the repository as it is now (new models load, removed ones unload, changed ones reload). */
+  private void poll() {
+    vertx.executeBlocking(source::scan, false)
+        .compose(all -> lifecycle.apply(device, all.stream().filter(m -> m.config().placement().accepts(slot)).toList()))
+        .onFailure(e -> LOG.warn("worker {}: reading the model repository failed: {}", workerId, e.getMessage()));
+  }
+
+  /**
+   * A repository change ({@link Addresses#workerControl}): loads the model as its source holds it now (with
+   * the configuration given, if any), or unloads it; replies with its versions' states once done.
+   */
+  private void onControl(Message<JsonObject> msg) {
+    JsonObject body = msg.body() == null ? new JsonObject() : msg.body();
+    String model = body.getString("model", "");
+    Future<List<ModelStatus>> done;
+    if (config.control().mode() != ModelControlConfig.Mode.EXPLICIT) {
+      done = Future.failedFuture(MaasException.invalid("models are loaded and unloaded through the repository API in "
+          + "explicit mode only; worker %s reads its repository in %s mode (worker.model_control_mode)", workerId,
+          config.control().mode().name().toLowerCase()));
+    } else if ("load".equals(body.getString("op"))) {
+      JsonObject override = body.getJsonObject("config");
+      done = vertx.executeBlocking(() -> source.find(model, override), false).compose(found -> {
+        if (found.isEmpty() || !found.get().config().placement().accepts(slot)) {
+          return Future.failedFuture(MaasException.notFound("model '%s' is not in the repository of worker %s%s", model,
+              workerId, found.isEmpty() ? "" : " for its device " + slot.device()));
+        }
+        return lifecycle.change(device, model, found);
+      });
+    } else if ("unload".equals(body.getString("op"))) {
+      done = lifecycle.holds(model) ? lifecycle.change(device, model, Optional.empty())
+          : Future.failedFuture(MaasException.notFound("model '%s' is not held by worker %s", model, workerId));
+    } else {
+      done = Future.failedFuture(MaasException.invalid("unknown repository operation '%s'", body.getString("op")));
+    }
+    done.onSuccess(statuses -> msg.reply(new JsonObject().put("worker_id", workerId).put("model", model)
+            .put("statuses", new JsonArray(statuses.stream().map(ModelStatus::toJson).toList()))))
+        .onFailure(e -> fail(msg, e));
   }
 
   private void onInfer(Message<InferenceRequest> msg) {
@@ -126,15 +177,13 @@ public final class WorkerVerticle extends VerticleBase {
     msg.reply(new JsonObject().put("worker_id", workerId).put("model_stats", lifecycle.statistics(model, version)));
   }
 
-  private static void fail(Message<InferenceRequest> msg, Throwable e) {
+  private static void fail(Message<?> msg, Throwable e) {
     MaasException failure = e instanceof MaasException m
         ? m : new MaasException(ErrorCode.INTERNAL, "inference failed: " + e, e);
     if (failure.code() == ErrorCode.INTERNAL && failure.getCause() == null) {
-      LOG.error("request {} for {}: {}", msg.headers().get(Addresses.REQUEST_ID_HEADER), msg.body().model(),
-          failure.getMessage());
+      LOG.error("request {}: {}", msg.headers().get(Addresses.REQUEST_ID_HEADER), failure.getMessage());
     } else if (failure.code() == ErrorCode.INTERNAL) {
-      LOG.error("request {} for {}: {}", msg.headers().get(Addresses.REQUEST_ID_HEADER), msg.body().model(),
-          failure.getMessage(), failure);
+      LOG.error("request {}: {}", msg.headers().get(Addresses.REQUEST_ID_HEADER), failure.getMessage(), failure);
     }
     msg.fail(failure.code().wireId(), failure.getMessage());
   }
@@ -182,13 +231,15 @@ public final class WorkerVerticle extends VerticleBase {
     long started = System.nanoTime();
     draining = true;
     vertx.cancelTimer(announceTimer);
+    vertx.cancelTimer(pollTimer);
     LOG.info("worker {} draining: {} request(s) in flight, taking requests for {} ms more", workerId, inFlight,
         config.drainGraceMillis());
     announce();
     vertx.eventBus().publish(Addresses.DEPART, new JsonObject().put("worker_id", workerId));
     Future<Void> discovery = discover == null ? Future.succeededFuture() : discover.unregister();
     Future<Void> statsQueries = stats == null ? Future.succeededFuture() : stats.unregister();
-    return Future.join(discovery, statsQueries)
+    Future<Void> changes = control == null ? Future.succeededFuture() : control.unregister();
+    return Future.join(discovery, statsQueries, changes)
         .transform(v -> grace())
         .transform(v -> infer == null ? Future.succeededFuture() : infer.unregister())
         .transform(v -> drained(System.nanoTime() + config.drainTimeoutMillis() * 1_000_000L))

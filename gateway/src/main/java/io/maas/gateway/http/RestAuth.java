@@ -6,15 +6,18 @@ import io.maas.gateway.tenancy.Caller;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The REST edge's key check, ahead of every route but the health probes: {@code Authorization: Bearer <key>}
- * or {@code X-API-Key: <key>}. The authenticated {@link Caller} rides on the routing context; the inference
+ * or {@code X-API-Key: <key>}; the repository API's load and unload also take the admin token. The authenticated {@link Caller} rides on the routing context; the inference
  * routes hand it to the pipeline ({@link #caller}), which checks the model and the rate limit.
  */
 public final class RestAuth {
   private static final String CALLER = "maas.caller";
   private static final Set<String> OPEN = Set.of("/v2/health/live", "/v2/health/ready");
+  /** The routes that take the admin token as well as API keys: the repository API's load and unload. */
+  private static final Pattern ADMINISTRATIVE = Pattern.compile("/v2/repository/models/[^/]+/(load|unload)");
 
   private RestAuth() {}
 
@@ -25,7 +28,13 @@ public final class RestAuth {
         ctx.next();
         return;
       }
-      Future<ApiKey> key = admission.authenticate(token(ctx));
+      String token = token(ctx);
+      if (ADMINISTRATIVE.matcher(ctx.normalizedPath()).matches() && admission.isAdmin(token)) {
+        ctx.put(CALLER, Caller.ADMIN);
+        ctx.next();
+        return;
+      }
+      Future<ApiKey> key = admission.authenticate(token);
       if (key.isComplete()) { // the usual case: the key was in this gateway's view
         admitted(ctx, key);
         return;

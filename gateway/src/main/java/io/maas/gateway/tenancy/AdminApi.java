@@ -9,8 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +28,13 @@ public final class AdminApi {
   private static final int MAX_BODY = 64 * 1024;
   private final KeyStore store;
   private final UsageMeter usage;
-  private final byte[] adminToken;
+  private final AdminToken adminToken;
   private final SecureRandom random;
 
-  AdminApi(KeyStore store, UsageMeter usage, String adminToken, SecureRandom random) {
+  AdminApi(KeyStore store, UsageMeter usage, AdminToken adminToken, SecureRandom random) {
     this.store = store;
     this.usage = usage;
-    this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    this.adminToken = adminToken;
     this.random = random;
   }
 
@@ -70,9 +68,8 @@ public final class AdminApi {
 
   private void checkToken(RoutingContext ctx) {
     String auth = ctx.request().getHeader("Authorization");
-    byte[] given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-    if (!MessageDigest.isEqual(given, adminToken)) {
+    String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7) : null;
+    if (!adminToken.matches(given)) {
       ctx.fail(new MaasException(ErrorCode.UNAUTHENTICATED, "missing or wrong admin token")
           .withMetadata(Map.of(Admission.WWW_AUTHENTICATE, "Bearer")));
       return;

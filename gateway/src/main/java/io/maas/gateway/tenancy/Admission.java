@@ -21,11 +21,18 @@ public final class Admission {
   private final KeyStore store;
   private final RateLimiter limiter;
   private final UsageMeter usage;
+  private final AdminToken adminToken;
 
-  Admission(KeyStore store, RateLimiter limiter, UsageMeter usage) {
+  Admission(KeyStore store, RateLimiter limiter, UsageMeter usage, AdminToken adminToken) {
+    this.adminToken = adminToken;
     this.store = store;
     this.limiter = limiter;
     this.usage = usage;
+  }
+
+  /** Whether a raw bearer token is the administrator's (accepted on administrative routes only). */
+  public boolean isAdmin(String token) {
+    return adminToken.matches(token);
   }
 
   /** The key a raw token stands for, or UNAUTHENTICATED (missing, unknown, revoked, expired). */
@@ -68,6 +75,10 @@ public final class Admission {
   /** Admits one inference call of the key on the model, telling the caller the rate-limit state. */
   public Future<Void> admit(Caller caller, String model) {
     ApiKey key = caller.key();
+    if (key == null) { // the admin token is no API key: it runs no inference
+      return Future.failedFuture(unauthenticated("the admin token is accepted by the repository API only: "
+          + "inference needs an API key"));
+    }
     if (!key.allows(model)) {
       usage.refused(key.id(), "permission_denied", System.currentTimeMillis());
       return Future.failedFuture(new MaasException(ErrorCode.PERMISSION_DENIED,
@@ -102,7 +113,7 @@ public final class Admission {
 
   /** Meters an admitted call once it ends: success with its batch items and tokens, or failure by code. */
   public void meter(Caller caller, InferenceRequest request, Future<InferenceResponse> outcome) {
-    if (caller.isAnonymous()) {
+    if (caller.key() == null) {
       return;
     }
     String id = caller.key().id();

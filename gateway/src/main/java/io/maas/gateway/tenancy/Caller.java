@@ -6,11 +6,23 @@ import java.util.function.Consumer;
  * Who makes an inference call: an authenticated key (or none when {@code gateway.auth_enabled} is false),
  * and where the edge wants the rate-limit state of an admitted call (response headers).
  */
-public record Caller(ApiKey key, Consumer<RateLimit> onAdmitted) {
-  /** No key: nothing is checked or metered. */
-  public static final Caller ANONYMOUS = new Caller(null, limit -> { });
+public record Caller(ApiKey key, boolean admin, Consumer<RateLimit> onAdmitted) {
+  /** No key (keys are off): nothing is checked or metered, and every call is allowed. */
+  public static final Caller ANONYMOUS = new Caller(null, false, limit -> { });
+  /** The administrator's token, accepted on administrative routes (the repository API) only. */
+  public static final Caller ADMIN = new Caller(null, true, limit -> { });
+
+  /** A caller with an API key. */
+  public Caller(ApiKey key, Consumer<RateLimit> onAdmitted) {
+    this(key, false, onAdmitted);
+  }
 
   public boolean isAnonymous() {
+    return key == null && !admin;
+  }
+
+  /** Whether the caller may load and unload models: the administrator, or anyone when keys are off. */
+  public boolean mayManageRepository() {
     return key == null;
   }
 }

@@ -39,8 +39,9 @@ public final class Tenancy {
     this.store = store;
     this.limiter = new RateLimiter(store, System::nanoTime, System::currentTimeMillis);
     this.usage = new UsageMeter(store::addUsage);
-    this.admission = new Admission(store, limiter, usage);
-    this.adminApi = new AdminApi(store, usage, adminToken, random);
+    AdminToken admin = new AdminToken(adminToken);
+    this.admission = new Admission(store, limiter, usage, admin);
+    this.adminApi = new AdminApi(store, usage, admin, random);
     this.sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, t -> limiter.sweep());
     this.publishTimer = vertx.setPeriodic(UsageMeter.PUBLISH_MILLIS, t -> usage.publish());
   }

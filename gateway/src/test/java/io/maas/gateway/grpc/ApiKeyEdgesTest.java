@@ -99,6 +99,24 @@ class ApiKeyEdgesTest {
         .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json");
   }
 
+  @Test
+  void loadingAndUnloadingModelsTakesTheAdminTokenAndRefusesApiKeys() throws Exception {
+    String key = createKey("{}");
+    HttpResponse<String> byKey = send(rest("/v2/repository/models/simple/load").header("Authorization", "Bearer " + key)
+        .POST(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(403, byKey.statusCode(), byKey.body());
+    assertTrue(byKey.body().contains("admin token"), byKey.body());
+    HttpResponse<String> byNobody = send(rest("/v2/repository/models/simple/unload").POST(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(401, byNobody.statusCode(), byNobody.body());
+    HttpResponse<String> byAdmin = send(rest("/v2/repository/models/simple/load").header("Authorization", "Bearer " + ADMIN)
+        .POST(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(200, byAdmin.statusCode(), byAdmin.body());
+    // the admin token is no API key: it runs no inference
+    HttpResponse<String> inferByAdmin = infer("simple", ADMIN);
+    assertEquals(401, inferByAdmin.statusCode(), inferByAdmin.body());
+    assertEquals(200, infer("simple", key).statusCode());
+  }
+
   private static String createKey(String body) throws Exception {
     HttpResponse<String> r = send(admin("/admin/keys").POST(HttpRequest.BodyPublishers.ofString(body)));
     assertEquals(201, r.statusCode(), r.body());

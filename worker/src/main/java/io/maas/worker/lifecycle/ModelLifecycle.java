@@ -249,6 +249,11 @@ public final class ModelLifecycle {
     return find(model, version).served();
   }
 
+  /** Whether the slot holds (or held) a version of the model. */
+  public boolean holds(String model) {
+    return models.containsKey(model);
+  }
+
   /** Every version's state, as announced to the gateways. */
   public List<ModelStatus> statuses() {
     List<ModelStatus> all = new ArrayList<>();

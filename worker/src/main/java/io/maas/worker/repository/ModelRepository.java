@@ -1,5 +1,6 @@
 package io.maas.worker.repository;
 
+import io.maas.model.ModelNames;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -24,7 +26,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * </pre>
  * Every numeric subdirectory of a model is a version; the version policy picks which to serve.
  */
-public final class ModelRepository {
+public final class ModelRepository implements ModelSource {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRepository.class);
 
   private final Path root;
@@ -43,6 +45,7 @@ public final class ModelRepository {
    *
    * @throws IllegalStateException if the repository directory does not exist
    */
+  @Override
   public List<ModelDefinition> scan() {
     if (!Files.isDirectory(root)) {
       throw new IllegalStateException("model repository " + root.toAbsolutePath() + " is not a directory");
@@ -60,6 +63,26 @@ public final class ModelRepository {
     return read(dir.getFileName().toString(), dir, null);
   }
 
+  @Override
+  public Optional<ModelDefinition> find(String name, JsonObject configOverride) {
+    ModelNames.check(name);
+    Path dir = root.resolve(name);
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    if (configOverride == null) {
+      return Optional.of(read(dir));
+    }
+    ModelConfig config;
+    try {
+      config = ModelConfig.fromJson(name, configOverride);
+    } catch (RuntimeException e) {
+      return Optional.of(new ModelDefinition(name, ModelConfig.inferred(name), Map.of(),
+          "invalid configuration: " + e.getMessage()));
+    }
+    return Optional.of(versions(name, dir, config));
+  }
+
   /**
    * Reads one model directory (its optional config file and its numeric version directories).
    *
@@ -74,6 +97,11 @@ public final class ModelRepository {
       LOG.warn("model '{}': invalid configuration: {}", name, e.getMessage());
       return new ModelDefinition(name, ModelConfig.inferred(name), Map.of(), "invalid configuration: " + e.getMessage());
     }
+    return versions(name, dir, config);
+  }
+
+  /** The model's version directories holding its model file, as its version policy selects them. */
+  static ModelDefinition versions(String name, Path dir, ModelConfig config) {
     Map<Long, Path> found = new TreeMap<>();
     for (Path v : list(dir)) {
       String vname = v.getFileName().toString();

@@ -1,0 +1,139 @@
+package io.maas.gateway.repository;
+
+import io.maas.bus.Addresses;
+import io.maas.error.ErrorCode;
+import io.maas.error.MaasException;
+import io.maas.gateway.routing.ModelView;
+import io.maas.gateway.routing.WorkerEndpoint;
+import io.maas.gateway.routing.WorkerRegistry;
+import io.maas.model.ModelStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The repository API's load and unload, for the whole cluster: a change goes to every worker at once
+ * ({@link Addresses#workerControl}); each loads the model from its own repository (or unloads it) and answers
+ * when done. The change succeeds when every worker that holds the model in its repository made it; workers
+ * that do not hold it are left out; one that failed or did not answer in time fails the change, and the
+ * answer names each such worker's reason. A load answers once this gateway routes to the model.
+ */
+public final class RepositoryControl {
+  /** How often the wait for routing looks at the registry. */
+  private static final long ROUTED_POLL_MS = 5;
+
+  private final Vertx vertx;
+  private final WorkerRegistry registry;
+  private final long timeoutMillis;
+
+  /**
+   * @param timeoutMillis how long a worker gets to load or unload: {@code gateway.max_request_timeout_ms} (a large
+   *     model may take minutes)
+   */
+  public RepositoryControl(Vertx vertx, WorkerRegistry registry, long timeoutMillis) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  /**
+   * Loads (or loads again: changed files or configuration reload with no downtime) a model on every worker
+   * whose repository holds it.
+   *
+   * @param config a model configuration replacing the model's own file (Triton's {@code config} parameter);
+   *     null: the file's
+   * @return the model's versions' states on each worker that loaded it
+   */
+  public Future<List<ModelStatus>> load(String model, JsonObject config) {
+    JsonObject change = new JsonObject().put("op", "load").put("model", model);
+    if (config != null) {
+      change.put("config", config);
+    }
+    return everywhere(model, change, "load").compose(statuses -> routed(model,
+        System.nanoTime() + timeoutMillis * 1_000_000L).map(statuses));
+  }
+
+  /** Unloads a model from every worker holding it: each finishes the requests it took first. */
+  public Future<List<ModelStatus>> unload(String model) {
+    return everywhere(model, new JsonObject().put("op", "unload").put("model", model), "unload");
+  }
+
+  private Future<List<ModelStatus>> everywhere(String model, JsonObject change, String what) {
+    List<WorkerEndpoint> workers = List.copyOf(registry.workers());
+    if (workers.isEmpty()) {
+      return Future.failedFuture(MaasException.unavailable("no worker is in the cluster to %s model '%s'", what, model));
+    }
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis);
+    List<Future<Message<JsonObject>>> answers = workers.stream()
+        .map(w -> vertx.eventBus().<JsonObject>request(Addresses.workerControl(w.workerId()), change, options))
+        .toList();
+    return Future.join(answers).transform(all -> outcome(model, what, workers, answers));
+  }
+
+  private static Future<List<ModelStatus>> outcome(String model, String what, List<WorkerEndpoint> workers,
+      List<Future<Message<JsonObject>>> answers) {
+    List<ModelStatus> statuses = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
+    ErrorCode code = null;
+    int held = 0;
+    for (int i = 0; i < answers.size(); i++) {
+      Future<Message<JsonObject>> a = answers.get(i);
+      if (a.succeeded()) {
+        held++;
+        a.result().body().getJsonArray("statuses").forEach(s -> statuses.add(ModelStatus.fromJson((JsonObject) s)));
+        continue;
+      }
+      ErrorCode failed = codeOf(a.cause());
+      if (failed == ErrorCode.NOT_FOUND) {
+        continue; // that worker's repository does not hold the model
+      }
+      held++;
+      code = code == null ? failed : code;
+      reasons.add("worker " + workers.get(i).workerId() + ": " + reasonOf(a.cause()));
+    }
+    if (!reasons.isEmpty()) {
+      return Future.failedFuture(new MaasException(code, "failed to " + what + " model '" + model + "': "
+          + String.join("; ", reasons)));
+    }
+    if (held == 0) {
+      return Future.failedFuture(MaasException.notFound("unknown model '%s': no worker's repository holds it", model));
+    }
+    return Future.succeededFuture(statuses);
+  }
+
+  private static ErrorCode codeOf(Throwable e) {
+    if (e instanceof ReplyException r) {
+      return switch (r.failureType()) {
+        case RECIPIENT_FAILURE -> ErrorCode.fromWireId(r.failureCode());
+        case TIMEOUT -> ErrorCode.DEADLINE_EXCEEDED;
+        default -> ErrorCode.UNAVAILABLE;
+      };
+    }
+    return ErrorCode.UNAVAILABLE;
+  }
+
+  private static String reasonOf(Throwable e) {
+    if (e instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT) {
+      return "did not answer within gateway.max_request_timeout_ms";
+    }
+    if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
+      return "is gone";
+    }
+    return e.getMessage();
+  }
+
+  /** Completes once this gateway routes to the model (the workers' announcements arrived), or at the deadline. */
+  private Future<Void> routed(String model, long deadlineNanos) {
+    boolean ready = registry.model(model).map(ModelView::readyVersions).filter(v -> !v.isEmpty()).isPresent();
+    if (ready || System.nanoTime() - deadlineNanos > 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.timer(ROUTED_POLL_MS).compose(t -> routed(model, deadlineNanos));
+  }
+}

@@ -1,0 +1,52 @@
+package io.maas.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How the set of models a worker serves may change while it runs, in Triton's words.
+ *
+ * @param mode {@link Mode#NONE}: the repository as it was at start, no changes; {@link Mode#POLL}: the
+ *     repository is read again every {@code repositoryPollSeconds} (new models and versions load, removed ones
+ *     unload, changed files or configuration reload); {@link Mode#EXPLICIT}: the set changes only through the
+ *     repository API (load, unload)
+ * @param loadModels in explicit mode, the models loaded at start: names, or {@code *} for every model
+ * @param repositoryPollSeconds in poll mode, how often the repository is read again
+ */
+public record ModelControlConfig(Mode mode, List<String> loadModels, long repositoryPollSeconds) {
+  /** Triton's model control modes. */
+  public enum Mode { NONE, POLL, EXPLICIT }
+
+  /** The quick start's: explicit, every model loaded at start, so the repository API works out of the box. */
+  public static final ModelControlConfig DEFAULT = new ModelControlConfig(Mode.EXPLICIT, List.of("*"), 15);
+
+  public ModelControlConfig {
+    loadModels = List.copyOf(loadModels);
+    if (repositoryPollSeconds < 1) {
+      throw new IllegalArgumentException("worker.repository_poll_secs must be 1 or more, not " + repositoryPollSeconds);
+    }
+  }
+
+  /** Whether a model is loaded at start. */
+  public boolean loadsAtStart(String model) {
+    return mode != Mode.EXPLICIT || loadModels.contains("*") || loadModels.contains(model);
+  }
+
+  static ModelControlConfig fromJson(JsonObject worker) {
+    String word = worker.getString("model_control_mode", "explicit");
+    Mode mode = switch (word.toLowerCase(Locale.ROOT)) {
+      case "none" -> Mode.NONE;
+      case "poll" -> Mode.POLL;
+      case "explicit" -> Mode.EXPLICIT;
+      default -> throw new IllegalArgumentException(
+          "worker.model_control_mode must be none, poll or explicit, not '" + word + "'");
+    };
+    Object load = worker.getValue("load_model", new JsonArray().add("*"));
+    List<String> names = load instanceof String s
+        ? List.of(s.split(",")).stream().map(String::trim).filter(x -> !x.isEmpty()).toList()
+        : ((JsonArray) load).stream().map(Object::toString).toList();
+    return new ModelControlConfig(mode, names, worker.getLong("repository_poll_secs", 15L));
+  }
+}
