@@ -17,6 +17,7 @@ import io.maas.gateway.http.simple.SimplePredictRoutes;
 import io.maas.gateway.http.tfserving.TfServingRoutes;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.repository.RepositoryControl;
+import io.maas.gateway.repository.WantedModels;
 import io.maas.gateway.routing.LoadBalancer;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.metrics.AdminServer;
@@ -47,6 +48,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final TenancyConfig tenancyConfig;
   private final ProcessMetrics metrics;
   private Tenancy tenancy;
+  private WantedModels wanted;
   private WorkerRegistry registry;
   private HttpServer server;
   private HttpServer grpcServer;
@@ -97,8 +99,9 @@ public final class GatewayVerticle extends VerticleBase {
       LOG.info("API keys are off (gateway.auth_enabled: false; --api-keys turns them on): every caller reaching {}"
           + " may use every model", config.host());
     }
-    Future<Tenancy> keys = tenancyConfig.authEnabled()
-        ? Tenancy.start(vertx, cluster.hazelcast(), tenancyConfig) : Future.succeededFuture();
+    wanted = new WantedModels(vertx, cluster.hazelcast(), tenancyConfig.dataDir());
+    Future<Tenancy> keys = wanted.start().compose(v -> tenancyConfig.authEnabled()
+        ? Tenancy.start(vertx, cluster.hazelcast(), tenancyConfig) : Future.succeededFuture());
     return keys.compose(t -> {
       tenancy = t;
       return serve(t == null ? null : t.admission());
@@ -111,7 +114,7 @@ public final class GatewayVerticle extends VerticleBase {
     ClusterStatistics statistics = new ClusterStatistics(vertx, registry, ClusterStatistics.DEFAULT_TIMEOUT_MS);
     Router router = RestRouter.create(vertx, admission, List.of(
         new StatsRoutes(registry, statistics), // ahead of V2Routes: its /v2/models/:model would take /v2/models/stats
-        new RepositoryRoutes(new RepositoryControl(vertx, registry, config.maxRequestTimeoutMillis())),
+        new RepositoryRoutes(new RepositoryControl(vertx, registry, wanted, config.maxRequestTimeoutMillis())),
         new V2Routes(registry, pipeline, config),
         new TfServingRoutes(registry, pipeline, config),
         new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes()),
@@ -169,6 +172,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     return Future.join(close(server), close(grpcServer), close(adminServer))
         .compose(v -> tenancy == null ? Future.succeededFuture() : tenancy.stop())
+        .compose(v -> wanted == null ? Future.succeededFuture() : wanted.stop())
         .compose(v -> registry.stop());
   }
 

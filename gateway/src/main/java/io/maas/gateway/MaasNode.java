@@ -86,7 +86,7 @@ public final class MaasNode {
         ? new GatewayVerticle(config.gateway(), config.tenancy(), cluster, metrics) : null;
     return metricsServer
         .compose(s -> (mode.worker
-            ? WorkerNode.deploy(vertx, config.worker(), cluster.nodeId(), metrics.registry())
+            ? WorkerNode.deploy(vertx, config.worker(), cluster.nodeId(), metrics.registry(), cluster.hazelcast())
             : Future.succeededFuture())
             .compose(w -> gateway == null ? Future.succeededFuture() : vertx.deployVerticle(gateway))
             .map(d -> new MaasNode(vertx, gateway, metrics, s)));

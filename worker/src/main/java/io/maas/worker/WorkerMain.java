@@ -32,7 +32,7 @@ public final class WorkerMain {
       HttpServer metricsServer = AdminServer.listen(vertx, config.metrics().workerHost(),
           config.metrics().workerPort(), "worker.metrics_host, worker.metrics_port", metrics, null).await();
       LOG.info("metrics (GET /metrics) on {}:{}", config.metrics().workerHost(), metricsServer.actualPort());
-      WorkerNode.deploy(vertx, config.worker(), node.nodeId(), metrics.registry()).await();
+      WorkerNode.deploy(vertx, config.worker(), node.nodeId(), metrics.registry(), node.hazelcast()).await();
       // on SIGTERM: the worker verticles drain (see WorkerVerticle#stop), then the node leaves the cluster
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("shutting down");

@@ -2,8 +2,12 @@ package io.maas.worker;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
+import com.hazelcast.core.HazelcastInstance;
+import io.maas.bus.Addresses;
+import io.maas.config.ModelControlConfig;
 import io.maas.config.SlotConfig;
 import io.maas.config.WorkerConfig;
+import io.maas.model.WantedModel;
 import io.maas.worker.repository.BasePathModels;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.repository.ModelSource;
@@ -12,8 +16,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +30,9 @@ public final class WorkerNode {
 
   private WorkerNode() {}
 
-  /** {@link #deploy(Vertx, WorkerConfig, String, MeterRegistry)} on a Vert.x that is not clustered, meters kept nowhere. */
+  /** {@link #deploy(Vertx, WorkerConfig, String, MeterRegistry, HazelcastInstance)} on a Vert.x that is not clustered, meters kept nowhere. */
   public static Future<List<String>> deploy(Vertx vertx, WorkerConfig config) {
-    return deploy(vertx, config, "local", new CompositeMeterRegistry());
+    return deploy(vertx, config, "local", new CompositeMeterRegistry(), null);
   }
 
   /**
@@ -34,10 +40,16 @@ public final class WorkerNode {
    *
    * @param nodeId the cluster member the workers run in, announced with them
    * @param meters the process's meter registry, where the workers record their metrics
+   * @param hazelcast the cluster, whose wanted models (the repository API's changes) the workers apply in
+   *     explicit mode, at start and after; null: none (a worker outside a cluster)
    */
-  public static Future<List<String>> deploy(Vertx vertx, WorkerConfig config, String nodeId, MeterRegistry meters) {
+  public static Future<List<String>> deploy(Vertx vertx, WorkerConfig config, String nodeId, MeterRegistry meters,
+      HazelcastInstance hazelcast) {
     ModelSource source = ModelSource.of(config);
-    return vertx.executeBlocking(() -> readModels(config, source))
+    ClusterWantedModels wanted = hazelcast == null || config.control().mode() != ModelControlConfig.Mode.EXPLICIT
+        ? null : new ClusterWantedModels(hazelcast);
+    List<String> ids = new ArrayList<>();
+    return vertx.executeBlocking(() -> readModels(config, source, wanted == null ? Map.of() : wanted.snapshot()))
         .compose(models -> {
           // ORT's own log would repeat every rejected client input at ERROR level; maas reports those to
           // the client and logs its own failures, so only ORT's fatal messages go to stderr.
@@ -47,10 +59,27 @@ public final class WorkerNode {
           for (int i = 0; i < config.slots().size(); i++) {
             SlotConfig slot = config.slots().get(i);
             String id = node + "-" + slot.device().replace(":", "") + "-" + i;
+            ids.add(id);
             deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models, source, meters)));
           }
           return Future.all(deployments).map(all -> all.<String>list());
+        })
+        .onSuccess(deployed -> {
+          if (wanted != null) {
+            wanted.follow(change -> ids.forEach(id -> apply(vertx, id, change)));
+          }
         });
+  }
+
+  /** A change made through the repository API on some gateway, applied to one of this process's slots. */
+  private static void apply(Vertx vertx, String workerId, WantedModel change) {
+    JsonObject message = new JsonObject().put("op", change.loaded() ? "load" : "unload").put("model", change.name());
+    if (change.config() != null) {
+      message.put("config", change.config());
+    }
+    vertx.eventBus().request(Addresses.workerControl(workerId), message)
+        .onFailure(e -> LOG.debug("worker {}: wanted change of model '{}' not applied: {}", workerId, change.name(),
+            e.getMessage()));
   }
 
   /**
@@ -65,11 +94,18 @@ public final class WorkerNode {
 
   /**
    * The models loaded at start, from the models named with base paths ({@code worker.models}) if any, else
-   * the model repository; in explicit mode only those {@code worker.load_model} names ({@code *}: all).
+   * the model repository; in explicit mode only those {@code worker.load_model} names ({@code *}: all), unless
+   * the cluster's wanted models (the repository API's changes) say otherwise, with the configuration they give.
    */
-  private static List<ModelDefinition> readModels(WorkerConfig config, ModelSource source) {
+  private static List<ModelDefinition> readModels(WorkerConfig config, ModelSource source, Map<String, WantedModel> wanted) {
     List<ModelDefinition> all = source.scan();
-    List<ModelDefinition> models = all.stream().filter(m -> config.control().loadsAtStart(m.name())).toList();
+    List<ModelDefinition> models = new ArrayList<>();
+    for (ModelDefinition m : all) {
+      WantedModel w = wanted.get(m.name());
+      if (w == null ? config.control().loadsAtStart(m.name()) : w.loaded()) {
+        models.add(w == null || w.config() == null ? m : source.find(m.name(), w.config()).orElse(m));
+      }
+    }
     String where = config.models().isEmpty()
         ? "model repository " + config.modelRepository().toAbsolutePath().normalize() : "base paths";
     LOG.info("{}: {}; loading {} ({} mode)", where, all.stream().map(ModelDefinition::name).toList(),

@@ -23,6 +23,9 @@ import java.util.List;
  * when done. The change succeeds when every worker that holds the model in its repository made it; workers
  * that do not hold it are left out; one that failed or did not answer in time fails the change, and the
  * answer names each such worker's reason. A load answers once this gateway routes to the model.
+ *
+ * <p>Each change is first recorded in the cluster's {@link WantedModels}, so that a worker that starts or joins
+ * later applies it too, and it survives a restart of every gateway.
  */
 public final class RepositoryControl {
   /** How often the wait for routing looks at the registry. */
@@ -30,15 +33,17 @@ public final class RepositoryControl {
 
   private final Vertx vertx;
   private final WorkerRegistry registry;
+  private final WantedModels wanted;
   private final long timeoutMillis;
 
   /**
    * @param timeoutMillis how long a worker gets to load or unload: {@code gateway.max_request_timeout_ms} (a large
    *     model may take minutes)
    */
-  public RepositoryControl(Vertx vertx, WorkerRegistry registry, long timeoutMillis) {
+  public RepositoryControl(Vertx vertx, WorkerRegistry registry, WantedModels wanted, long timeoutMillis) {
     this.vertx = vertx;
     this.registry = registry;
+    this.wanted = wanted;
     this.timeoutMillis = timeoutMillis;
   }
 
@@ -55,13 +60,19 @@ public final class RepositoryControl {
     if (config != null) {
       change.put("config", config);
     }
-    return everywhere(model, change, "load").compose(statuses -> routed(model,
-        System.nanoTime() + timeoutMillis * 1_000_000L).map(statuses));
+    return wanted.put(model, true, config)
+        .compose(v -> everywhere(model, change, "load"))
+        .recover(e -> e instanceof MaasException m && m.code() == ErrorCode.NOT_FOUND
+            ? wanted.forget(model).transform(forgotten -> Future.failedFuture(e)) : Future.failedFuture(e))
+        .compose(statuses -> routed(model, System.nanoTime() + timeoutMillis * 1_000_000L).map(statuses));
   }
 
   /** Unloads a model from every worker holding it: each finishes the requests it took first. */
   public Future<List<ModelStatus>> unload(String model) {
-    return everywhere(model, new JsonObject().put("op", "unload").put("model", model), "unload");
+    return wanted.put(model, false, null)
+        .compose(v -> everywhere(model, new JsonObject().put("op", "unload").put("model", model), "unload"))
+        .recover(e -> e instanceof MaasException m && m.code() == ErrorCode.NOT_FOUND
+            ? wanted.forget(model).transform(forgotten -> Future.failedFuture(e)) : Future.failedFuture(e));
   }
 
   private Future<List<ModelStatus>> everywhere(String model, JsonObject change, String what) {

@@ -123,10 +123,15 @@ public final class ModelLifecycle {
     }
     Set<String> keep = new HashSet<>();
     target.ifPresent(d -> d.versionNumbers().forEach(v -> keep.add(Long.toString(v))));
-    List<Future<Void>> steps = new ArrayList<>();
-    new ArrayList<>(current.keySet()).stream().filter(v -> !keep.contains(v)).forEach(v -> steps.add(unload(name, v)));
-    target.ifPresent(d -> d.versionNumbers().forEach(v -> steps.add(load(device, d, v))));
-    return Future.join(steps).mapEmpty();
+    // the new versions load first: the ones they replace serve unversioned requests until then
+    List<Future<Void>> loads = new ArrayList<>();
+    target.ifPresent(d -> d.versionNumbers().forEach(v -> loads.add(load(device, d, v))));
+    return Future.join(loads).transform(loaded -> {
+      List<Future<Void>> unloads = new ArrayList<>();
+      new ArrayList<>(current.keySet()).stream().filter(v -> !keep.contains(v)).forEach(v -> unloads.add(unload(name, v)));
+      return Future.join(unloads).transform(unloaded -> loaded.succeeded() ? Future.<Void>succeededFuture()
+          : Future.<Void>failedFuture(loaded.cause()));
+    });
   }
 
   private Future<Void> load(DeviceSlot device, ModelDefinition definition, long number) {

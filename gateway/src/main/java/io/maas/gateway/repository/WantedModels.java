@@ -1,0 +1,120 @@
+package io.maas.gateway.repository;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.maas.model.WantedModel;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's wanted models ({@link WantedModel#MAP}), kept durable by every gateway in
+ * {@code <gateway.data_dir>/models.json}. On start a gateway merges its copy into the map, the newest change
+ * of each model winning (so a restart in any order keeps the last change made anywhere), then writes the
+ * map's content to its copy whenever an entry changes, from whichever gateway.
+ */
+public final class WantedModels {
+  private static final Logger LOG = LoggerFactory.getLogger(WantedModels.class);
+  static final String FILE = "models.json";
+
+  private final Vertx vertx;
+  private final IMap<String, String> map;
+  private final Path file;
+  /** A write of the copy is due: set by events, cleared by the writer, so a burst of changes writes once. */
+  private final AtomicBoolean dirty = new AtomicBoolean();
+  private UUID listener;
+
+  public WantedModels(Vertx vertx, HazelcastInstance hazelcast, Path dataDir) {
+    this.vertx = vertx;
+    this.map = hazelcast.getMap(WantedModel.MAP);
+    this.file = dataDir.resolve(FILE);
+  }
+
+  /** Merges the durable copy into the cluster map and starts keeping the copy current. */
+  public Future<Void> start() {
+    return vertx.executeBlocking(() -> {
+      if (Files.isRegularFile(file)) {
+        JsonArray saved = new JsonArray(Files.readString(file));
+        for (Object o : saved) {
+          merge(WantedModel.fromJson(((JsonObject) o).encode()));
+        }
+        LOG.info("wanted models: merged {} from {}", saved.size(), file);
+      }
+      listener = map.addEntryListener(new Changes(), false);
+      write();
+      return null;
+    });
+  }
+
+  /** Puts a change unless the cluster holds a newer one of the same model. */
+  private void merge(WantedModel saved) {
+    while (true) {
+      String current = map.putIfAbsent(saved.name(), saved.toJson());
+      if (current == null || !saved.newerThan(WantedModel.fromJson(current)) || map.replace(saved.name(), current, saved.toJson())) {
+        return;
+      }
+    }
+  }
+
+  /** Records a change made through the API: the newest of the model's. */
+  public Future<Void> put(String model, boolean loaded, JsonObject config) {
+    WantedModel wanted = new WantedModel(model, loaded, config, System.currentTimeMillis());
+    return Future.fromCompletionStage(map.setAsync(model, wanted.toJson()), vertx.getOrCreateContext());
+  }
+
+  /** Drops a model's entry: a load of a model no worker holds is no change. */
+  public Future<Void> forget(String model) {
+    return Future.fromCompletionStage(map.removeAsync(model), vertx.getOrCreateContext()).mapEmpty();
+  }
+
+  private void write() throws IOException {
+    dirty.set(false);
+    JsonArray all = new JsonArray();
+    new TreeMap<>(map).values().forEach(v -> all.add(new JsonObject(v)));
+    Files.createDirectories(file.getParent());
+    Path temp = file.resolveSibling(FILE + ".tmp");
+    Files.writeString(temp, all.encodePrettily(), StandardCharsets.UTF_8);
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Stops following the map (its copy holds what the map held at the last change). */
+  public Future<Void> stop() {
+    return listener == null ? Future.succeededFuture() : vertx.executeBlocking(() -> map.removeEntryListener(listener))
+        .mapEmpty();
+  }
+
+  private final class Changes implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
+    @Override
+    public void entryAdded(EntryEvent<String, String> event) {
+      changed();
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, String> event) {
+      changed();
+    }
+
+    private void changed() {
+      if (dirty.compareAndSet(false, true)) {
+        vertx.executeBlocking(() -> {
+          write();
+          return null;
+        }, true).onFailure(e -> LOG.warn("could not write the wanted models to {}: {}", file, e.getMessage()));
+      }
+    }
+  }
+}

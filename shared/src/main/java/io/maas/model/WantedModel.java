@@ -1,0 +1,36 @@
+package io.maas.model;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What the cluster wants of one model, set through the repository API: loaded (with the configuration the load
+ * gave, if any) or unloaded. Kept in the cluster map {@link #MAP} on the gateways, with a durable copy on each;
+ * a worker that starts or joins applies it. The newest change wins, wherever it was made.
+ *
+ * @param config the configuration the load gave in place of the model's own file; null: the file's
+ * @param updatedAt when the change was made (ms since the epoch): the newest wins when copies meet
+ */
+public record WantedModel(String name, boolean loaded, JsonObject config, long updatedAt) {
+  /** The cluster map of wanted models, by name; values are {@link #toJson()} strings. */
+  public static final String MAP = "maas.models";
+
+  public String toJson() {
+    JsonObject j = new JsonObject().put("name", name).put("state", loaded ? "loaded" : "unloaded")
+        .put("updated_at", updatedAt);
+    if (config != null) {
+      j.put("config", config);
+    }
+    return j.encode();
+  }
+
+  public static WantedModel fromJson(String json) {
+    JsonObject j = new JsonObject(json);
+    return new WantedModel(j.getString("name"), "loaded".equals(j.getString("state")), j.getJsonObject("config"),
+        j.getLong("updated_at", 0L));
+  }
+
+  /** Whether this change is newer than another of the same model (ties keep the one there). */
+  public boolean newerThan(WantedModel other) {
+    return other == null || updatedAt > other.updatedAt;
+  }
+}
