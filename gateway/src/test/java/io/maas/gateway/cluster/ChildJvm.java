@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * A maas process in a JVM of its own, started with this JVM's java and the test classpath, its
- * stdout and stderr in a log file. {@link #terminate()} sends SIGTERM, {@link #kill()} SIGKILL.
+ * stdout and stderr in a log file. {@link #terminate()} sends SIGTERM, {@link #kill()} SIGKILL,
+ * {@link #pause()} SIGSTOP and {@link #resume()} SIGCONT.
  */
 final class ChildJvm {
   private final String name;
@@ -87,6 +88,33 @@ final class ChildJvm {
   /** SIGKILL: the process vanishes without a word. */
   void kill() {
     process.destroyForcibly();
+  }
+
+  /**
+   * SIGSTOP: the process freezes as in a long GC pause or on a stuck device; its sockets stay open, so its
+   * cluster peers see nothing until their failure detector's timeout.
+   */
+  void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a paused process runs on from where it stopped. */
+  void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill -" + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Waits for the process to end; false if it still runs at the deadline. */
