@@ -19,10 +19,6 @@ public final class Hedging {
     this.registry = registry;
   }
 
-  public boolean enabled() {
-    return config.enabled();
-  }
-
   /** The model's hedging state; null when hedging is off. */
   public ModelHedge forModel(String model) {
     return config.enabled() ? models.computeIfAbsent(model, m -> new ModelHedge(m, config, registry)) : null;
