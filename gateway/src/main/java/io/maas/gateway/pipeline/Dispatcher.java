@@ -149,33 +149,36 @@ final class Dispatcher {
   /** Two tries in flight: the first response wins; a client error ends it; other failures wait for the other. */
   private Future<Served> firstAnswer(Route route, Future<Try> primary, Future<Try> hedge) {
     Promise<Served> result = Promise.promise();
-    primary.onSuccess(t -> settle(route, result, t, hedge));
-    hedge.onSuccess(t -> {
-      if (settle(route, result, t, primary) && t.ok()) {
-        route.hedge().hedgeWon();
-      }
-    });
+    primary.onSuccess(t -> settle(route, result, t, hedge, false));
+    hedge.onSuccess(t -> settle(route, result, t, primary, true));
     return result.future();
   }
 
-  /** Settles the race with this try's outcome if it decides it; true if it did. */
-  private static boolean settle(Route route, Promise<Served> result, Try t, Future<Try> other) {
+  /**
+   * Settles the race with this try's outcome if it decides it (both tries end on the gateway's context, one after
+   * the other). The winner is counted before the answer goes on, so that whoever sees the answer sees the count.
+   */
+  private static void settle(Route route, Promise<Served> result, Try t, Future<Try> other, boolean isHedge) {
+    if (result.future().isComplete()) {
+      return; // the other try decided it: a loser's latency is the pause the hedge routed around, not recorded
+    }
     if (t.ok()) {
-      boolean won = result.tryComplete(t.served());
-      if (won) {
-        answered(route, t); // a loser's latency is the pause the hedge routed around: not recorded
+      if (isHedge) {
+        route.hedge().hedgeWon();
       }
-      return won;
+      result.tryComplete(answered(route, t));
+      return;
     }
     if (t.failure().clientError()) {
-      return result.tryFail(t.failure().error());
+      result.tryFail(t.failure().error());
+      return;
     }
-    if (!other.isComplete() || other.result().ok()) {
-      return false; // the other try may still answer (or already did)
+    if (!other.isComplete()) {
+      return; // the other try may still answer
     }
     // both failed: a failure saying the request ran tells more than one saying a worker could not take it
     DispatchFailure o = other.result().failure();
-    return result.tryFail((t.failure().retryable() && !o.retryable() ? o : t.failure()).error());
+    result.tryFail((t.failure().retryable() && !o.retryable() ? o : t.failure()).error());
   }
 
   /** Sends the request to an admitted worker; the future always succeeds, with the try's outcome. */
