@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code java -jar bench/target/maas-bench.jar [--quick] [minilm-16] [minilm-128] [simple] [sim-scaling]},
+ * {@code java -jar bench/target/maas-bench.jar [--quick] [minilm-16] [minilm-128] [simple] [sim-scaling] [hedging]},
  * from the repository root. Without a scenario it runs minilm-16, minilm-128 and simple (about 11 minutes
  * here) and writes bench/results/README.md, the index; with scenarios it runs those only. {@code --quick}
  * runs fewer, shorter points: a check that everything works, not a measurement. {@code sim-scaling} runs
- * {@link SimScaling} (its own processes, about 2.5 minutes).
+ * {@link SimScaling} (its own processes, about 2.5 minutes), {@code hedging} {@link HedgingBench} (hedging off
+ * against on, its own processes, about 2.5 minutes).
  *
  * <p>Order: every in-process ceiling first (no server running), then two standalone nodes (API keys on,
  * the default, and off) for every scenario's standalone part, then one cluster of two workers and four
@@ -35,20 +36,26 @@ public final class Bench {
     for (String a : args) {
       switch (a) {
         case "--quick" -> quick = true;
-        case "sim-scaling", "minilm-16", "minilm-128", "simple" -> selected.add(a);
+        case "sim-scaling", "hedging", "minilm-16", "minilm-128", "simple" -> selected.add(a);
         case "all" -> selected.addAll(SCENARIOS);
         default -> {
           System.err.println("usage: java -jar bench/target/maas-bench.jar [--quick] [all|minilm-16|minilm-128|"
-              + "simple|sim-scaling]...");
+              + "simple|sim-scaling|hedging]...");
           System.exit(2);
         }
       }
     }
+    boolean own = false; // scenarios with processes and reports of their own
     if (selected.remove("sim-scaling")) {
       SimScaling.main(new String[0]);
-      if (selected.isEmpty()) {
-        return;
-      }
+      own = true;
+    }
+    if (selected.remove("hedging")) {
+      HedgingBench.main(new String[0]);
+      own = true;
+    }
+    if (own && selected.isEmpty()) {
+      return;
     }
     boolean everything = selected.isEmpty() || selected.containsAll(SCENARIOS);
     if (selected.isEmpty()) {

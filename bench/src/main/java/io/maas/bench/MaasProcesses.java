@@ -86,11 +86,19 @@ final class MaasProcesses implements AutoCloseable {
     return g.httpPort();
   }
 
-  /** Starts a gateway-only process on free ports; does not wait for it. */
-  Gateway launchGateway(String name, Auth auth) throws IOException {
+  /**
+   * Starts a gateway-only process on free ports; does not wait for it.
+   *
+   * @param sets more settings, each {@code key=value} as for {@code --set}
+   */
+  Gateway launchGateway(String name, Auth auth, String... sets) throws IOException {
     int http = ports.next();
     int grpc = ports.next();
-    int admin = launch(name, gatewayArgs("gateway", name, http, grpc, auth), GATEWAY_ADMIN_PORT);
+    List<String> args = new ArrayList<>(gatewayArgs("gateway", name, http, grpc, auth));
+    for (String set : sets) {
+      args.addAll(List.of("--set", set));
+    }
+    int admin = launch(name, args, GATEWAY_ADMIN_PORT);
     return new Gateway(name, http, grpc, admin);
   }
 
@@ -158,10 +166,29 @@ final class MaasProcesses implements AutoCloseable {
 
   /** Starts a worker process with one slot of this JSON; returns the log to read its worker id from. */
   Path startWorker(String name, Path repository, String slotJson) throws IOException {
+    return startWorker(name, repository, slotJson, 250);
+  }
+
+  /** The same, announcing every {@code announceMillis} (maas's default is 1000; its announcements live 3 ×). */
+  Path startWorker(String name, Path repository, String slotJson, long announceMillis) throws IOException {
     launch(name, List.of("worker", "--model-repository", repository.toString(),
-        "--set", "worker.slots=[" + slotJson + "]", "--set", "worker.announce_interval_ms=250"),
+        "--set", "worker.slots=[" + slotJson + "]", "--set", "worker.announce_interval_ms=" + announceMillis),
         WORKER_METRICS_PORT);
     return log(name);
+  }
+
+  /** Sends a signal ({@code STOP}, {@code CONT}...) to the process started here under this name. */
+  void signal(String name, String signal) throws IOException, InterruptedException {
+    for (int i = 0; i < admins.size(); i++) {
+      if (admins.get(i).name().equals(name)) {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes.get(i).pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+          throw new IllegalStateException("kill -" + signal + " of " + name + " failed");
+        }
+        return;
+      }
+    }
+    throw new IllegalArgumentException("no process named " + name);
   }
 
   /** Polls a worker's log until its verticle listens; gives its worker id. */

@@ -2,6 +2,7 @@ package io.maas.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
@@ -26,5 +27,19 @@ class FreePortsTest {
     assertNotEquals(first, second);
     assertEquals(0, (second - FreePorts.FIRST_HAZELCAST_PORT) % FreePorts.HAZELCAST_PORTS);
     assertTrue(Math.abs(second - first) >= FreePorts.HAZELCAST_PORTS);
+  }
+
+  @Test
+  void withARangeEveryPortAndBlockComesFromIt() {
+    FreePorts ports = new FreePorts(FreePorts.range("29280-29299"), FreePorts.range("7580-7599"));
+    for (int i = 0; i < 5; i++) {
+      int p = ports.next();
+      assertTrue(p >= 29280 && p <= 29299, "port " + p);
+    }
+    int block = ports.hazelcastBlock();
+    assertTrue(block == 7580 || block == 7590, "block " + block);
+    assertEquals(null, FreePorts.range(null));
+    assertThrows(IllegalArgumentException.class, () -> FreePorts.range("29300"));
+    assertThrows(IllegalArgumentException.class, () -> FreePorts.range("29300-29200"));
   }
 }

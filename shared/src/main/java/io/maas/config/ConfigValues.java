@@ -21,4 +21,31 @@ final class ConfigValues {
     }
     return v;
   }
+
+  /** A positive number; text that reads as one is taken too (environment variables and flags come as text). */
+  static double positiveDouble(JsonObject j, String section, String key) {
+    Object raw = j.getValue(key);
+    double v = Double.NaN;
+    if (raw instanceof Number n) {
+      v = n.doubleValue();
+    } else if (raw instanceof String s) {
+      try {
+        v = Double.parseDouble(s.trim());
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    if (!(v > 0) || Double.isInfinite(v)) {
+      throw new IllegalArgumentException(section + "." + key + " must be a positive number, not " + raw);
+    }
+    return v;
+  }
+
+  static boolean bool(JsonObject j, String section, String key) {
+    Object raw = j.getValue(key);
+    if (raw instanceof Boolean b) {
+      return b;
+    }
+    throw new IllegalArgumentException(section + "." + key + " must be true or false, not " + raw);
+  }
 }

@@ -17,11 +17,12 @@ import io.vertx.core.json.JsonObject;
  * @param grpcOnHttpPort gRPC is served on the REST port (one server tells them apart by content type) and
  *     {@code grpcPort} is unused: TF Serving's {@code --port} as the drop-in maps it
  * @param connections limits on the clients' connections to the REST and gRPC servers
+ * @param hedge whether and when a request that a worker is slow to answer is sent to a second worker
  */
 public record GatewayConfig(
     String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis,
     long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker, boolean grpcOnHttpPort,
-    ConnectionLimits connections) {
+    ConnectionLimits connections, HedgeConfig hedge) {
 
   /** The defaults of conf/maas.yaml for the routing settings: for tests and embedders. */
   public GatewayConfig(
@@ -34,7 +35,7 @@ public record GatewayConfig(
   public GatewayConfig(String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements,
       long requestTimeoutMillis, long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker) {
     this(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis, maxRequestTimeoutMillis,
-        maxInFlightPerWorker, breaker, false, ConnectionLimits.DEFAULT);
+        maxInFlightPerWorker, breaker, false, ConnectionLimits.DEFAULT, HedgeConfig.DEFAULT);
   }
 
   public GatewayConfig {
@@ -47,13 +48,19 @@ public record GatewayConfig(
   /** The same settings with another breaker. */
   public GatewayConfig withBreaker(BreakerConfig b) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort, connections);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort, connections, hedge);
   }
 
   /** The same settings with other connection limits. */
   public GatewayConfig withConnections(ConnectionLimits c) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, c);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, c, hedge);
+  }
+
+  /** The same settings with other hedging settings. */
+  public GatewayConfig withHedge(HedgeConfig h) {
+    return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, h);
   }
 
   /**
@@ -102,6 +109,7 @@ public record GatewayConfig(
             ConfigValues.positiveLong(j, "gateway", "breaker_open_ms"),
             (int) ConfigValues.positiveLong(j, "gateway", "breaker_half_open_calls")),
         j.getBoolean("grpc_on_http_port", false),
-        new ConnectionLimits((int) ConfigValues.positiveLong(j, "gateway", "idle_timeout_s")));
+        new ConnectionLimits((int) ConfigValues.positiveLong(j, "gateway", "idle_timeout_s")),
+        HedgeConfig.fromJson(j));
   }
 }

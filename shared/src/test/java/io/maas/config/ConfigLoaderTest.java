@@ -165,6 +165,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void hedgingIsOffByDefaultAndItsKeysComeFromTheUsualStores() {
+    assertEquals(HedgeConfig.DEFAULT, load().gateway().hedge());
+    env.put("MAAS_GATEWAY_HEDGE_ENABLED", "true");
+    env.put("MAAS_GATEWAY_HEDGE_FACTOR", "2.5"); // text from the environment: read as a number
+    props.put("maas.gateway.hedge_percentile", "99.9");
+    HedgeConfig h = load("--set", "gateway.hedge_max_delay_ms=400").gateway().hedge();
+    assertEquals(new HedgeConfig(true, 99.9, 2.5, 20, 400, 5, 10), h);
+  }
+
+  @Test
+  void badHedgeSettingsFailNamingTheKey() {
+    for (String bad : new String[] {"gateway.hedge_percentile=100", "gateway.hedge_factor=fast",
+        "gateway.hedge_min_delay_ms=0", "gateway.hedge_budget_percent=0", "gateway.hedge_enabled=maybe"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load("--set", bad));
+      String key = bad.substring("gateway.".length(), bad.indexOf('='));
+      assertTrue(e.getMessage().contains(key), bad + ": " + e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> load("--set", "gateway.hedge_min_delay_ms=500", "--set", "gateway.hedge_max_delay_ms=100"));
+    assertTrue(e.getMessage().contains("hedge_max_delay_ms"), e.getMessage());
+  }
+
+  @Test
   void badOptimizationLevelFailsNamingTheKey() {
     props.put("maas.worker.session.optimization_level", "fastest");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, this::load);

@@ -48,6 +48,14 @@ public record DispatchFailure(MaasException error, boolean retryable, Outcome ou
     };
   }
 
+  /**
+   * Whether the worker answered and the answer is about the request itself (a client error such as
+   * INVALID_ARGUMENT or NOT_FOUND): every worker would say the same, so it is final, never retried or hedged.
+   */
+  public boolean clientError() {
+    return !retryable && outcome == Outcome.SUCCESS;
+  }
+
   /** The worker was lost while it held the request: it may have run it, but its answer will never come. */
   public static DispatchFailure lost(MaasException reason) {
     return new DispatchFailure(reason, true, Outcome.FAILURE);

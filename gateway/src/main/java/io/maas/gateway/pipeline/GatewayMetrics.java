@@ -39,6 +39,11 @@ public final class GatewayMetrics {
     return new GatewayMetrics(new CompositeMeterRegistry());
   }
 
+  /** Where the gateway's meters are registered (the hedging meters join them). */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
   /**
    * One request ended.
    *

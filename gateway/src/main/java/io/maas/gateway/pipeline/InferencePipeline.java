@@ -3,6 +3,7 @@ package io.maas.gateway.pipeline;
 import io.maas.config.GatewayConfig;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import io.maas.gateway.hedging.Hedging;
 import io.maas.gateway.routing.LoadBalancer;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Caller;
@@ -15,8 +16,8 @@ import io.vertx.core.Vertx;
 
 /**
  * The one request flow every edge shares: resolve the model version, set the request's deadline, and
- * dispatch to a worker that holds it READY ({@link Dispatcher}: balanced, guarded, retried once when
- * safe), mapping any failure to an {@link ErrorCode}. Edges only decode before and encode after.
+ * dispatch to a worker that holds it READY ({@link Dispatcher}: balanced, guarded, retried or hedged once
+ * when safe), mapping any failure to an {@link ErrorCode}. Edges only decode before and encode after.
  */
 public final class InferencePipeline {
   private final WorkerRegistry registry;
@@ -45,7 +46,7 @@ public final class InferencePipeline {
     this.admission = admission;
     this.metrics = metrics;
     this.registry = registry;
-    this.dispatcher = new Dispatcher(vertx, balancer, System::nanoTime);
+    this.dispatcher = new Dispatcher(vertx, balancer, System::nanoTime, new Hedging(config.hedge(), metrics.registry()));
     this.defaultTimeoutMillis = config.requestTimeoutMillis();
     this.maxTimeoutMillis = config.maxRequestTimeoutMillis();
   }

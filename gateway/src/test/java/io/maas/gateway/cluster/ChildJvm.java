@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * A maas process in a JVM of its own, started with this JVM's java and the test classpath, its
- * stdout and stderr in a log file. {@link #terminate()} sends SIGTERM, {@link #kill()} SIGKILL.
+ * stdout and stderr in a log file. {@link #terminate()} sends SIGTERM, {@link #kill()} SIGKILL,
+ * {@link #pause()} SIGSTOP and {@link #resume()} SIGCONT.
  */
 final class ChildJvm {
   private final String name;
@@ -89,24 +90,27 @@ final class ChildJvm {
     process.destroyForcibly();
   }
 
-  /** SIGSTOP: the process freezes (as in a long GC pause or a frozen VM) until {@link #resume()}. */
+  /**
+   * SIGSTOP: the process freezes as in a long GC pause or on a stuck device; its sockets stay open, so its
+   * cluster peers see nothing until their failure detector's timeout.
+   */
   void pause() {
     signal("STOP");
   }
 
-  /** SIGCONT: a paused process runs again. */
+  /** SIGCONT: a paused process runs on from where it stopped. */
   void resume() {
     signal("CONT");
   }
 
   private void signal(String name) {
     try {
-      int rc = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start().waitFor();
-      if (rc != 0) {
-        throw new IllegalStateException("kill -" + name + " " + pid() + " exited with " + rc);
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill -" + name, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -57,6 +57,24 @@ final class GatewayProcess {
     }
   }
 
+  /** The line a gateway logs once its admin server (GET /metrics) listens (on a free port in these tests). */
+  private static final java.util.regex.Pattern ADMIN =
+      java.util.regex.Pattern.compile("admin server \\(GET /metrics[^)]*\\) listening on \\S+:(\\d+)");
+
+  /** Its Prometheus exposition (GET /metrics on its admin server). */
+  String metrics() {
+    int port = Poll.until(Duration.ofSeconds(30), jvm.name() + " serves /metrics",
+        () -> jvm.logMatches(ADMIN).stream().findFirst().map(m -> Integer.parseInt(m.group(1))));
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+        .timeout(Duration.ofSeconds(10)).GET().build()).body();
+  }
+
+  /** The value of a series of {@link #metrics()} with this name and label (e.g. {@code model="simple"}); 0 if absent. */
+  double series(String name, String label) {
+    return metrics().lines().filter(l -> l.startsWith(name + "{") && l.contains(label)).findFirst()
+        .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(0.0);
+  }
+
   /** Polls a GET until it answers this status. */
   GatewayProcess awaitStatus(String path, int expected, Duration timeout) {
     Poll.until(timeout, jvm.name() + " GET " + path + " answers " + expected, () -> {
