@@ -17,6 +17,7 @@ import io.maas.gateway.http.simple.SimplePredictRoutes;
 import io.maas.gateway.http.tfserving.TfServingRoutes;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.repository.RepositoryControl;
+import io.maas.gateway.repository.UploadedFiles;
 import io.maas.gateway.repository.WantedModels;
 import io.maas.gateway.routing.LoadBalancer;
 import io.maas.gateway.routing.WorkerRegistry;
@@ -49,6 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final ProcessMetrics metrics;
   private Tenancy tenancy;
   private WantedModels wanted;
+  private UploadedFiles uploads;
   private WorkerRegistry registry;
   private HttpServer server;
   private HttpServer grpcServer;
@@ -100,7 +102,8 @@ public final class GatewayVerticle extends VerticleBase {
           + " may use every model", config.host());
     }
     wanted = new WantedModels(vertx, cluster.hazelcast(), tenancyConfig.dataDir());
-    Future<Tenancy> keys = wanted.start().compose(v -> tenancyConfig.authEnabled()
+    uploads = new UploadedFiles(vertx, cluster.hazelcast(), tenancyConfig.dataDir());
+    Future<Tenancy> keys = uploads.start().compose(v -> wanted.start()).compose(v -> tenancyConfig.authEnabled()
         ? Tenancy.start(vertx, cluster.hazelcast(), tenancyConfig) : Future.succeededFuture());
     return keys.compose(t -> {
       tenancy = t;
@@ -114,7 +117,8 @@ public final class GatewayVerticle extends VerticleBase {
     ClusterStatistics statistics = new ClusterStatistics(vertx, registry, ClusterStatistics.DEFAULT_TIMEOUT_MS);
     Router router = RestRouter.create(vertx, admission, List.of(
         new StatsRoutes(registry, statistics), // ahead of V2Routes: its /v2/models/:model would take /v2/models/stats
-        new RepositoryRoutes(new RepositoryControl(vertx, registry, wanted, config.maxRequestTimeoutMillis())),
+        new RepositoryRoutes(new RepositoryControl(vertx, registry, wanted, uploads, config.maxRequestTimeoutMillis()),
+            config.maxBodyBytes()),
         new V2Routes(registry, pipeline, config),
         new TfServingRoutes(registry, pipeline, config),
         new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes()),
@@ -173,6 +177,7 @@ public final class GatewayVerticle extends VerticleBase {
     return Future.join(close(server), close(grpcServer), close(adminServer))
         .compose(v -> tenancy == null ? Future.succeededFuture() : tenancy.stop())
         .compose(v -> wanted == null ? Future.succeededFuture() : wanted.stop())
+        .compose(v -> uploads == null ? Future.succeededFuture() : uploads.stop())
         .compose(v -> registry.stop());
   }
 

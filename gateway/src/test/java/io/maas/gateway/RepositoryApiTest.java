@@ -1,5 +1,6 @@
 package io.maas.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -138,6 +140,27 @@ class RepositoryApiTest {
   }
 
   @Test
+  void aModelUploadedWithTheLoadIsServedAndItsFilesReachTheRepository() throws Exception {
+    byte[] onnx = OnnxModelBuilder.identity("id", ElemType.FLOAT, -1, 2);
+    String body = new JsonObject().put("parameters", new JsonObject().put("config", "{}")
+        .put("file:1/model.onnx", Base64.getEncoder().encodeToString(onnx))).encode();
+    HttpResponse<String> load = control("uploaded", "load", body);
+    assertEquals(200, load.statusCode(), load.body());
+    assertEquals(3f, first(node.post("/v2/models/uploaded/infer", SIGN)));
+    assertArrayEquals(onnx, Files.readAllBytes(repo.resolve("uploaded/1/model.onnx")));
+
+    assertEquals(400, control("uploaded", "load", new JsonObject().put("parameters", new JsonObject()
+        .put("file:1/model.onnx", Base64.getEncoder().encodeToString(onnx))).encode()).statusCode(), "files need a config");
+    assertEquals(400, control("uploaded", "load", "{\"parameters\": {\"config\": \"{}\", \"file:../x\": \"AAAA\"}}")
+        .statusCode(), "a path out of the model's directory");
+    assertEquals(400, control("uploaded", "load", "{\"parameters\": {\"config\": \"{}\", \"file:1/model.onnx\": \"%%%\"}}")
+        .statusCode(), "not base64");
+    String tooLarge = "{\"parameters\": {\"config\": \"{}\", \"file:1/model.onnx\": \""
+        + "A".repeat((int) RunningNode.MAX_BODY_BYTES) + "\"}}";
+    assertEquals(413, control("uploaded", "load", tooLarge).statusCode(), "over gateway.max_body_bytes");
+  }
+
+  @Test
   void badCallsGetAClear4xx() throws Exception {
     HttpResponse<String> unknown = control("no_such_model", "load", "");
     assertEquals(404, unknown.statusCode(), unknown.body());
@@ -148,7 +171,5 @@ class RepositoryApiTest {
     assertEquals(400, control("simple", "load", "{\"parameters\": [1]}").statusCode());
     assertEquals(400, control("simple", "load", "{\"parameters\": {\"config\": \"{bad\"}}").statusCode());
     assertEquals(400, control("simple", "load", "{\"parameters\": {\"colour\": \"blue\"}}").statusCode());
-    HttpResponse<String> file = control("simple", "load", "{\"parameters\": {\"file:1/model.onnx\": \"AAAA\"}}");
-    assertEquals(400, file.statusCode(), file.body());
   }
 }

@@ -11,12 +11,14 @@ import io.maas.model.WantedModel;
 import io.maas.worker.repository.BasePathModels;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.repository.ModelSource;
+import io.maas.worker.repository.UploadedModelFiles;
 import io.maas.worker.runtime.OrtRuntime;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +50,10 @@ public final class WorkerNode {
     ModelSource source = ModelSource.of(config);
     ClusterWantedModels wanted = hazelcast == null || config.control().mode() != ModelControlConfig.Mode.EXPLICIT
         ? null : new ClusterWantedModels(hazelcast);
+    UploadedModelFiles uploads = hazelcast == null ? null
+        : new UploadedModelFiles(sha -> hazelcast.<String, byte[]>getMap(WantedModel.FILES_MAP).get(sha));
     List<String> ids = new ArrayList<>();
-    return vertx.executeBlocking(() -> readModels(config, source, wanted == null ? Map.of() : wanted.snapshot()))
+    return vertx.executeBlocking(() -> readModels(config, source, uploads, wanted == null ? Map.of() : wanted.snapshot()))
         .compose(models -> {
           // ORT's own log would repeat every rejected client input at ERROR level; maas reports those to
           // the client and logs its own failures, so only ORT's fatal messages go to stderr.
@@ -60,7 +64,7 @@ public final class WorkerNode {
             SlotConfig slot = config.slots().get(i);
             String id = node + "-" + slot.device().replace(":", "") + "-" + i;
             ids.add(id);
-            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models, source, meters)));
+            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models, source, uploads, meters)));
           }
           return Future.all(deployments).map(all -> all.<String>list());
         })
@@ -76,6 +80,9 @@ public final class WorkerNode {
     JsonObject message = new JsonObject().put("op", change.loaded() ? "load" : "unload").put("model", change.name());
     if (change.config() != null) {
       message.put("config", change.config());
+    }
+    if (!change.files().isEmpty()) {
+      message.put("files", new JsonObject(new java.util.TreeMap<String, Object>(change.files())));
     }
     vertx.eventBus().request(Addresses.workerControl(workerId), message)
         .onFailure(e -> LOG.debug("worker {}: wanted change of model '{}' not applied: {}", workerId, change.name(),
@@ -97,7 +104,17 @@ public final class WorkerNode {
    * the model repository; in explicit mode only those {@code worker.load_model} names ({@code *}: all), unless
    * the cluster's wanted models (the repository API's changes) say otherwise, with the configuration they give.
    */
-  private static List<ModelDefinition> readModels(WorkerConfig config, ModelSource source, Map<String, WantedModel> wanted) {
+  private static List<ModelDefinition> readModels(WorkerConfig config, ModelSource source, UploadedModelFiles uploads,
+      Map<String, WantedModel> wanted) {
+    for (WantedModel w : wanted.values()) { // models uploaded through the API, in the repository before it is read
+      if (w.loaded() && !w.files().isEmpty() && uploads != null && config.models().isEmpty()) {
+        try {
+          uploads.install(source.directoryOf(w.name()), w.files());
+        } catch (RuntimeException | IOException e) {
+          LOG.warn("model '{}': its uploaded files could not be put in the repository: {}", w.name(), e.getMessage());
+        }
+      }
+    }
     List<ModelDefinition> all = source.scan();
     List<ModelDefinition> models = new ArrayList<>();
     for (ModelDefinition m : all) {

@@ -13,6 +13,7 @@ import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.lifecycle.ModelLifecycle;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.repository.ModelSource;
+import io.maas.worker.repository.UploadedModelFiles;
 import io.maas.worker.runtime.OrtRuntime;
 import io.maas.worker.stats.ModelMetrics;
 import io.maas.worker.stats.ModelStatistics;
@@ -25,7 +26,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +56,8 @@ public final class WorkerVerticle extends VerticleBase {
   private final OrtRuntime runtime;
   private final List<ModelDefinition> models;
   private final ModelSource source;
+  /** Where uploaded model files come from; null outside a cluster (uploads are refused). */
+  private final UploadedModelFiles uploads;
   private final MeterRegistry meters;
 
   /** The model versions this slot holds; touched on this verticle's event loop only. */
@@ -73,7 +78,8 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** @param meters the process's meter registry, where this worker's and its models' meters go */
   public WorkerVerticle(String workerId, String nodeId, SlotConfig slot, WorkerConfig config, OrtRuntime runtime,
-      List<ModelDefinition> models, ModelSource source, MeterRegistry meters) {
+      List<ModelDefinition> models, ModelSource source, UploadedModelFiles uploads, MeterRegistry meters) {
+    this.uploads = uploads;
     this.meters = meters;
     this.workerId = workerId;
     this.nodeId = nodeId;
@@ -139,7 +145,17 @@ public final class WorkerVerticle extends VerticleBase {
           config.control().mode().name().toLowerCase()));
     } else if ("load".equals(body.getString("op"))) {
       JsonObject override = body.getJsonObject("config");
-      done = vertx.executeBlocking(() -> source.find(model, override), false).compose(found -> {
+      Map<String, String> files = new HashMap<>();
+      body.getJsonObject("files", new JsonObject()).forEach(e -> files.put(e.getKey(), (String) e.getValue()));
+      done = vertx.executeBlocking(() -> {
+        if (!files.isEmpty()) {
+          if (uploads == null) {
+            throw MaasException.invalid("worker %s is not in a cluster: it takes no uploaded files", workerId);
+          }
+          uploads.install(source.directoryOf(model), files);
+        }
+        return source.find(model, override);
+      }, false).compose(found -> {
         if (found.isEmpty() || !found.get().config().placement().accepts(slot)) {
           return Future.failedFuture(MaasException.notFound("model '%s' is not in the repository of worker %s%s", model,
               workerId, found.isEmpty() ? "" : " for its device " + slot.device()));

@@ -3,58 +3,68 @@ package io.maas.gateway.http;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.gateway.repository.RepositoryControl;
+import io.maas.model.ModelFilePath;
+import io.maas.model.ModelNames;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The KServe / Triton repository extension's model control, for the whole cluster:
  * {@code POST /v2/repository/models/{m}/load} (optional body {@code {"parameters": {"config": "<model
- * configuration as JSON>"}}}) and {@code POST /v2/repository/models/{m}/unload}. Both answer 200 with an empty
+ * configuration as JSON>", "file:1/model.onnx": "<base64>"}}}: files uploaded into the model's directory on every
+ * worker, with the configuration to serve them with) and {@code POST /v2/repository/models/{m}/unload}. Both answer 200 with an empty
  * body once every worker holding the model made the change, as Triton does. Administrative: the admin token,
  * or anyone when API keys are off; API keys get 403.
  */
 public final class RepositoryRoutes implements RestRoutes {
-  /** Bodies here hold at most a configuration (uploaded model files are not taken yet). */
-  private static final long MAX_BODY = 1 << 20;
-
   private final RepositoryControl control;
+  /** A load may upload model files: its body is limited as inference bodies are ({@code gateway.max_body_bytes}). */
+  private final long maxBodyBytes;
 
-  public RepositoryRoutes(RepositoryControl control) {
+  public RepositoryRoutes(RepositoryControl control, long maxBodyBytes) {
     this.control = control;
+    this.maxBodyBytes = maxBodyBytes;
   }
 
   @Override
   public void mount(Router router) {
-    router.post("/v2/repository/models/:model/load").handler(RequestBodies.upTo(MAX_BODY)).handler(this::load);
-    router.post("/v2/repository/models/:model/unload").handler(RequestBodies.upTo(MAX_BODY)).handler(this::unload);
+    router.post("/v2/repository/models/:model/load").handler(RequestBodies.upTo(maxBodyBytes)).handler(this::load);
+    router.post("/v2/repository/models/:model/unload").handler(RequestBodies.upTo(1 << 20)).handler(this::unload);
   }
 
   private void load(RoutingContext ctx) {
     authorize(ctx);
     JsonObject parameters = parameters(ctx.body().buffer());
     JsonObject config = null;
+    Map<String, byte[]> files = new HashMap<>();
     for (String name : parameters.fieldNames()) {
       if (name.equals("config")) {
         config = config(parameters.getValue(name));
       } else if (name.startsWith("file:")) {
-        throw MaasException.invalid("parameter '%s': uploading model files through the API is not supported yet; "
-            + "put them in the workers' model repository", name.length() > 80 ? name.substring(0, 80) + "..." : name);
+        files.put(ModelFilePath.check(name.substring("file:".length())), base64(name, parameters.getValue(name)));
       } else {
-        throw MaasException.invalid("unknown load parameter '%s': 'config' is taken",
+        throw MaasException.invalid("unknown load parameter '%s': 'config' and 'file:<version>/<name>' are taken",
             name.length() > 80 ? name.substring(0, 80) + "..." : name);
       }
     }
-    answer(ctx, control.load(ctx.pathParam("model"), config));
+    if (!files.isEmpty() && config == null) {
+      // Triton's rule: uploaded files come with the configuration they are to be served with
+      throw MaasException.invalid("'file:' parameters need a 'config' parameter too (\"{}\" for the defaults)");
+    }
+    answer(ctx, control.load(ModelNames.check(ctx.pathParam("model")), config, files));
   }
 
   private void unload(RoutingContext ctx) {
     authorize(ctx);
     parameters(ctx.body().buffer()); // unload_dependents and the like: models have no dependents here
-    answer(ctx, control.unload(ctx.pathParam("model")));
+    answer(ctx, control.unload(ModelNames.check(ctx.pathParam("model"))));
   }
 
   private static void authorize(RoutingContext ctx) {
@@ -77,6 +87,18 @@ public final class RepositoryRoutes implements RestRoutes {
     return p == null ? new JsonObject() : (JsonObject) p;
   }
 
+  /** A {@code file:} parameter's content: base64, as Triton's HTTP API sends it. */
+  private static byte[] base64(String name, Object value) {
+    if (!(value instanceof String s)) {
+      throw MaasException.invalid("parameter '%s' must be the file's content in base64", name);
+    }
+    try {
+      return Base64.getDecoder().decode(s);
+    } catch (IllegalArgumentException e) {
+      throw MaasException.invalid("parameter '%s' is not base64: %s", name, e.getMessage());
+    }
+  }
+
   /** Triton's {@code config} parameter: the model configuration as a JSON string (an object is taken too). */
   private static JsonObject config(Object value) {
     if (value instanceof JsonObject o) {
@@ -86,7 +108,8 @@ public final class RepositoryRoutes implements RestRoutes {
       try {
         return new JsonObject(s);
       } catch (DecodeException | ClassCastException e) {
-        throw MaasException.invalid("parameter 'config' is not a JSON object: %s", e.getMessage());
+        throw MaasException.invalid("parameter 'config' is not a JSON object: %s",
+            e.getMessage().lines().findFirst().orElse(""));
       }
     }
     throw MaasException.invalid("parameter 'config' must be a model configuration as a JSON string");

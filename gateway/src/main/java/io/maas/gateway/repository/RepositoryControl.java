@@ -16,6 +16,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The repository API's load and unload, for the whole cluster: a change goes to every worker at once
@@ -34,13 +35,16 @@ public final class RepositoryControl {
   private final Vertx vertx;
   private final WorkerRegistry registry;
   private final WantedModels wanted;
+  private final UploadedFiles uploads;
   private final long timeoutMillis;
 
   /**
    * @param timeoutMillis how long a worker gets to load or unload: {@code gateway.max_request_timeout_ms} (a large
    *     model may take minutes)
    */
-  public RepositoryControl(Vertx vertx, WorkerRegistry registry, WantedModels wanted, long timeoutMillis) {
+  public RepositoryControl(Vertx vertx, WorkerRegistry registry, WantedModels wanted, UploadedFiles uploads,
+      long timeoutMillis) {
+    this.uploads = uploads;
     this.vertx = vertx;
     this.registry = registry;
     this.wanted = wanted;
@@ -53,15 +57,21 @@ public final class RepositoryControl {
    *
    * @param config a model configuration replacing the model's own file (Triton's {@code config} parameter);
    *     null: the file's
+   * @param files files to put in the model's directory on every worker first (Triton's {@code file:} parameters),
+   *     by path in the model's directory; empty: none
    * @return the model's versions' states on each worker that loaded it
    */
-  public Future<List<ModelStatus>> load(String model, JsonObject config) {
-    JsonObject change = new JsonObject().put("op", "load").put("model", model);
-    if (config != null) {
-      change.put("config", config);
-    }
-    return wanted.put(model, true, config)
-        .compose(v -> everywhere(model, change, "load"))
+  public Future<List<ModelStatus>> load(String model, JsonObject config, Map<String, byte[]> files) {
+    return uploads.put(files).compose(digests -> {
+      JsonObject change = new JsonObject().put("op", "load").put("model", model);
+      if (config != null) {
+        change.put("config", config);
+      }
+      if (!digests.isEmpty()) {
+        change.put("files", new JsonObject(new java.util.TreeMap<String, Object>(digests)));
+      }
+      return wanted.put(model, true, config, digests).compose(v -> everywhere(model, change, "load"));
+    })
         .recover(e -> e instanceof MaasException m && m.code() == ErrorCode.NOT_FOUND
             ? wanted.forget(model).transform(forgotten -> Future.failedFuture(e)) : Future.failedFuture(e))
         .compose(statuses -> routed(model, System.nanoTime() + timeoutMillis * 1_000_000L).map(statuses));
@@ -69,7 +79,7 @@ public final class RepositoryControl {
 
   /** Unloads a model from every worker holding it: each finishes the requests it took first. */
   public Future<List<ModelStatus>> unload(String model) {
-    return wanted.put(model, false, null)
+    return wanted.put(model, false, null, Map.of())
         .compose(v -> everywhere(model, new JsonObject().put("op", "unload").put("model", model), "unload"))
         .recover(e -> e instanceof MaasException m && m.code() == ErrorCode.NOT_FOUND
             ? wanted.forget(model).transform(forgotten -> Future.failedFuture(e)) : Future.failedFuture(e));

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,8 +72,8 @@ public final class WantedModels {
   }
 
   /** Records a change made through the API: the newest of the model's. */
-  public Future<Void> put(String model, boolean loaded, JsonObject config) {
-    WantedModel wanted = new WantedModel(model, loaded, config, System.currentTimeMillis());
+  public Future<Void> put(String model, boolean loaded, JsonObject config, Map<String, String> files) {
+    WantedModel wanted = new WantedModel(model, loaded, config, files, System.currentTimeMillis());
     return Future.fromCompletionStage(map.setAsync(model, wanted.toJson()), vertx.getOrCreateContext());
   }
 

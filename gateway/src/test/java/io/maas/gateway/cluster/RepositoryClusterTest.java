@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The repository API on real processes: a model updated five times under closed-loop load on 1 gateway + 2
  * workers fails no request and answers from the old or the new model only, the new one alone after each switch;
  * and a change made through the API is cluster state that a worker joining later, and every process restarted,
- * applies.
+ * applies, uploaded model files included.
  */
 @Tag("cluster")
 class RepositoryClusterTest {
@@ -68,16 +69,23 @@ class RepositoryClusterTest {
   }
 
   @Test
-  void aModelUnloadedThroughTheApiStaysUnloadedOnAWorkerThatJoinsLaterAndAfterEveryProcessRestarts() {
+  void changesMadeThroughTheApiHoldForAWorkerThatJoinsLaterAndAfterEveryProcessRestarts() {
     GatewayProcess gateway = cluster.startGateway("gateway");
     WorkerProcess first = cluster.startWorker("worker-1", WorkerOptions.sim(5, 0));
     gateway.awaitLive(START);
     Traffic.awaitServedBy(gateway, List.of(first.awaitId(START)), START);
     assertEquals(200, control(gateway, "affine_fp32", "unload").statusCode());
+    HttpResponse<String> upload = Tenants.send(HttpRequest.newBuilder(gateway.uri("/v2/repository/models/uploaded/load"))
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("parameters", new JsonObject().put("config", "{}")
+            .put("file:1/model.onnx", Base64.getEncoder().encodeToString(identity()))).encode())));
+    assertEquals(200, upload.statusCode(), upload.body());
 
-    WorkerProcess second = cluster.startWorker("worker-2", WorkerOptions.sim(5, 0));
+    // a worker with a repository of its own joins: it unloads nothing it was told to, and fetches the upload
+    Path secondRepo = cluster.repository("repo-2", "simple", "affine_fp32");
+    WorkerProcess second = cluster.startWorker("worker-2", WorkerOptions.sim(5, 0).repository(secondRepo));
     String secondId = second.awaitId(START);
-    assertEquals(List.of("simple"), loadedAtStart(second), "the joining worker loads what the cluster wants");
+    assertEquals(List.of("simple", "uploaded"), loadedAtStart(second), "the joining worker loads what the cluster wants");
+    assertTrue(Files.isRegularFile(secondRepo.resolve("uploaded/1/model.onnx")), "the uploaded file reached its repository");
     Traffic.awaitServedBy(gateway, List.of(secondId), START);
     assertEquals(503, Tenants.send(affine(gateway)).statusCode(), "unloaded everywhere");
 
@@ -89,10 +97,12 @@ class RepositoryClusterTest {
       assertTrue(p.awaitExit(Duration.ofSeconds(60)), p.name() + " stops");
     }
     GatewayProcess again = cluster.startGateway("gateway-again", "gateway.data_dir=" + cluster.dir().resolve("gateway-data"));
-    WorkerProcess third = cluster.startWorker("worker-3", WorkerOptions.sim(5, 0));
+    WorkerProcess third = cluster.startWorker("worker-3", WorkerOptions.sim(5, 0).repository(cluster.repository("repo-3",
+        "simple", "affine_fp32")));
     again.awaitLive(START);
     String thirdId = third.awaitId(START);
-    assertEquals(List.of("simple"), loadedAtStart(third), "the wanted models survive a restart of every process");
+    assertEquals(List.of("simple", "uploaded"), loadedAtStart(third),
+        "the wanted models and uploaded files survive a restart of every process");
     Traffic.awaitServedBy(again, List.of(thirdId), START);
 
     // and a load through the API undoes it, with the configuration it gives

@@ -3,6 +3,7 @@ package io.maas.worker.repository;
 import io.maas.model.ModelNames;
 import io.maas.config.ModelBasePath;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,6 +18,12 @@ final class BasePathSource implements ModelSource {
   @Override
   public List<ModelDefinition> scan() {
     return BasePathModels.read(models);
+  }
+
+  @Override
+  public Path directoryOf(String name) {
+    throw io.maas.error.MaasException.invalid("this worker serves models named with base paths (worker.models): "
+        + "model files cannot be uploaded to it");
   }
 
   @Override

@@ -64,6 +64,11 @@ public final class ModelRepository implements ModelSource {
   }
 
   @Override
+  public Path directoryOf(String name) {
+    return root.resolve(ModelNames.check(name));
+  }
+
+  @Override
   public Optional<ModelDefinition> find(String name, JsonObject configOverride) {
     ModelNames.check(name);
     Path dir = root.resolve(name);

@@ -2,6 +2,7 @@ package io.maas.worker.repository;
 
 import io.maas.config.WorkerConfig;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,6 +20,14 @@ public interface ModelSource {
    * @throws io.maas.error.MaasException INVALID_ARGUMENT for a name that is not a plain model name
    */
   Optional<ModelDefinition> find(String name, JsonObject configOverride);
+
+  /**
+   * The directory uploaded files of a model go to.
+   *
+   * @throws io.maas.error.MaasException INVALID_ARGUMENT where files cannot be uploaded (models named with base
+   *     paths are the operator's, read only)
+   */
+  Path directoryOf(String name);
 
   /** The worker's source: its base-path models when it lists any, else its model repository. */
   static ModelSource of(WorkerConfig config) {
