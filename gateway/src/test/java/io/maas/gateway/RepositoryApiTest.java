@@ -72,6 +72,10 @@ class RepositoryApiTest {
     JsonObject unloaded = indexEntry("sign");
     assertEquals("UNAVAILABLE", unloaded.getString("state"));
     assertEquals("unloaded", unloaded.getString("reason"));
+    JsonObject onWorker = unloaded.getJsonArray("workers").getJsonObject(0);
+    assertEquals("UNAVAILABLE", onWorker.getString("state"), "each worker's state: " + unloaded);
+    assertEquals("unloaded", onWorker.getString("reason"));
+    assertTrue(onWorker.getString("worker_id").endsWith("-cpu-0"), onWorker.encode());
     HttpResponse<String> refused = node.post("/v2/models/sign/infer", SIGN);
     assertEquals(503, refused.statusCode(), refused.body());
 

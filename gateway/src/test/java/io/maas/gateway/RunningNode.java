@@ -1,5 +1,11 @@
 package io.maas.gateway;
 
+import java.io.UncheckedIOException;
+
+import java.nio.file.Files;
+
+import io.maas.config.TenancyConfig;
+
 import io.maas.config.ClusterConfig;
 import io.maas.config.GatewayConfig;
 import io.maas.config.MaasConfig;
@@ -29,8 +35,23 @@ public final class RunningNode implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public RunningNode(MaasConfig config, MaasNode.Mode mode) {
-    this.config = config;
-    this.node = MaasNode.start(config, mode).await();
+    this.config = withOwnDataDir(config);
+    this.node = MaasNode.start(this.config, mode).await();
+  }
+
+  /** A node left with the default data directory gets one of its own, never the source tree's. */
+  private static MaasConfig withOwnDataDir(MaasConfig c) {
+    if (!c.tenancy().dataDir().equals(TenancyConfig.DISABLED.dataDir())) {
+      return c;
+    }
+    try {
+      Path dir = Files.createTempDirectory("maas-node-data");
+      TenancyConfig t = c.tenancy();
+      return new MaasConfig(c.gateway(), c.worker(), c.cluster(),
+          new TenancyConfig(t.authEnabled(), t.adminHost(), t.adminPort(), t.adminToken(), dir), c.metrics());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   final MaasConfig config;

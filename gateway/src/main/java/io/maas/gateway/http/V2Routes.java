@@ -4,6 +4,7 @@ import io.maas.config.GatewayConfig;
 import io.maas.error.MaasException;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.routing.ModelView;
+import io.maas.gateway.routing.WorkerEndpoint;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.inference.InferenceRequest;
 import io.maas.model.ModelStatus;
@@ -84,10 +85,26 @@ public final class V2Routes implements RestRoutes {
         if (!s.reason().isEmpty()) {
           entry.put("reason", s.reason());
         }
+        entry.put("workers", workerStates(s.name(), v));
         index.add(entry);
       });
     }
     ctx.response().putHeader("Content-Type", "application/json").end(index.encode());
+  }
+
+  /** Each worker's state of one model version, with its reason: where a load failed, and why. */
+  private JsonArray workerStates(String model, String version) {
+    JsonArray out = new JsonArray();
+    registry.workers().stream().sorted(java.util.Comparator.comparing(WorkerEndpoint::workerId)).forEach(w ->
+        w.announcement().models().stream().filter(m -> m.name().equals(model) && m.version().equals(version))
+            .forEach(m -> {
+              JsonObject state = new JsonObject().put("worker_id", w.workerId()).put("state", m.state().name());
+              if (!m.reason().isEmpty()) {
+                state.put("reason", m.reason());
+              }
+              out.add(state);
+            }));
+    return out;
   }
 
   private void modelMetadata(RoutingContext ctx) {

@@ -6,6 +6,7 @@ import io.maas.error.MaasException;
 import io.maas.gateway.routing.ModelView;
 import io.maas.gateway.routing.WorkerEndpoint;
 import io.maas.gateway.routing.WorkerRegistry;
+import io.maas.model.ModelNames;
 import io.maas.model.ModelStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -62,6 +63,11 @@ public final class RepositoryControl {
    * @return the model's versions' states on each worker that loaded it
    */
   public Future<List<ModelStatus>> load(String model, JsonObject config, Map<String, byte[]> files) {
+    try {
+      ModelNames.check(model);
+    } catch (MaasException e) {
+      return Future.failedFuture(e);
+    }
     return uploads.put(files).compose(digests -> {
       JsonObject change = new JsonObject().put("op", "load").put("model", model);
       if (config != null) {
@@ -79,6 +85,11 @@ public final class RepositoryControl {
 
   /** Unloads a model from every worker holding it: each finishes the requests it took first. */
   public Future<List<ModelStatus>> unload(String model) {
+    try {
+      ModelNames.check(model);
+    } catch (MaasException e) {
+      return Future.failedFuture(e);
+    }
     return wanted.put(model, false, null, Map.of())
         .compose(v -> everywhere(model, new JsonObject().put("op", "unload").put("model", model), "unload"))
         .recover(e -> e instanceof MaasException m && m.code() == ErrorCode.NOT_FOUND

@@ -44,9 +44,8 @@ public final class UploadedFiles {
   /** Puts this gateway's saved files back in the cluster, then saves every file uploaded anywhere. */
   public Future<Void> start() {
     return vertx.executeBlocking(() -> {
-      Files.createDirectories(dir);
       int restored = 0;
-      try (Stream<Path> saved = Files.list(dir)) {
+      try (Stream<Path> saved = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
         for (Path p : saved.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).toList()) {
           if (map.putIfAbsent(p.getFileName().toString(), Files.readAllBytes(p)) == null) {
             restored++;
@@ -92,6 +91,7 @@ public final class UploadedFiles {
     if (Files.isRegularFile(file)) {
       return;
     }
+    Files.createDirectories(dir);
     Path temp = dir.resolve(sha + ".tmp");
     Files.write(temp, bytes);
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -82,8 +82,12 @@ public final class WantedModels {
     return Future.fromCompletionStage(map.removeAsync(model), vertx.getOrCreateContext()).mapEmpty();
   }
 
+  /** Writes the map's content to the copy; a gateway whose cluster never had a wanted model writes nothing. */
   private void write() throws IOException {
     dirty.set(false);
+    if (map.isEmpty() && !Files.exists(file)) {
+      return;
+    }
     JsonArray all = new JsonArray();
     new TreeMap<>(map).values().forEach(v -> all.add(new JsonObject(v)));
     Files.createDirectories(file.getParent());
