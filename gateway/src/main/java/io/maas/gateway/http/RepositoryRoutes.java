@@ -3,6 +3,8 @@ package io.maas.gateway.http;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.gateway.repository.RepositoryControl;
+import io.maas.gateway.tenancy.Caller;
+import io.maas.gateway.tenancy.Scopes;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -14,8 +16,9 @@ import io.vertx.ext.web.RoutingContext;
  * The KServe / Triton repository extension's model control, for the whole cluster:
  * {@code POST /v2/repository/models/{m}/load} (optional body {@code {"parameters": {"config": "<model
  * configuration as JSON>"}}}) and {@code POST /v2/repository/models/{m}/unload}. Both answer 200 with an empty
- * body once every worker holding the model made the change, as Triton does. Administrative: the admin token,
- * or anyone when API keys are off; API keys get 403.
+ * body once every worker holding the model made the change, as Triton does. Administrative: the admin token, an
+ * API key with the {@code repository} scope, or anyone when API keys are off; other keys get 403. Not metered as
+ * inference: no rate-limit token is taken and no usage counted.
  */
 public final class RepositoryRoutes implements RestRoutes {
   /** Bodies here hold at most a configuration (uploaded model files are not taken yet). */
@@ -58,9 +61,10 @@ public final class RepositoryRoutes implements RestRoutes {
   }
 
   private static void authorize(RoutingContext ctx) {
-    if (!RestAuth.caller(ctx).mayManageRepository()) {
-      throw new MaasException(ErrorCode.PERMISSION_DENIED,
-          "loading and unloading models needs the admin token (API keys may not)");
+    Caller caller = RestAuth.caller(ctx);
+    if (!caller.mayManageRepository()) {
+      throw new MaasException(ErrorCode.PERMISSION_DENIED, "API key maas_" + caller.key().id()
+          + " may not load or unload models: that needs the '" + Scopes.REPOSITORY + "' scope, or the admin token");
     }
   }
 
