@@ -3,6 +3,8 @@ package io.maas.gateway.http;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.gateway.repository.RepositoryControl;
+import io.maas.gateway.tenancy.Caller;
+import io.maas.gateway.tenancy.Scopes;
 import io.maas.model.ModelFilePath;
 import io.maas.model.ModelNames;
 import io.vertx.core.Future;
@@ -19,9 +21,10 @@ import java.util.Map;
  * The KServe / Triton repository extension's model control, for the whole cluster:
  * {@code POST /v2/repository/models/{m}/load} (optional body {@code {"parameters": {"config": "<model
  * configuration as JSON>", "file:1/model.onnx": "<base64>"}}}: files uploaded into the model's directory on every
- * worker, with the configuration to serve them with) and {@code POST /v2/repository/models/{m}/unload}. Both answer 200 with an empty
- * body once every worker holding the model made the change, as Triton does. Administrative: the admin token,
- * or anyone when API keys are off; API keys get 403.
+ * worker, with the configuration to serve them with) and {@code POST /v2/repository/models/{m}/unload}. Both answer
+ * 200 with an empty body once every worker holding the model made the change, as Triton does. Administrative: the
+ * admin token, an API key with the {@code repository} scope, or anyone when API keys are off; other keys get 403.
+ * Not metered as inference: no rate-limit token is taken and no usage counted.
  */
 public final class RepositoryRoutes implements RestRoutes {
   private final RepositoryControl control;
@@ -68,9 +71,10 @@ public final class RepositoryRoutes implements RestRoutes {
   }
 
   private static void authorize(RoutingContext ctx) {
-    if (!RestAuth.caller(ctx).mayManageRepository()) {
-      throw new MaasException(ErrorCode.PERMISSION_DENIED,
-          "loading and unloading models needs the admin token (API keys may not)");
+    Caller caller = RestAuth.caller(ctx);
+    if (!caller.mayManageRepository()) {
+      throw new MaasException(ErrorCode.PERMISSION_DENIED, "API key maas_" + caller.key().id()
+          + " may not load or unload models: that needs the '" + Scopes.REPOSITORY + "' scope, or the admin token");
     }
   }
 

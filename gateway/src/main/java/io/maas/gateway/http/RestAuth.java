@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * The REST edge's key check, ahead of every route but the health probes: {@code Authorization: Bearer <key>}
- * or {@code X-API-Key: <key>}; the repository API's load and unload also take the admin token. The authenticated {@link Caller} rides on the routing context; the inference
- * routes hand it to the pipeline ({@link #caller}), which checks the model and the rate limit.
+ * or {@code X-API-Key: <key>}; the repository API's load and unload also take the admin token. The authenticated
+ * {@link Caller} rides on the routing context; the inference routes hand it to the pipeline ({@link #caller}), which
+ * checks the key's scope, the model and the rate limit; the repository API asks {@link Caller#mayManageRepository}.
  */
 public final class RestAuth {
   private static final String CALLER = "maas.caller";

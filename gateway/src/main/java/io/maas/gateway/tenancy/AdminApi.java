@@ -19,7 +19,8 @@ import java.util.Map;
  * POST   /admin/keys            create; the answer holds the key ("key") once, never again
  * GET    /admin/keys            list (ids and settings, no secrets)
  * GET    /admin/keys/:id        one key
- * PATCH  /admin/keys/:id        change name, owner, models, rate_per_second, burst, daily_quota, expires_at, enabled
+ * PATCH  /admin/keys/:id        change name, owner, models, scopes, rate_per_second, burst, daily_quota, expires_at,
+ *                              enabled
  * DELETE /admin/keys/:id        revoke (the key stays listed, disabled)
  * GET    /admin/keys/:id/usage  its usage counters
  * </pre>
@@ -97,7 +98,8 @@ public final class AdminApi {
     JsonObject b = body == null ? new JsonObject() : body;
     ApiKeys.NewKey fresh = ApiKeys.generate(random);
     long now = System.currentTimeMillis();
-    ApiKey key = apply(new ApiKey(fresh.id(), fresh.secretHash(), "", "", List.of("*"), 10, 20, 0, 0, true, now, now), b);
+    ApiKey key = apply(new ApiKey(fresh.id(), fresh.secretHash(), "", "", List.of("*"), Scopes.DEFAULT, 10, 20, 0, 0,
+        true, now, now), b);
     return store.put(key).map(v -> key.toPublicJson().put("key", fresh.token()));
   }
 
@@ -106,6 +108,8 @@ public final class AdminApi {
     try {
       List<String> models = b.containsKey("models") ? b.getJsonArray("models").stream().map(String.class::cast).toList()
           : k.models();
+      List<String> scopes = b.containsKey("scopes")
+          ? Scopes.checked(b.getJsonArray("scopes").stream().map(String.class::cast).toList()) : k.scopes();
       double rate = b.containsKey("rate_per_second") ? b.getNumber("rate_per_second").doubleValue() : k.ratePerSecond();
       long burst = b.containsKey("burst") ? b.getLong("burst") : b.containsKey("rate_per_second")
           && !b.containsKey("burst") && k.burst() < Math.ceil(rate) ? (long) Math.ceil(rate) : k.burst();
@@ -122,7 +126,7 @@ public final class AdminApi {
       if (name.length() > 256 || owner.length() > 256) {
         throw MaasException.invalid("name and owner take at most 256 characters");
       }
-      return new ApiKey(k.id(), k.secretHash(), name, owner, models, rate, burst, quota, expires,
+      return new ApiKey(k.id(), k.secretHash(), name, owner, models, scopes, rate, burst, quota, expires,
           b.getBoolean("enabled", k.enabled()), k.createdAt(), Math.max(System.currentTimeMillis(), k.updatedAt() + 1));
     } catch (ClassCastException | NullPointerException e) {
       throw MaasException.invalid("a field of the body has the wrong type");

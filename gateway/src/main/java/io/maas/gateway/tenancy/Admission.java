@@ -72,22 +72,34 @@ public final class Admission {
     return new MaasException(ErrorCode.UNAUTHENTICATED, message).withMetadata(Map.of(WWW_AUTHENTICATE, "Bearer"));
   }
 
-  /** Admits one inference call of the key on the model, telling the caller the rate-limit state. */
+  /**
+   * Admits one inference call of the key on the model, telling the caller the rate-limit state: the key needs
+   * the {@link Scopes#INFER} scope and the model among its models (else PERMISSION_DENIED, counted as
+   * {@code permission_denied}), then a token. The repository API never comes here: it takes no token and
+   * counts no request.
+   */
   public Future<Void> admit(Caller caller, String model) {
     ApiKey key = caller.key();
     if (key == null) { // the admin token is no API key: it runs no inference
       return Future.failedFuture(unauthenticated("the admin token is accepted by the repository API only: "
           + "inference needs an API key"));
     }
+    if (!key.has(Scopes.INFER)) {
+      return denied(key, "API key maas_" + key.id() + " may not run inference: it lacks the '" + Scopes.INFER
+          + "' scope");
+    }
     if (!key.allows(model)) {
-      usage.refused(key.id(), "permission_denied", System.currentTimeMillis());
-      return Future.failedFuture(new MaasException(ErrorCode.PERMISSION_DENIED,
-          "API key maas_" + key.id() + " may not use model '" + model + "'"));
+      return denied(key, "API key maas_" + key.id() + " may not use model '" + model + "'");
     }
     Future<Take> take = limiter.take(key);
     return take.isComplete() // the usual case: decided from this gateway's lease
         ? decide(caller, take.result())
         : take.compose(t -> decide(caller, t));
+  }
+
+  private Future<Void> denied(ApiKey key, String message) {
+    usage.refused(key.id(), "permission_denied", System.currentTimeMillis());
+    return Future.failedFuture(new MaasException(ErrorCode.PERMISSION_DENIED, message));
   }
 
   private Future<Void> decide(Caller caller, Take t) {

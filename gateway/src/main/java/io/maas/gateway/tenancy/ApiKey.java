@@ -10,6 +10,7 @@ import java.util.List;
  * @param id the public part of the key ({@code maas_<id>_<secret>}); safe to log
  * @param secretHash hex SHA-256 of the secret
  * @param models the models it may call; {@code ["*"]} for all
+ * @param scopes what it may do ({@link Scopes}): {@code ["infer"]} unless it was given others
  * @param ratePerSecond requests per second, refilled continuously
  * @param burst the token bucket's capacity
  * @param dailyQuota requests per UTC day (0: none)
@@ -17,11 +18,17 @@ import java.util.List;
  * @param updatedAt epoch millis of the last change (the newer copy wins when stores are merged)
  */
 public record ApiKey(String id, String secretHash, String name, String owner, List<String> models,
-    double ratePerSecond, long burst, long dailyQuota, long expiresAt, boolean enabled, long createdAt,
-    long updatedAt) {
+    List<String> scopes, double ratePerSecond, long burst, long dailyQuota, long expiresAt, boolean enabled,
+    long createdAt, long updatedAt) {
 
   public ApiKey {
     models = List.copyOf(models);
+    scopes = List.copyOf(scopes);
+  }
+
+  /** Whether it carries the scope ({@link Scopes#INFER}, {@link Scopes#REPOSITORY}). */
+  public boolean has(String scope) {
+    return scopes.contains(scope);
   }
 
   public boolean allows(String model) {
@@ -45,6 +52,7 @@ public record ApiKey(String id, String secretHash, String name, String owner, Li
         .put("name", name)
         .put("owner", owner)
         .put("models", new JsonArray(models))
+        .put("scopes", new JsonArray(scopes))
         .put("rate_per_second", ratePerSecond)
         .put("burst", burst)
         .put("daily_quota", dailyQuota)
@@ -54,9 +62,12 @@ public record ApiKey(String id, String secretHash, String name, String owner, Li
         .put("updated_at", updatedAt);
   }
 
+  /** A stored key; one stored before scopes existed has no {@code scopes} and reads as {@link Scopes#DEFAULT}. */
   public static ApiKey fromJson(JsonObject j) {
+    JsonArray scopes = j.getJsonArray("scopes");
     return new ApiKey(j.getString("id"), j.getString("secret_sha256"), j.getString("name", ""),
         j.getString("owner", ""), j.getJsonArray("models", new JsonArray().add("*")).getList(),
+        scopes == null ? Scopes.DEFAULT : scopes.getList(),
         j.getDouble("rate_per_second"), j.getLong("burst"), j.getLong("daily_quota", 0L),
         j.getLong("expires_at", 0L), j.getBoolean("enabled", true), j.getLong("created_at", 0L),
         j.getLong("updated_at", 0L));

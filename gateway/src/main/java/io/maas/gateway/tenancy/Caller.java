@@ -3,13 +3,13 @@ package io.maas.gateway.tenancy;
 import java.util.function.Consumer;
 
 /**
- * Who makes an inference call: an authenticated key (or none when {@code gateway.auth_enabled} is false),
+ * Who makes a call: an authenticated key (or none when {@code gateway.auth_enabled} is false),
  * and where the edge wants the rate-limit state of an admitted call (response headers).
  */
 public record Caller(ApiKey key, boolean admin, Consumer<RateLimit> onAdmitted) {
   /** No key (keys are off): nothing is checked or metered, and every call is allowed. */
   public static final Caller ANONYMOUS = new Caller(null, false, limit -> { });
-  /** The administrator's token, accepted on administrative routes (the repository API) only. */
+  /** The administrator's token, accepted on administrative routes (the repository API) only: no inference. */
   public static final Caller ADMIN = new Caller(null, true, limit -> { });
 
   /** A caller with an API key. */
@@ -21,8 +21,11 @@ public record Caller(ApiKey key, boolean admin, Consumer<RateLimit> onAdmitted) 
     return key == null && !admin;
   }
 
-  /** Whether the caller may load and unload models: the administrator, or anyone when keys are off. */
+  /**
+   * Whether the caller may load and unload models: the administrator, anyone when keys are off, or a key with
+   * the {@link Scopes#REPOSITORY} scope. The one check of the repository API on every edge.
+   */
   public boolean mayManageRepository() {
-    return key == null;
+    return key == null || key.has(Scopes.REPOSITORY);
   }
 }

@@ -64,13 +64,14 @@ public final class Tenancy {
       }
       ApiKeys.NewKey fresh = ApiKeys.generate(random);
       long now = System.currentTimeMillis();
-      ApiKey key = new ApiKey(fresh.id(), fresh.secretHash(), "initial", "", List.of("*"), 100, 100, 0, 0, true, now, now);
+      ApiKey key = new ApiKey(fresh.id(), fresh.secretHash(), "initial", "", List.of("*"), Scopes.DEFAULT, 100, 100,
+          0, 0, true, now, now);
       Path file = dataDir.resolve(INITIAL_KEY_FILE);
       return vertx.executeBlocking(() -> {
         SecretFiles.write(file, fresh.token());
         return null;
       }).compose(v -> store.put(key)).onSuccess(v -> LOG.info(
-          "the key store was empty: created API key maas_{} (all models, 100 requests/s); its secret is in {} (0600)",
+          "the key store was empty: created API key maas_{} (all models, scope infer, 100 requests/s); its secret is in {} (0600)",
           key.id(), file));
     });
   }

@@ -99,22 +99,117 @@ class ApiKeyEdgesTest {
         .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json");
   }
 
+  private static HttpResponse<String> repository(String model, String op, String token) throws Exception {
+    HttpRequest.Builder b = rest("/v2/repository/models/" + model + "/" + op).POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return send(b);
+  }
+
+  private static JsonObject usage(String key) throws Exception {
+    return new JsonObject(send(admin("/admin/keys/" + key.split("_")[1] + "/usage").GET()).body()).getJsonObject("usage");
+  }
+
   @Test
-  void loadingAndUnloadingModelsTakesTheAdminTokenAndRefusesApiKeys() throws Exception {
+  void loadingAndUnloadingModelsTakesTheAdminTokenAndRefusesKeysWithoutTheRepositoryScope() throws Exception {
     String key = createKey("{}");
-    HttpResponse<String> byKey = send(rest("/v2/repository/models/simple/load").header("Authorization", "Bearer " + key)
-        .POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> byKey = repository("simple", "load", key);
     assertEquals(403, byKey.statusCode(), byKey.body());
-    assertTrue(byKey.body().contains("admin token"), byKey.body());
-    HttpResponse<String> byNobody = send(rest("/v2/repository/models/simple/unload").POST(HttpRequest.BodyPublishers.noBody()));
+    assertEquals("PERMISSION_DENIED", new JsonObject(byKey.body()).getString("code"));
+    assertTrue(byKey.body().contains("'repository' scope") && byKey.body().contains("admin token"), byKey.body());
+    HttpResponse<String> byNobody = repository("simple", "unload", null);
     assertEquals(401, byNobody.statusCode(), byNobody.body());
-    HttpResponse<String> byAdmin = send(rest("/v2/repository/models/simple/load").header("Authorization", "Bearer " + ADMIN)
-        .POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> byAdmin = repository("simple", "load", ADMIN);
     assertEquals(200, byAdmin.statusCode(), byAdmin.body());
     // the admin token is no API key: it runs no inference
     HttpResponse<String> inferByAdmin = infer("simple", ADMIN);
     assertEquals(401, inferByAdmin.statusCode(), inferByAdmin.body());
-    assertEquals(200, infer("simple", key).statusCode());
+    assertEquals(200, infer("simple", key).statusCode(), "a default key infers");
+  }
+
+  /** identity_int32 is this test's own: no other test here calls it, so unloading it disturbs none. */
+  @Test
+  void aKeyWithOnlyTheRepositoryScopeLoadsAndUnloadsUnmeteredButMayNotInferOnAnyEdge() throws Exception {
+    // a limit that a metered call would exhaust at once: one token, refilled in 100 s
+    HttpResponse<String> created = send(admin("/admin/keys").POST(HttpRequest.BodyPublishers.ofString(
+        "{\"scopes\": [\"repository\"], \"rate_per_second\": 0.01, \"burst\": 1}")));
+    assertEquals(201, created.statusCode(), created.body());
+    assertEquals(List.of("repository"), new JsonObject(created.body()).getJsonArray("scopes").getList());
+    String ops = new JsonObject(created.body()).getString("key");
+    SECRETS.add(ops);
+    String inferer = createKey("{}");
+    String identity = """
+        {"inputs": [{"name": "INPUT0", "shape": [1, 3], "datatype": "INT32", "data": [1, 2, 3]}]}""";
+
+    assertEquals(200, repository("identity_int32", "unload", ops).statusCode());
+    HttpResponse<String> unloaded = send(rest("/v2/models/identity_int32/infer").header("Authorization", "Bearer " + inferer)
+        .POST(HttpRequest.BodyPublishers.ofString(identity)));
+    assertEquals(503, unloaded.statusCode(), "the key's unload took effect: " + unloaded.body());
+    HttpResponse<String> load = repository("identity_int32", "load", ops);
+    assertEquals(200, load.statusCode(), load.body());
+    assertEquals(200, send(rest("/v2/models/identity_int32/infer").header("Authorization", "Bearer " + inferer)
+        .POST(HttpRequest.BodyPublishers.ofString(identity))).statusCode(), "the key's load took effect");
+
+    HttpResponse<String> v2 = infer("simple", ops);
+    assertEquals(403, v2.statusCode(), v2.body());
+    assertEquals("PERMISSION_DENIED", new JsonObject(v2.body()).getString("code"));
+    assertTrue(v2.body().contains("lacks the 'infer' scope"), v2.body());
+    StatusRuntimeException grpcDenied = assertThrows(StatusRuntimeException.class,
+        () -> stub("authorization", "Bearer " + ops).modelInfer(GrpcClient.simpleTyped("scopes")));
+    assertEquals(Status.Code.PERMISSION_DENIED, grpcDenied.getStatus().getCode());
+    assertTrue(grpcDenied.getStatus().getDescription().contains("'infer' scope"), grpcDenied.getStatus().toString());
+    String[][] others = {
+        {"/v1/models/affine_fp32:predict", "{\"instances\": [[1, 2, 3, 4]]}"},
+        {"/affine_fp32/predict", "{\"INPUT0\": [[1, 2, 3, 4]]}"},
+        {"/v1/embeddings", "{\"model\": \"all-minilm-l6-v2\", \"input\": \"hello\"}"}};
+    for (String[] call : others) {
+      HttpResponse<String> r = send(rest(call[0]).header("Authorization", "Bearer " + ops)
+          .POST(HttpRequest.BodyPublishers.ofString(call[1])));
+      assertEquals(403, r.statusCode(), call[0] + ": " + r.body());
+      assertTrue(r.body().contains("'infer' scope"), call[0] + ": " + r.body());
+    }
+
+    // the two repository calls took no token (a second would have been refused) and count no request
+    JsonObject used = usage(ops);
+    assertEquals(5L, used.getLong("requests"), used.encode());
+    assertEquals(0L, used.getLong("successes"), used.encode());
+    assertEquals(5L, used.getJsonObject("failures").getLong("permission_denied"), used.encode());
+  }
+
+  @Test
+  void aKeyWithBothScopesInfersAndManagesTheRepositoryAndAPatchChangesWhatAKeyMay() throws Exception {
+    String both = createKey("{\"scopes\": [\"infer\", \"repository\"]}");
+    assertEquals(200, repository("simple", "load", both).statusCode());
+    assertEquals(200, infer("simple", both).statusCode());
+
+    String key = createKey("{}");
+    String id = key.split("_")[1];
+    HttpResponse<String> shown = send(admin("/admin/keys/" + id).GET());
+    assertEquals(List.of("infer"), new JsonObject(shown.body()).getJsonArray("scopes").getList(), "the default");
+    HttpResponse<String> patched = send(admin("/admin/keys/" + id).method("PATCH",
+        HttpRequest.BodyPublishers.ofString("{\"scopes\": [\"repository\", \"infer\"]}")));
+    assertEquals(200, patched.statusCode(), patched.body());
+    assertEquals(List.of("infer", "repository"), new JsonObject(patched.body()).getJsonArray("scopes").getList());
+    // the change reaches this gateway's view through the key map's event
+    io.maas.gateway.cluster.Poll.until(Duration.ofSeconds(5), "the patched key loads a model",
+        () -> {
+          try {
+            return repository("simple", "load", key).statusCode() == 200;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+    assertTrue(send(admin("/admin/keys").GET()).body().contains("\"repository\""), "the listing shows it");
+
+    HttpResponse<String> unknown = send(admin("/admin/keys/" + id).method("PATCH",
+        HttpRequest.BodyPublishers.ofString("{\"scopes\": [\"admin\"]}")));
+    assertEquals(400, unknown.statusCode(), unknown.body());
+    assertEquals("unknown scope 'admin': the scopes are infer, repository", new JsonObject(unknown.body()).getString("error"));
+    HttpResponse<String> badCreate = send(admin("/admin/keys").POST(HttpRequest.BodyPublishers.ofString(
+        "{\"scopes\": [\"infer\", \"everything\"]}")));
+    assertEquals(400, badCreate.statusCode(), badCreate.body());
+    assertTrue(badCreate.body().contains("infer, repository"), badCreate.body());
   }
 
   private static String createKey(String body) throws Exception {
