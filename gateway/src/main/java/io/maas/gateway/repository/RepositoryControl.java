@@ -9,6 +9,7 @@ import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.model.ModelNames;
 import io.maas.model.ModelStatus;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -17,6 +18,8 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Map;
 
 /**
@@ -30,6 +33,7 @@ import java.util.Map;
  * later applies it too, and it survives a restart of every gateway.
  */
 public final class RepositoryControl {
+  private static final Logger LOG = LoggerFactory.getLogger(RepositoryControl.class);
   /** How often the wait for routing looks at the registry. */
   private static final long ROUTED_POLL_MS = 5;
 
@@ -102,10 +106,23 @@ public final class RepositoryControl {
       return Future.failedFuture(MaasException.unavailable("no worker is in the cluster to %s model '%s'", what, model));
     }
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis);
-    List<Future<Message<JsonObject>>> answers = workers.stream()
-        .map(w -> vertx.eventBus().<JsonObject>request(Addresses.workerControl(w.workerId()), change, options))
-        .toList();
+    List<Future<Message<JsonObject>>> answers = workers.stream().map(w -> ask(w, change, options)).toList();
     return Future.join(answers).transform(all -> outcome(model, what, workers, answers));
+  }
+
+  /** Sends a change to one worker; its answer fails at once if the worker is lost meanwhile (its member left). */
+  private Future<Message<JsonObject>> ask(WorkerEndpoint worker, JsonObject change, DeliveryOptions options) {
+    Promise<Message<JsonObject>> answer = Promise.promise();
+    worker.started(answer);
+    vertx.eventBus().<JsonObject>request(Addresses.workerControl(worker.workerId()), change, options)
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            answer.tryComplete(ar.result());
+          } else {
+            answer.tryFail(ar.cause());
+          }
+        });
+    return answer.future().andThen(done -> worker.finished(answer));
   }
 
   private static Future<List<ModelStatus>> outcome(String model, String what, List<WorkerEndpoint> workers,
@@ -124,6 +141,11 @@ public final class RepositoryControl {
       ErrorCode failed = codeOf(a.cause());
       if (failed == ErrorCode.NOT_FOUND) {
         continue; // that worker's repository does not hold the model
+      }
+      if (workers.get(i).lostWith(a.cause())) {
+        // a worker that died during the change is no longer part of the cluster; a new one applies the wanted state
+        LOG.info("worker {} was lost while it made the change to model '{}'", workers.get(i).workerId(), model);
+        continue;
       }
       held++;
       code = code == null ? failed : code;

@@ -92,9 +92,13 @@ public final class UploadedFiles {
       return;
     }
     Files.createDirectories(dir);
-    Path temp = dir.resolve(sha + ".tmp");
-    Files.write(temp, bytes);
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Path temp = Files.createTempFile(dir, sha, ".tmp"); // its own: the upload and its echo from the map may race
+    try {
+      Files.write(temp, bytes);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
   }
 
   public Future<Void> stop() {

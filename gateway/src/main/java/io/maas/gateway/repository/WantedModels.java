@@ -91,7 +91,7 @@ public final class WantedModels {
     JsonArray all = new JsonArray();
     new TreeMap<>(map).values().forEach(v -> all.add(new JsonObject(v)));
     Files.createDirectories(file.getParent());
-    Path temp = file.resolveSibling(FILE + ".tmp");
+    Path temp = Files.createTempFile(file.getParent(), FILE, ".tmp");
     Files.writeString(temp, all.encodePrettily(), StandardCharsets.UTF_8);
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }

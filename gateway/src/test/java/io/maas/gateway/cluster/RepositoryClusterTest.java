@@ -114,6 +114,38 @@ class RepositoryClusterTest {
     assertEquals(3, config.getInteger("max_batch_size"));
   }
 
+  @Test
+  void aWorkerKilledWhileItLoadsAModelLeavesTheOthersServingItAndTheLoadAnswersAtOnce() throws Exception {
+    String model = "all-minilm-l6-v2";
+    GatewayProcess gateway = cluster.startGateway("gateway");
+    WorkerProcess a = cluster.startWorker("worker-a", WorkerOptions.cpu().repository(cluster.repository("repo-a", model)));
+    WorkerProcess b = cluster.startWorker("worker-b", WorkerOptions.cpu().repository(cluster.repository("repo-b", model)));
+    gateway.awaitLive(START);
+    String idA = a.awaitId(START);
+    b.awaitId(START);
+    assertEquals(200, control(gateway, model, "unload").statusCode());
+
+    long sent = System.nanoTime();
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> load =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> control(gateway, model, "load"));
+    b.jvm.awaitLog(Pattern.compile("model " + model + " version 1 LOADING"), START);
+    b.jvm.kill();
+    HttpResponse<String> answer = load.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    double seconds = (System.nanoTime() - sent) / 1e9;
+    System.out.printf("a load during which one of two workers was killed answered %d in %.1f s%n", answer.statusCode(), seconds);
+    assertEquals(200, answer.statusCode(), "the change is done on every worker that is left: " + answer.body());
+    assertTrue(seconds < 30, "the load did not wait for the dead worker: " + seconds + " s");
+    JsonObject entry = new io.vertx.core.json.JsonArray(Tenants.send(HttpRequest.newBuilder(gateway.uri("/v2/repository/index"))
+        .POST(HttpRequest.BodyPublishers.noBody())).body()).stream().map(JsonObject.class::cast)
+        .filter(e -> model.equals(e.getString("name"))).findFirst().orElseThrow();
+    assertEquals("READY", entry.getString("state"), entry.encode());
+    HttpResponse<String> served = Tenants.send(HttpRequest.newBuilder(gateway.uri("/v2/models/" + model + "/infer"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+            "{\"inputs\": [{\"name\": \"text\", \"shape\": [1], \"datatype\": \"BYTES\", \"data\": [\"hello\"]}]}")));
+    assertEquals(200, served.statusCode(), served.body());
+    assertEquals(idA, served.headers().firstValue(LoadGenerator.WORKER_HEADER).orElse(""));
+  }
+
   private List<String> loadedAtStart(WorkerProcess worker) {
     String names = worker.jvm.awaitLog(LOADING, START).group(1);
     return names.isEmpty() ? List.of() : List.of(names.split(", "));

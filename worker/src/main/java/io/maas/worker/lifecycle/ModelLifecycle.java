@@ -148,6 +148,8 @@ public final class ModelLifecycle {
     if (!replacing && (current == null || current.status().state() != ModelReadyState.LOADING)) {
       put(ModelVersion.of(ModelStatus.loading(name, version), fingerprint));
     }
+    LOG.info("model {} version {} {} on {}", name, version, replacing ? "loading again beside the one serving" : "LOADING",
+        device.device());
     return device.load(definition, number, observers.observer())
         .onSuccess(model -> {
           observers.serving(model);

@@ -50,9 +50,15 @@ public final class UploadedModelFiles {
             f.getKey(), actual, f.getValue());
       }
       Files.createDirectories(target.getParent());
-      Path temp = target.resolveSibling(target.getFileName() + ".upload");
-      Files.write(temp, bytes);
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      // a temporary file of its own: two slots (or a change and its echo from the cluster) may write the same file
+      // at once, each moving identical bytes into place
+      Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".upload");
+      try {
+        Files.write(temp, bytes);
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
     }
   }
 
