@@ -2,13 +2,15 @@ package io.maas.gateway.http;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import io.maas.gateway.repository.LoadParameters;
 import io.maas.gateway.repository.RepositoryControl;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The KServe / Triton repository extension's model control, for the whole cluster:
@@ -36,18 +38,9 @@ public final class RepositoryRoutes implements RestRoutes {
   private void load(RoutingContext ctx) {
     authorize(ctx);
     JsonObject parameters = parameters(ctx.body().buffer());
-    JsonObject config = null;
-    for (String name : parameters.fieldNames()) {
-      if (name.equals("config")) {
-        config = config(parameters.getValue(name));
-      } else if (name.startsWith("file:")) {
-        throw MaasException.invalid("parameter '%s': uploading model files through the API is not supported yet; "
-            + "put them in the workers' model repository", name.length() > 80 ? name.substring(0, 80) + "..." : name);
-      } else {
-        throw MaasException.invalid("unknown load parameter '%s': 'config' is taken",
-            name.length() > 80 ? name.substring(0, 80) + "..." : name);
-      }
-    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    parameters.fieldNames().forEach(name -> values.put(name, parameters.getValue(name))); // objects as JsonObject
+    JsonObject config = LoadParameters.config(values);
     answer(ctx, control.load(ctx.pathParam("model"), config));
   }
 
@@ -75,21 +68,6 @@ public final class RepositoryRoutes implements RestRoutes {
       throw MaasException.invalid("'parameters' must be an object");
     }
     return p == null ? new JsonObject() : (JsonObject) p;
-  }
-
-  /** Triton's {@code config} parameter: the model configuration as a JSON string (an object is taken too). */
-  private static JsonObject config(Object value) {
-    if (value instanceof JsonObject o) {
-      return o;
-    }
-    if (value instanceof String s) {
-      try {
-        return new JsonObject(s);
-      } catch (DecodeException | ClassCastException e) {
-        throw MaasException.invalid("parameter 'config' is not a JSON object: %s", e.getMessage());
-      }
-    }
-    throw MaasException.invalid("parameter 'config' must be a model configuration as a JSON string");
   }
 
   private static void answer(RoutingContext ctx, Future<?> change) {
