@@ -2,6 +2,7 @@ package io.maas.gateway.grpc;
 
 import io.maas.config.GatewayConfig;
 import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpcService;
+import io.maas.gateway.grpc.reflection.ServerReflection;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.repository.RepositoryControl;
 import io.maas.gateway.stats.ClusterStatistics;
@@ -16,7 +17,8 @@ import io.vertx.grpc.server.GrpcServerOptions;
 /**
  * The gRPC edge: {@code inference.GRPCInferenceService} plus the standard {@code grpc.health.v1.Health}
  * service, which reports SERVING (for the server, "", and for the inference service) while the worker
- * registry is ready. Messages are limited to {@code gateway.max_body_bytes}, as REST bodies are.
+ * registry is ready, and server reflection (v1 and v1alpha) over all of them. Messages are limited to
+ * {@code gateway.max_body_bytes}, as REST bodies are.
  */
 public final class GrpcEdge {
   private GrpcEdge() {}
@@ -39,6 +41,8 @@ public final class GrpcEdge {
     return GrpcServer.server(vertx, options)
         .addService(new InferenceGrpcService(registry, pipeline, repository, statistics, config.maxTensorElements(),
             config.maxBodyBytes(), admission))
-        .addService(health);
+        .addService(health)
+        .addService(ServerReflection.v1())
+        .addService(ServerReflection.v1alpha());
   }
 }
