@@ -25,8 +25,8 @@ public final class V2Routes implements RestRoutes {
   public static final String SERVER_NAME = "maas";
   public static final String SERVER_VERSION = "0.1.0";
   /** The protocol extensions this server really implements. */
-  public static final List<String> EXTENSIONS = List.of("binary_tensor_data", "model_configuration", "parameters",
-      "statistics");
+  public static final List<String> EXTENSIONS = List.of("binary_tensor_data", "model_configuration",
+      "model_repository", "parameters", "statistics");
 
   /** Response header naming the worker that served an infer request (for operators and cluster tests). */
   public static final String WORKER_HEADER = "X-Maas-Worker";
