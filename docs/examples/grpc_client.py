@@ -15,7 +15,8 @@ from grpc_tools import protoc
 
 PROTO_DIR = pathlib.Path(__file__).resolve().parents[2] / "shared" / "src" / "main" / "proto"
 out = tempfile.mkdtemp()
-protoc.main(["protoc", f"-I{PROTO_DIR}", f"--python_out={out}", f"--grpc_python_out={out}", "grpc_predict_v2.proto"])
+protoc.main(["protoc", f"-I{PROTO_DIR}", f"--python_out={out}", f"--grpc_python_out={out}", "grpc_predict_v2.proto",
+             "model_config.proto"])
 sys.path.insert(0, out)
 pb = importlib.import_module("grpc_predict_v2_pb2")
 rpc = importlib.import_module("grpc_predict_v2_pb2_grpc")

@@ -115,10 +115,10 @@ public final class GatewayVerticle extends VerticleBase {
     InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
         config, admission, new GatewayMetrics(metrics.registry()));
     ClusterStatistics statistics = new ClusterStatistics(vertx, registry, ClusterStatistics.DEFAULT_TIMEOUT_MS);
+    RepositoryControl repository = new RepositoryControl(vertx, registry, wanted, uploads, config.maxRequestTimeoutMillis());
     Router router = RestRouter.create(vertx, admission, List.of(
-        new StatsRoutes(registry, statistics), // ahead of V2Routes: its /v2/models/:model would take /v2/models/stats
-        new RepositoryRoutes(new RepositoryControl(vertx, registry, wanted, uploads, config.maxRequestTimeoutMillis()),
-            config.maxBodyBytes()),
+        new StatsRoutes(statistics), // ahead of V2Routes: its /v2/models/:model would take /v2/models/stats
+        new RepositoryRoutes(repository, config.maxBodyBytes()),
         new V2Routes(registry, pipeline, config),
         new TfServingRoutes(registry, pipeline, config),
         new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes()),
@@ -128,7 +128,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.httpPort())
         .setCompressionSupported(true)
         .setDecompressionSupported(true);
-    GrpcServer grpc = GrpcEdge.create(vertx, registry, pipeline, config, admission);
+    GrpcServer grpc = GrpcEdge.create(vertx, registry, pipeline, repository, statistics, config, admission);
     return registry.start()
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
             "gateway.admin_host, gateway.admin_port", metrics,

@@ -61,7 +61,7 @@ public final class TestRepository {
     return dir;
   }
 
-  static void write(Path repo, String model, int version, byte[] onnx) throws IOException {
+  public static void write(Path repo, String model, int version, byte[] onnx) throws IOException {
     Path file = repo.resolve(model).resolve(Integer.toString(version)).resolve("model.onnx");
     Files.createDirectories(file.getParent());
     Files.write(file, onnx);

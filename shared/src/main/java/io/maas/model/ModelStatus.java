@@ -16,6 +16,9 @@ import java.util.List;
  * @param inputs the inputs (full shapes)
  * @param outputs the outputs (full shapes)
  * @param text how the model takes text, or null for a model without a text section
+ * @param config the rest of the configuration the version is served with, in Triton's JSON names
+ *     ({@code version_policy}, {@code instance_group}, {@code dynamic_batching}, {@code default_model_filename});
+ *     empty when not known (not loaded, or announced by an older worker)
  */
 public record ModelStatus(
     String name,
@@ -26,18 +29,26 @@ public record ModelStatus(
     int maxBatchSize,
     List<TensorSpec> inputs,
     List<TensorSpec> outputs,
-    TextSpec text) {
+    TextSpec text,
+    JsonObject config) {
 
   public ModelStatus {
     reason = reason == null ? "" : reason;
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
+    config = config == null ? new JsonObject() : config.copy();
+  }
+
+  /** The status of a model whose configuration beyond its signature is not told. */
+  public ModelStatus(String name, String version, ModelReadyState state, String reason, String platform,
+      int maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs, TextSpec text) {
+    this(name, version, state, reason, platform, maxBatchSize, inputs, outputs, text, null);
   }
 
   /** The status of a model that takes no text. */
   public ModelStatus(String name, String version, ModelReadyState state, String reason, String platform,
       int maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs) {
-    this(name, version, state, reason, platform, maxBatchSize, inputs, outputs, null);
+    this(name, version, state, reason, platform, maxBatchSize, inputs, outputs, null, null);
   }
 
   public static ModelStatus loading(String name, String version) {
@@ -45,7 +56,7 @@ public record ModelStatus(
   }
 
   public ModelStatus withState(ModelReadyState newState, String newReason) {
-    return new ModelStatus(name, version, newState, newReason, platform, maxBatchSize, inputs, outputs, text);
+    return new ModelStatus(name, version, newState, newReason, platform, maxBatchSize, inputs, outputs, text, config);
   }
 
   public boolean isReady() {
@@ -62,6 +73,9 @@ public record ModelStatus(
         .put("max_batch_size", maxBatchSize)
         .put("inputs", specsToJson(inputs))
         .put("outputs", specsToJson(outputs));
+    if (!config.isEmpty()) {
+      json.put("config", config.copy());
+    }
     return text == null ? json : json.put("text", text.toJson());
   }
 
@@ -75,7 +89,8 @@ public record ModelStatus(
         json.getInteger("max_batch_size", 0),
         specsFromJson(json.getJsonArray("inputs", new JsonArray())),
         specsFromJson(json.getJsonArray("outputs", new JsonArray())),
-        json.containsKey("text") ? TextSpec.fromJson(json.getJsonObject("text")) : null);
+        json.containsKey("text") ? TextSpec.fromJson(json.getJsonObject("text")) : null,
+        json.getJsonObject("config"));
   }
 
   static JsonArray specsToJson(List<TensorSpec> specs) {

@@ -4,15 +4,22 @@ import com.google.protobuf.Descriptors;
 import io.maas.error.MaasException;
 import io.maas.gateway.http.V2Routes;
 import io.maas.gateway.pipeline.InferencePipeline;
+import io.maas.gateway.repository.RepositoryControl;
+import io.maas.gateway.repository.ServedConfig;
+import io.maas.gateway.stats.ClusterStatistics;
 import io.maas.gateway.routing.ModelView;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpcService;
+import io.maas.gateway.grpc.v2.ModelConfigRequest;
+import io.maas.gateway.grpc.v2.ModelConfigResponse;
 import io.maas.gateway.grpc.v2.ModelInferRequest;
 import io.maas.gateway.grpc.v2.ModelInferResponse;
 import io.maas.gateway.grpc.v2.ModelMetadataRequest;
 import io.maas.gateway.grpc.v2.ModelMetadataResponse;
 import io.maas.gateway.grpc.v2.ModelMetadataResponse.TensorMetadata;
 import io.maas.gateway.grpc.v2.ModelReadyRequest;
+import io.maas.gateway.grpc.v2.ModelStatisticsRequest;
+import io.maas.gateway.grpc.v2.ModelStatisticsResponse;
 import io.maas.gateway.grpc.v2.ModelReadyResponse;
 import io.maas.gateway.grpc.v2.ModelStreamInferResponse;
 import io.maas.gateway.grpc.v2.ServerLiveRequest;
@@ -34,41 +41,49 @@ import io.vertx.grpc.server.Service;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Caller;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * {@code inference.GRPCInferenceService}, the KServe V2 gRPC API: metadata answered from the worker
- * registry, inference through the same {@link InferencePipeline} as REST. Each call takes its request id
- * from the {@code x-request-id} metadata (or makes one) and returns it in the response headers.
+ * {@code inference.GRPCInferenceService}, the KServe V2 gRPC API with Triton's model configuration, statistics
+ * and repository RPCs: metadata answered from the worker registry, inference through the same
+ * {@link InferencePipeline} as REST, the rest through what REST uses ({@link ServedConfig},
+ * {@link ClusterStatistics}, {@link RepositoryControl}). Each call takes its request id from the
+ * {@code x-request-id} metadata (or makes one) and returns it in the response headers.
  */
 public final class InferenceGrpcService implements Service {
-  /** The extensions the gRPC edge implements (Triton's model configuration RPC is not among them). */
-  static final List<String> EXTENSIONS = List.of("parameters");
+  /** The extensions the gRPC edge implements. */
+  static final List<String> EXTENSIONS = List.of("model_configuration", "model_repository", "parameters",
+      "statistics");
   static final String REQUEST_ID_HEADER = "x-request-id";
   /** Response header naming the worker that served a ModelInfer call. */
   static final String WORKER_HEADER = "x-maas-worker";
+  /** Response headers of ModelStatistics: the workers asked, and those that answered in time. */
+  static final String WORKERS_ASKED_HEADER = "x-maas-workers-asked";
+  static final String WORKERS_ANSWERED_HEADER = "x-maas-workers-answered";
 
   private final WorkerRegistry registry;
   private final InferencePipeline pipeline;
+  private final RepositoryRpcs repository;
+  private final ClusterStatistics statistics;
   private final long maxTensorElements;
   private final long maxMessageBytes;
-  private final Admission admission;
+  private final GrpcCallers callers;
 
-  public InferenceGrpcService(WorkerRegistry registry, InferencePipeline pipeline, long maxTensorElements,
-      long maxMessageBytes) {
-    this(registry, pipeline, maxTensorElements, maxMessageBytes, null);
-  }
-
-  /** @param admission the API-key check (metadata {@code authorization: Bearer <key>} or {@code x-api-key}); null: off */
-  public InferenceGrpcService(WorkerRegistry registry, InferencePipeline pipeline, long maxTensorElements,
-      long maxMessageBytes, Admission admission) {
-    this.admission = admission;
+  /**
+   * @param repository the cluster-wide load and unload of the repository RPCs
+   * @param statistics the cluster's statistics, for ModelStatistics
+   * @param admission the API-key check (metadata {@code authorization: Bearer <key>} or {@code x-api-key}); null: off
+   */
+  public InferenceGrpcService(WorkerRegistry registry, InferencePipeline pipeline, RepositoryControl repository,
+      ClusterStatistics statistics, long maxTensorElements, long maxMessageBytes, Admission admission) {
     this.registry = registry;
     this.pipeline = pipeline;
+    this.repository = new RepositoryRpcs(registry, repository);
+    this.statistics = statistics;
     this.maxTensorElements = maxTensorElements;
     this.maxMessageBytes = maxMessageBytes;
+    this.callers = new GrpcCallers(admission);
   }
 
   @Override
@@ -83,22 +98,32 @@ public final class InferenceGrpcService implements Service {
 
   @Override
   public void bind(GrpcServer server) {
-    // the health RPCs stay open; everything else needs a key when keys are on
-    unary(server, GRPCInferenceServiceGrpcService.ServerLive, false, (r, id, h, c) -> serverLive(r));
-    unary(server, GRPCInferenceServiceGrpcService.ServerReady, false, (r, id, h, c) -> serverReady(r));
-    unary(server, GRPCInferenceServiceGrpcService.ModelReady, true, (r, id, h, c) -> modelReady(r));
-    unary(server, GRPCInferenceServiceGrpcService.ServerMetadata, true, (r, id, h, c) -> serverMetadata(r));
-    unary(server, GRPCInferenceServiceGrpcService.ModelMetadata, true, (r, id, h, c) -> modelMetadata(r));
-    unary(server, GRPCInferenceServiceGrpcService.ModelInfer, true, this::modelInfer);
+    // the health RPCs stay open; everything else needs a key when keys are on, or the admin token for load/unload
+    GrpcCallers.Access open = GrpcCallers.Access.OPEN;
+    GrpcCallers.Access key = GrpcCallers.Access.KEY;
+    GrpcCallers.Access administrative = GrpcCallers.Access.ADMINISTRATIVE;
+    unary(server, GRPCInferenceServiceGrpcService.ServerLive, open, (r, id, h, c) -> serverLive(r));
+    unary(server, GRPCInferenceServiceGrpcService.ServerReady, open, (r, id, h, c) -> serverReady(r));
+    unary(server, GRPCInferenceServiceGrpcService.ModelReady, key, (r, id, h, c) -> modelReady(r));
+    unary(server, GRPCInferenceServiceGrpcService.ServerMetadata, key, (r, id, h, c) -> serverMetadata(r));
+    unary(server, GRPCInferenceServiceGrpcService.ModelMetadata, key, (r, id, h, c) -> modelMetadata(r));
+    unary(server, GRPCInferenceServiceGrpcService.ModelInfer, key, this::modelInfer);
+    unary(server, GRPCInferenceServiceGrpcService.ModelConfig, key, (r, id, h, c) -> modelConfig(r));
+    unary(server, GRPCInferenceServiceGrpcService.ModelStatistics, key, (r, id, h, c) -> modelStatistics(r, h));
+    unary(server, GRPCInferenceServiceGrpcService.RepositoryIndex, key, (r, id, h, c) -> repository.index(r));
+    unary(server, GRPCInferenceServiceGrpcService.RepositoryModelLoad, administrative,
+        (r, id, h, c) -> repository.load(r, c));
+    unary(server, GRPCInferenceServiceGrpcService.RepositoryModelUnload, administrative,
+        (r, id, h, c) -> repository.unload(r, c));
     ServiceMethod<ModelInferRequest, ModelStreamInferResponse> stream = GRPCInferenceServiceGrpcService.ModelStreamInfer;
     server.callHandler(stream, call -> {
       String requestId = requestId(call);
       call.pause(); // no message is read before the key is checked
-      authenticate(call).onSuccess(caller -> {
+      callers.caller(call, GrpcCallers.Access.KEY).onSuccess(caller -> {
         new StreamInferCall(call, requestId, msg -> RequestMessages.decode(INFER_DECODER, msg, maxMessageBytes),
             (r, id) -> modelInfer(r, id, null, caller)).start();
         call.resume();
-      }).onFailure(e -> fail(call, e));
+      }).onFailure(e -> GrpcErrors.fail(call, e));
     });
   }
 
@@ -117,12 +142,12 @@ public final class InferenceGrpcService implements Service {
     Future<Resp> apply(Req request, String requestId, MultiMap responseHeaders, Caller caller);
   }
 
-  private <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method, boolean needsKey,
+  private <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method, GrpcCallers.Access access,
       Rpc<Req, Resp> rpc) {
     server.callHandler(method, call -> {
       String requestId = requestId(call);
-      Future<Caller> caller = needsKey ? authenticate(call) : Future.succeededFuture(Caller.ANONYMOUS);
-      UnaryCall once = new UnaryCall(call);
+      Future<Caller> caller = callers.caller(call, access);
+      UnaryCall<Resp> once = new UnaryCall<>(call);
       call.invalidMessageHandler(e -> once.fail(e))
           .exceptionHandler(once::broken)
           .endHandler(v -> once.ended())
@@ -135,79 +160,6 @@ public final class InferenceGrpcService implements Service {
             }
           });
     });
-  }
-
-  /**
-   * A unary call answered exactly once, whatever its client sends: one message is answered; a second fails the
-   * call; none at all (an empty body, a cut-short frame) fails it when the client's side ends, instead of
-   * leaving it unanswered; a malformed frame fails it; a client that went away is answered nothing.
-   */
-  private static final class UnaryCall {
-    private final GrpcServerRequest<?, ?> call;
-    private int messages;
-    private boolean answered;
-
-    UnaryCall(GrpcServerRequest<?, ?> call) {
-      this.call = call;
-    }
-
-    /** Whether the message just received is the call's one message (the first). */
-    boolean received() {
-      if (++messages == 1) {
-        return true;
-      }
-      fail(MaasException.invalid("a unary call takes one request message, this one sent %d", messages));
-      return false;
-    }
-
-    void ended() {
-      if (messages == 0) {
-        fail(MaasException.invalid("the call ended without a complete request message"));
-      }
-    }
-
-    void broken(Throwable e) {
-      if (!(e instanceof io.vertx.core.http.StreamResetException || e instanceof io.vertx.core.http.HttpClosedException)) {
-        fail(MaasException.invalid("malformed gRPC request: %s", e.getMessage()));
-      } // else the client went away: nothing left to answer
-    }
-
-    <T> void answer(T response) {
-      if (!answered) {
-        answered = true;
-        @SuppressWarnings("unchecked")
-        io.vertx.grpc.server.GrpcServerResponse<?, T> r = (io.vertx.grpc.server.GrpcServerResponse<?, T>) call.response();
-        r.end(response);
-      }
-    }
-
-    void fail(Throwable e) {
-      if (!answered) {
-        answered = true;
-        InferenceGrpcService.fail(call, e);
-      }
-    }
-  }
-
-  /** Fails a call with its maas status; metadata of the failure (rate-limit state...) goes in the trailers. */
-  private static void fail(GrpcServerRequest<?, ?> call, Throwable e) {
-    if (e instanceof MaasException m) {
-      m.metadata().forEach((k, v) -> call.response().trailers().set(k.toLowerCase(Locale.ROOT), v));
-    }
-    call.response().fail(GrpcErrors.toStatus(e));
-  }
-
-  /** The caller of a call: {@link Caller#ANONYMOUS} when keys are off, else the key its metadata carries. */
-  private Future<Caller> authenticate(GrpcServerRequest<?, ?> call) {
-    if (admission == null) {
-      return Future.succeededFuture(Caller.ANONYMOUS);
-    }
-    MultiMap headers = call.headers();
-    String auth = headers == null ? null : headers.get("authorization");
-    String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? auth.substring(7) : headers == null ? null : headers.get("x-api-key");
-    MultiMap responseHeaders = call.response().headers();
-    return admission.authenticate(token).map(key -> new Caller(key, limit -> limit.lowerCaseHeaders(responseHeaders::set)));
   }
 
   /** Runs an RPC body: whatever it throws becomes a failed future, never an unanswered call. */
@@ -276,6 +228,29 @@ public final class InferenceGrpcService implements Service {
       m.addShape(d);
     }
     return m.build();
+  }
+
+  /** Triton's model configuration, as REST's {@code /v2/models/{m}/config} serves it. */
+  Future<ModelConfigResponse> modelConfig(ModelConfigRequest r) {
+    ModelStatus s = registry.resolve(InferMessages.modelName(r.getName()), InferMessages.version(r.getVersion()));
+    return Future.succeededFuture(ModelConfigResponse.newBuilder().setConfig(ModelConfigs.fromJson(ServedConfig.of(s)))
+        .build());
+  }
+
+  /**
+   * Triton's statistics, summed over the workers as REST's {@code /v2/models/{m}/stats}; how many workers were asked
+   * and answered in time goes in the response metadata ({@code x-maas-workers-asked}, {@code -answered}).
+   */
+  Future<ModelStatisticsResponse> modelStatistics(ModelStatisticsRequest r, MultiMap responseHeaders) {
+    String version = InferMessages.version(r.getVersion());
+    if (r.getName().isEmpty() && !version.isEmpty()) {
+      throw MaasException.invalid("a version (%s) needs a model name", version);
+    }
+    return statistics.collect(r.getName(), version).map(snapshot -> {
+      responseHeaders.set(WORKERS_ASKED_HEADER, Integer.toString(snapshot.asked()));
+      responseHeaders.set(WORKERS_ANSWERED_HEADER, Integer.toString(snapshot.answered()));
+      return StatisticsMessages.of(snapshot);
+    });
   }
 
   /** Decodes, checks the model first (an unknown model is NOT_FOUND whatever the inputs), runs, encodes. */

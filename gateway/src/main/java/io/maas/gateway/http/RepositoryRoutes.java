@@ -2,19 +2,17 @@ package io.maas.gateway.http;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import io.maas.gateway.repository.LoadParameters;
 import io.maas.gateway.repository.RepositoryControl;
 import io.maas.gateway.tenancy.Caller;
 import io.maas.gateway.tenancy.Scopes;
-import io.maas.model.ModelFilePath;
 import io.maas.model.ModelNames;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Base64;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -45,23 +43,10 @@ public final class RepositoryRoutes implements RestRoutes {
   private void load(RoutingContext ctx) {
     authorize(ctx);
     JsonObject parameters = parameters(ctx.body().buffer());
-    JsonObject config = null;
-    Map<String, byte[]> files = new HashMap<>();
-    for (String name : parameters.fieldNames()) {
-      if (name.equals("config")) {
-        config = config(parameters.getValue(name));
-      } else if (name.startsWith("file:")) {
-        files.put(ModelFilePath.check(name.substring("file:".length())), base64(name, parameters.getValue(name)));
-      } else {
-        throw MaasException.invalid("unknown load parameter '%s': 'config' and 'file:<version>/<name>' are taken",
-            name.length() > 80 ? name.substring(0, 80) + "..." : name);
-      }
-    }
-    if (!files.isEmpty() && config == null) {
-      // Triton's rule: uploaded files come with the configuration they are to be served with
-      throw MaasException.invalid("'file:' parameters need a 'config' parameter too (\"{}\" for the defaults)");
-    }
-    answer(ctx, control.load(ModelNames.check(ctx.pathParam("model")), config, files));
+    Map<String, Object> values = new LinkedHashMap<>();
+    parameters.fieldNames().forEach(name -> values.put(name, parameters.getValue(name))); // objects as JsonObject
+    LoadParameters load = LoadParameters.of(values);
+    answer(ctx, control.load(ModelNames.check(ctx.pathParam("model")), load.config(), load.files()));
   }
 
   private void unload(RoutingContext ctx) {
@@ -89,34 +74,6 @@ public final class RepositoryRoutes implements RestRoutes {
       throw MaasException.invalid("'parameters' must be an object");
     }
     return p == null ? new JsonObject() : (JsonObject) p;
-  }
-
-  /** A {@code file:} parameter's content: base64, as Triton's HTTP API sends it. */
-  private static byte[] base64(String name, Object value) {
-    if (!(value instanceof String s)) {
-      throw MaasException.invalid("parameter '%s' must be the file's content in base64", name);
-    }
-    try {
-      return Base64.getDecoder().decode(s);
-    } catch (IllegalArgumentException e) {
-      throw MaasException.invalid("parameter '%s' is not base64: %s", name, e.getMessage());
-    }
-  }
-
-  /** Triton's {@code config} parameter: the model configuration as a JSON string (an object is taken too). */
-  private static JsonObject config(Object value) {
-    if (value instanceof JsonObject o) {
-      return o;
-    }
-    if (value instanceof String s) {
-      try {
-        return new JsonObject(s);
-      } catch (DecodeException | ClassCastException e) {
-        throw MaasException.invalid("parameter 'config' is not a JSON object: %s",
-            e.getMessage().lines().findFirst().orElse(""));
-      }
-    }
-    throw MaasException.invalid("parameter 'config' must be a model configuration as a JSON string");
   }
 
   private static void answer(RoutingContext ctx, Future<?> change) {

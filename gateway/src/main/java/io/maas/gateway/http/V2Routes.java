@@ -3,6 +3,8 @@ package io.maas.gateway.http;
 import io.maas.config.GatewayConfig;
 import io.maas.error.MaasException;
 import io.maas.gateway.pipeline.InferencePipeline;
+import io.maas.gateway.repository.RepositoryIndex;
+import io.maas.gateway.repository.ServedConfig;
 import io.maas.gateway.routing.ModelView;
 import io.maas.gateway.routing.WorkerEndpoint;
 import io.maas.gateway.routing.WorkerRegistry;
@@ -24,13 +26,15 @@ public final class V2Routes implements RestRoutes {
   public static final String SERVER_NAME = "maas";
   public static final String SERVER_VERSION = "0.1.0";
   /** The protocol extensions this server really implements. */
-  public static final List<String> EXTENSIONS = List.of("binary_tensor_data", "model_configuration", "parameters",
-      "statistics");
+  public static final List<String> EXTENSIONS = List.of("binary_tensor_data", "model_configuration",
+      "model_repository", "parameters", "statistics");
 
   /** Response header naming the worker that served an infer request (for operators and cluster tests). */
   public static final String WORKER_HEADER = "X-Maas-Worker";
   private static final String MODEL = "/v2/models/:model";
   private static final String VERSION = "/v2/models/:model/versions/:version";
+  /** The index request's body holds at most {@code {"ready": true}}. */
+  private static final long INDEX_BODY = 1 << 16;
 
   private final WorkerRegistry registry;
   private final InferencePipeline pipeline;
@@ -49,7 +53,7 @@ public final class V2Routes implements RestRoutes {
     router.get("/v2/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true)));
     router.get("/v2/health/ready").handler(this::serverReady);
     router.get("/v2").handler(this::serverMetadata);
-    router.post("/v2/repository/index").handler(this::repositoryIndex);
+    router.post("/v2/repository/index").handler(RequestBodies.upTo(INDEX_BODY)).handler(this::repositoryIndex);
     for (String base : List.of(MODEL, VERSION)) {
       router.get(base).handler(this::modelMetadata);
       router.get(base + "/ready").handler(this::modelReady);
@@ -72,22 +76,24 @@ public final class V2Routes implements RestRoutes {
         .put("extensions", new JsonArray(EXTENSIONS)));
   }
 
+  /** Every model version and its state; the optional body {@code {"ready": true}} keeps the ready ones only. */
   private void repositoryIndex(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    Object ready = body == null || body.length() == 0 ? null : V2Json.parseObject(body).getValue("ready");
+    if (ready != null && !(ready instanceof Boolean)) {
+      throw MaasException.invalid("'ready' must be true or false");
+    }
     JsonArray index = new JsonArray();
-    for (ModelView view : registry.models().values()) {
-      view.statuses().stream().map(ModelStatus::version).distinct().sorted().forEach(v -> {
-        ModelStatus s = view.statuses().stream().filter(x -> x.version().equals(v))
-            .max((a, b) -> Boolean.compare(a.isReady(), b.isReady())).orElseThrow();
-        JsonObject entry = new JsonObject().put("name", s.name()).put("state", s.state().name());
-        if (!v.isEmpty()) {
-          entry.put("version", v);
-        }
-        if (!s.reason().isEmpty()) {
-          entry.put("reason", s.reason());
-        }
-        entry.put("workers", workerStates(s.name(), v));
-        index.add(entry);
-      });
+    for (RepositoryIndex.Entry e : RepositoryIndex.of(registry, Boolean.TRUE.equals(ready))) {
+      JsonObject entry = new JsonObject().put("name", e.name()).put("state", e.state());
+      if (!e.version().isEmpty()) {
+        entry.put("version", e.version());
+      }
+      if (!e.reason().isEmpty()) {
+        entry.put("reason", e.reason());
+      }
+      entry.put("workers", workerStates(e.name(), e.version()));
+      index.add(entry);
     }
     ctx.response().putHeader("Content-Type", "application/json").end(index.encode());
   }
@@ -138,26 +144,7 @@ public final class V2Routes implements RestRoutes {
 
   /** Triton's model configuration extension: the configuration as served, with what was auto-completed. */
   private void modelConfig(RoutingContext ctx) {
-    ModelStatus s = resolve(ctx);
-    JsonArray inputs = new JsonArray();
-    JsonArray outputs = new JsonArray();
-    s.inputs().forEach(t -> inputs.add(configEntry(t, s.maxBatchSize())));
-    s.outputs().forEach(t -> outputs.add(configEntry(t, s.maxBatchSize())));
-    json(ctx, 200, new JsonObject()
-        .put("name", s.name())
-        .put("platform", s.platform())
-        .put("max_batch_size", s.maxBatchSize())
-        .put("input", inputs)
-        .put("output", outputs));
-  }
-
-  private static JsonObject configEntry(TensorSpec t, int maxBatchSize) {
-    JsonArray dims = new JsonArray();
-    long[] shape = t.shape();
-    for (int i = maxBatchSize > 0 ? 1 : 0; i < shape.length; i++) {
-      dims.add(shape[i]);
-    }
-    return new JsonObject().put("name", t.name()).put("data_type", "TYPE_" + t.datatype().name()).put("dims", dims);
+    json(ctx, 200, ServedConfig.of(resolve(ctx)));
   }
 
   private void infer(RoutingContext ctx) {

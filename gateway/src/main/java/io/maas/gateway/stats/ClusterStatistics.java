@@ -1,6 +1,9 @@
 package io.maas.gateway.stats;
 
 import io.maas.bus.Addresses;
+import io.maas.error.MaasException;
+import io.maas.gateway.routing.ModelView;
+import io.maas.model.ModelStatus;
 import io.maas.gateway.routing.WorkerEndpoint;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.vertx.core.Future;
@@ -10,6 +13,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,6 +48,43 @@ public final class ClusterStatistics {
     this.vertx = vertx;
     this.registry = registry;
     this.timeoutMillis = timeoutMillis;
+  }
+
+  /**
+   * Collects the statistics of one model version, of every version of a model, or of everything: each ready
+   * version is reported, with zeros when it had no traffic. Fails NOT_FOUND for a model, or a version, no
+   * worker ever announced.
+   *
+   * @param model a model name, or "" for every model
+   * @param version a version, or "" for every version
+   */
+  public Future<Snapshot> collect(String model, String version) {
+    Map<String, List<String>> expected;
+    try {
+      expected = expected(model, version);
+    } catch (MaasException e) {
+      return Future.failedFuture(e);
+    }
+    return collect(model, version, expected);
+  }
+
+  /** The model versions an answer covers. */
+  private Map<String, List<String>> expected(String model, String version) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (model.isEmpty()) {
+      registry.models().values().forEach(view -> out.put(view.name(), view.readyVersions()));
+      return out;
+    }
+    ModelView view = registry.model(model).orElseThrow(() -> MaasException.notFound("unknown model '%s'", model));
+    if (version.isEmpty()) {
+      out.put(model, view.readyVersions());
+    } else if (view.knows(version) || view.statuses().isEmpty()) {
+      out.put(model, List.of(version));
+    } else {
+      throw MaasException.notFound("unknown version %s of model '%s'; versions: %s", version, model,
+          view.statuses().stream().map(ModelStatus::version).filter(v -> !v.isEmpty()).distinct().sorted().toList());
+    }
+    return out;
   }
 
   /**

@@ -18,6 +18,11 @@ import io.maas.gateway.MaasNode;
 import io.maas.gateway.RunningNode;
 import io.maas.gateway.TestRepository;
 import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpc;
+import io.maas.gateway.grpc.v2.ModelConfigRequest;
+import io.maas.gateway.grpc.v2.ModelStatisticsRequest;
+import io.maas.gateway.grpc.v2.RepositoryIndexRequest;
+import io.maas.gateway.grpc.v2.RepositoryModelLoadRequest;
+import io.maas.gateway.grpc.v2.RepositoryModelUnloadRequest;
 import io.maas.gateway.grpc.v2.ServerLiveRequest;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -210,6 +215,35 @@ class ApiKeyEdgesTest {
         "{\"scopes\": [\"infer\", \"everything\"]}")));
     assertEquals(400, badCreate.statusCode(), badCreate.body());
     assertTrue(badCreate.body().contains("infer, repository"), badCreate.body());
+  }
+
+  @Test
+  void grpcRepositoryLoadAndUnloadTakeTheAdminTokenAndRefuseApiKeys() throws Exception {
+    String key = createKey("{}");
+    RepositoryModelLoadRequest load = RepositoryModelLoadRequest.newBuilder().setModelName("simple").build();
+    RepositoryModelUnloadRequest unload = RepositoryModelUnloadRequest.newBuilder().setModelName("simple").build();
+    StatusRuntimeException byKey = assertThrows(StatusRuntimeException.class,
+        () -> stub("authorization", "Bearer " + key).repositoryModelLoad(load));
+    assertEquals(Status.Code.PERMISSION_DENIED, byKey.getStatus().getCode());
+    assertTrue(byKey.getStatus().getDescription().contains("admin token"), byKey.getStatus().getDescription());
+    assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class,
+        () -> stub("x-api-key", key).repositoryModelUnload(unload)).getStatus().getCode());
+    assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class,
+        () -> grpc.blocking().repositoryModelUnload(unload)).getStatus().getCode());
+    stub("authorization", "Bearer " + ADMIN).repositoryModelLoad(load);
+
+    // the reading RPCs take API keys, as ModelMetadata does; the admin token is accepted by load and unload only
+    var config = ModelConfigRequest.newBuilder().setName("simple").build();
+    assertEquals("simple", stub("authorization", "Bearer " + key).modelConfig(config).getConfig().getName());
+    assertTrue(stub("x-api-key", key).repositoryIndex(RepositoryIndexRequest.getDefaultInstance()).getModelsCount() > 0);
+    assertEquals("simple", stub("x-api-key", key).modelStatistics(ModelStatisticsRequest.newBuilder().setName("simple")
+        .build()).getModelStats(0).getName());
+    assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class,
+        () -> stub("authorization", "Bearer " + ADMIN).modelConfig(config)).getStatus().getCode());
+    assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class,
+        () -> grpc.blocking().repositoryIndex(RepositoryIndexRequest.getDefaultInstance())).getStatus().getCode());
+    assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class,
+        () -> grpc.blocking().modelStatistics(ModelStatisticsRequest.getDefaultInstance())).getStatus().getCode());
   }
 
   private static String createKey(String body) throws Exception {

@@ -153,7 +153,7 @@ public final class ModelLifecycle {
     return device.load(definition, number, observers.observer())
         .onSuccess(model -> {
           observers.serving(model);
-          put(new ModelVersion(ready(model), model, observers, fingerprint));
+          put(new ModelVersion(ready(model, definition), model, observers, fingerprint));
           LOG.info("model {} version {} READY on {} ({} instance(s)){}", name, version, device.device(),
               model.instanceCount(), replacing ? ", replacing the one loaded before" : "");
           if (replacing) {
@@ -300,10 +300,10 @@ public final class ModelLifecycle {
         .forEach(v -> v.observers().close()));
   }
 
-  private static ModelStatus ready(ServedModel model) {
+  private static ModelStatus ready(ServedModel model, ModelDefinition definition) {
     return new ModelStatus(model.name(), model.version(), ModelReadyState.READY, "", "onnxruntime_onnx",
         model.signature().maxBatchSize(), model.signature().inputs(), model.signature().outputs(),
-        model.signature().text());
+        model.signature().text(), definition.config().servedSections());
   }
 
   private static ModelStatus unavailable(String name, String version, String reason) {

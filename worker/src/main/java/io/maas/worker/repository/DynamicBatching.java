@@ -46,6 +46,14 @@ public record DynamicBatching(long maxQueueDelayMicros, List<Integer> preferredB
     }
   }
 
+  /** Triton's JSON form, with Triton's names (the queue bound in {@code default_queue_policy}, when set). */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("preferred_batch_size", new JsonArray(preferredBatchSizes))
+        .put("max_queue_delay_microseconds", maxQueueDelayMicros);
+    return maxQueueSize == null ? json : json.put("default_queue_policy", new JsonObject().put("max_queue_size", maxQueueSize));
+  }
+
   /** Checks the section against the model's max_batch_size (configured or inferred). */
   public void checkAgainst(int maxBatchSize) {
     if (maxBatchSize == 0) {

@@ -26,6 +26,12 @@ public record InstancePlacement(int count, String kind, List<Integer> gpus) {
     gpus = List.copyOf(gpus);
   }
 
+  /** Triton's {@code instance_group} entry: {@code {count, kind, gpus}} ({@code gpus} only when narrowed). */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject().put("count", count).put("kind", kind);
+    return gpus.isEmpty() ? json : json.put("gpus", new JsonArray(gpus));
+  }
+
   /** Whether instances of the model belong on this slot. */
   public boolean accepts(SlotConfig slot) {
     return switch (kind) {

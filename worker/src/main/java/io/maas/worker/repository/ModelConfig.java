@@ -60,6 +60,21 @@ public record ModelConfig(
     return new ModelConfig(name, maxBatchSize, inputs, outputs, placement, policy, modelFilename, text, dynamicBatching);
   }
 
+  /**
+   * What the model is served with beyond its signature, in Triton's JSON names (as Triton's model configuration
+   * extension shows them): {@code version_policy}, {@code instance_group}, {@code dynamic_batching} when batching
+   * is on, and {@code default_model_filename}.
+   */
+  public JsonObject servedSections() {
+    JsonObject json = new JsonObject()
+        .put("version_policy", versionPolicy.toJson())
+        .put("instance_group", new JsonArray().add(placement.toJson()));
+    if (dynamicBatching != null) {
+      json.put("dynamic_batching", dynamicBatching.toJson());
+    }
+    return json.put("default_model_filename", modelFilename);
+  }
+
   /** The configuration of a model directory that has no config file. */
   public static ModelConfig inferred(String name) {
     return new ModelConfig(name, null, List.of(), List.of(), InstancePlacement.DEFAULT, VersionPolicy.DEFAULT,

@@ -16,10 +16,18 @@ public sealed interface VersionPolicy {
   /** Selects, from the versions found on disk, those to load. */
   List<Long> select(List<Long> available);
 
+  /** Triton's JSON form: {@code {latest: {num_versions: N}}}, {@code {all: {}}} or {@code {specific: {versions}}}. */
+  JsonObject toJson();
+
   record Latest(int numVersions) implements VersionPolicy {
     @Override
     public List<Long> select(List<Long> available) {
       return available.stream().sorted(Comparator.reverseOrder()).limit(numVersions).sorted().toList();
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("latest", new JsonObject().put("num_versions", numVersions));
     }
   }
 
@@ -28,12 +36,22 @@ public sealed interface VersionPolicy {
     public List<Long> select(List<Long> available) {
       return available.stream().sorted().toList();
     }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("all", new JsonObject());
+    }
   }
 
   record Specific(Set<Long> versions) implements VersionPolicy {
     @Override
     public List<Long> select(List<Long> available) {
       return available.stream().filter(versions::contains).sorted().toList();
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("specific", new JsonObject().put("versions", new JsonArray(versions.stream().sorted().toList())));
     }
   }
 

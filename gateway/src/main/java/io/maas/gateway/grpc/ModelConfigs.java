@@ -1,0 +1,92 @@
+package io.maas.gateway.grpc;
+
+import io.maas.gateway.grpc.v2.DataType;
+import io.maas.gateway.grpc.v2.ModelConfig;
+import io.maas.gateway.grpc.v2.ModelDynamicBatching;
+import io.maas.gateway.grpc.v2.ModelInput;
+import io.maas.gateway.grpc.v2.ModelInstanceGroup;
+import io.maas.gateway.grpc.v2.ModelOutput;
+import io.maas.gateway.grpc.v2.ModelQueuePolicy;
+import io.maas.gateway.grpc.v2.ModelVersionPolicy;
+import io.maas.gateway.repository.ServedConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Consumer;
+
+/**
+ * Triton's {@code ModelConfig} message from the configuration REST serves ({@link ServedConfig}, Triton's JSON
+ * form of the same message), field by field, so that both edges answer the same: name, platform,
+ * max_batch_size, input and output (data_type, dims), version_policy, dynamic_batching, instance_group and
+ * default_model_filename. maas has nothing to say for the rest of Triton's fields (sequence batching,
+ * ensembles, optimization, warmup...), which stay unset.
+ */
+final class ModelConfigs {
+  private ModelConfigs() {}
+
+  static ModelConfig fromJson(JsonObject json) {
+    ModelConfig.Builder b = ModelConfig.newBuilder()
+        .setName(json.getString("name", ""))
+        .setPlatform(json.getString("platform", ""))
+        .setMaxBatchSize(json.getInteger("max_batch_size", 0))
+        .setDefaultModelFilename(json.getString("default_model_filename", ""));
+    objects(json.getJsonArray("input"), t -> b.addInput(ModelInput.newBuilder()
+        .setName(t.getString("name"))
+        .setDataType(DataType.valueOf(t.getString("data_type")))
+        .addAllDims(longs(t.getJsonArray("dims")))));
+    objects(json.getJsonArray("output"), t -> b.addOutput(ModelOutput.newBuilder()
+        .setName(t.getString("name"))
+        .setDataType(DataType.valueOf(t.getString("data_type")))
+        .addAllDims(longs(t.getJsonArray("dims")))));
+    JsonObject policy = json.getJsonObject("version_policy");
+    if (policy != null) {
+      b.setVersionPolicy(versionPolicy(policy));
+    }
+    JsonObject batching = json.getJsonObject("dynamic_batching");
+    if (batching != null) {
+      b.setDynamicBatching(dynamicBatching(batching));
+    }
+    objects(json.getJsonArray("instance_group"), g -> b.addInstanceGroup(ModelInstanceGroup.newBuilder()
+        .setCount(g.getInteger("count", 1))
+        .setKind(ModelInstanceGroup.Kind.valueOf(g.getString("kind", "KIND_AUTO")))
+        .addAllGpus(g.getJsonArray("gpus", new JsonArray()).stream().map(n -> ((Number) n).intValue()).toList())));
+    return b.build();
+  }
+
+  private static ModelVersionPolicy versionPolicy(JsonObject json) {
+    ModelVersionPolicy.Builder b = ModelVersionPolicy.newBuilder();
+    if (json.containsKey("latest")) {
+      b.setLatest(ModelVersionPolicy.Latest.newBuilder()
+          .setNumVersions(json.getJsonObject("latest").getInteger("num_versions", 1)));
+    } else if (json.containsKey("all")) {
+      b.setAll(ModelVersionPolicy.All.getDefaultInstance());
+    } else if (json.containsKey("specific")) {
+      b.setSpecific(ModelVersionPolicy.Specific.newBuilder()
+          .addAllVersions(longs(json.getJsonObject("specific").getJsonArray("versions"))));
+    }
+    return b.build();
+  }
+
+  private static ModelDynamicBatching dynamicBatching(JsonObject json) {
+    ModelDynamicBatching.Builder b = ModelDynamicBatching.newBuilder()
+        .setMaxQueueDelayMicroseconds(json.getLong("max_queue_delay_microseconds", 0L));
+    json.getJsonArray("preferred_batch_size", new JsonArray())
+        .forEach(n -> b.addPreferredBatchSize(((Number) n).intValue()));
+    JsonObject queue = json.getJsonObject("default_queue_policy");
+    if (queue != null) {
+      b.setDefaultQueuePolicy(ModelQueuePolicy.newBuilder().setMaxQueueSize(queue.getInteger("max_queue_size", 0)));
+    }
+    return b.build();
+  }
+
+  private static void objects(JsonArray a, Consumer<JsonObject> each) {
+    if (a != null) {
+      for (int i = 0; i < a.size(); i++) {
+        each.accept(a.getJsonObject(i));
+      }
+    }
+  }
+
+  private static Iterable<Long> longs(JsonArray a) {
+    return a == null ? java.util.List.of() : a.stream().map(n -> ((Number) n).longValue()).toList();
+  }
+}
