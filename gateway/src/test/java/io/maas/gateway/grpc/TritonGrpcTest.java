@@ -211,7 +211,15 @@ class TritonGrpcTest {
     StatusRuntimeException file = assertStatus(Status.Code.INVALID_ARGUMENT, () -> triton().repositoryModelLoad(
         load("simple").putParameters("file:1/model.onnx", ModelRepositoryParameter.newBuilder()
             .setBytesParam(com.google.protobuf.ByteString.copyFromUtf8("onnx")).build()).build()));
-    assertTrue(file.getStatus().getDescription().contains("not supported yet"), file.getStatus().getDescription());
+    assertTrue(file.getStatus().getDescription().contains("need a 'config'"), file.getStatus().getDescription());
+    // with a config, the bytes are the model: uploaded to every worker, then served
+    triton().repositoryModelLoad(load("grpc_uploaded")
+        .putParameters("config", ModelRepositoryParameter.newBuilder().setStringParam("{}").build())
+        .putParameters("file:1/model.onnx", ModelRepositoryParameter.newBuilder().setBytesParam(
+            com.google.protobuf.ByteString.copyFrom(io.maas.worker.onnx.OnnxModelBuilder.identity("id",
+                io.maas.worker.onnx.ElemType.FLOAT, -1, 2))).build()).build());
+    assertTrue(triton().repositoryIndex(RepositoryIndexRequest.newBuilder().setReady(true).build()).getModelsList()
+        .stream().anyMatch(m -> m.getName().equals("grpc_uploaded")), "the uploaded model is ready");
     assertStatus(Status.Code.INVALID_ARGUMENT, () -> triton().repositoryModelLoad(load("simple")
         .putParameters("config", ModelRepositoryParameter.newBuilder().setStringParam("{bad").build()).build()));
     assertStatus(Status.Code.INVALID_ARGUMENT, () -> triton().repositoryModelLoad(load("simple")
