@@ -5,11 +5,11 @@ import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpcService;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.routing.WorkerRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The gRPC edge: {@code inference.GRPCInferenceService} plus the standard {@code grpc.health.v1.Health}
@@ -30,12 +30,12 @@ public final class GrpcEdge {
     GrpcServerOptions options = new GrpcServerOptions()
         .setMaxMessageSize(config.maxBodyBytes())
         .setScheduleDeadlineAutomatically(true);
-    HealthService health = HealthService.create(vertx)
-        .register("", () -> Future.succeededFuture(registry.isReady()))
-        .register(GRPCInferenceServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(registry.isReady()));
+    BooleanSupplier ready = registry::isReady;
     return GrpcServer.server(vertx, options)
         .addService(new InferenceGrpcService(registry, pipeline, config.maxTensorElements(),
             config.maxBodyBytes(), admission))
-        .addService(health);
+        .addService(new HealthGrpcService(vertx,
+            Map.of("", ready, GRPCInferenceServiceGrpcService.SERVICE_NAME.fullyQualifiedName(), ready),
+            config.maxBodyBytes()));
   }
 }

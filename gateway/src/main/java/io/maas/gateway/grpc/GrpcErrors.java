@@ -5,7 +5,9 @@ import io.maas.error.MaasException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.InvalidMessageException;
 import io.vertx.grpc.common.MessageSizeOverflowException;
+import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.StatusException;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,14 @@ final class GrpcErrors {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
 
   private GrpcErrors() {}
+
+  /** Fails a call with its maas status; metadata of the failure (rate-limit state...) goes in the trailers. */
+  static void fail(GrpcServerRequest<?, ?> call, Throwable e) {
+    if (e instanceof MaasException m) {
+      m.metadata().forEach((k, v) -> call.response().trailers().set(k.toLowerCase(Locale.ROOT), v));
+    }
+    call.response().fail(toStatus(e));
+  }
 
   static StatusException toStatus(Throwable e) {
     if (e instanceof StatusException s) {

@@ -34,7 +34,6 @@ import io.vertx.grpc.server.Service;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Caller;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -98,7 +97,7 @@ public final class InferenceGrpcService implements Service {
         new StreamInferCall(call, requestId, msg -> RequestMessages.decode(INFER_DECODER, msg, maxMessageBytes),
             (r, id) -> modelInfer(r, id, null, caller)).start();
         call.resume();
-      }).onFailure(e -> fail(call, e));
+      }).onFailure(e -> GrpcErrors.fail(call, e));
     });
   }
 
@@ -122,79 +121,9 @@ public final class InferenceGrpcService implements Service {
     server.callHandler(method, call -> {
       String requestId = requestId(call);
       Future<Caller> caller = needsKey ? authenticate(call) : Future.succeededFuture(Caller.ANONYMOUS);
-      UnaryCall once = new UnaryCall(call);
-      call.invalidMessageHandler(e -> once.fail(e))
-          .exceptionHandler(once::broken)
-          .endHandler(v -> once.ended())
-          .messageHandler(msg -> {
-            if (once.received()) {
-              caller.compose(c -> guard(() -> rpc.apply(RequestMessages.decode(decoderFor(method), msg, maxMessageBytes),
-                      requestId, call.response().headers(), c)))
-                  .onSuccess(once::answer)
-                  .onFailure(once::fail);
-            }
-          });
+      UnaryCall.answer(call, msg -> caller.compose(c -> rpc.apply(
+          RequestMessages.decode(decoderFor(method), msg, maxMessageBytes), requestId, call.response().headers(), c)));
     });
-  }
-
-  /**
-   * A unary call answered exactly once, whatever its client sends: one message is answered; a second fails the
-   * call; none at all (an empty body, a cut-short frame) fails it when the client's side ends, instead of
-   * leaving it unanswered; a malformed frame fails it; a client that went away is answered nothing.
-   */
-  private static final class UnaryCall {
-    private final GrpcServerRequest<?, ?> call;
-    private int messages;
-    private boolean answered;
-
-    UnaryCall(GrpcServerRequest<?, ?> call) {
-      this.call = call;
-    }
-
-    /** Whether the message just received is the call's one message (the first). */
-    boolean received() {
-      if (++messages == 1) {
-        return true;
-      }
-      fail(MaasException.invalid("a unary call takes one request message, this one sent %d", messages));
-      return false;
-    }
-
-    void ended() {
-      if (messages == 0) {
-        fail(MaasException.invalid("the call ended without a complete request message"));
-      }
-    }
-
-    void broken(Throwable e) {
-      if (!(e instanceof io.vertx.core.http.StreamResetException || e instanceof io.vertx.core.http.HttpClosedException)) {
-        fail(MaasException.invalid("malformed gRPC request: %s", e.getMessage()));
-      } // else the client went away: nothing left to answer
-    }
-
-    <T> void answer(T response) {
-      if (!answered) {
-        answered = true;
-        @SuppressWarnings("unchecked")
-        io.vertx.grpc.server.GrpcServerResponse<?, T> r = (io.vertx.grpc.server.GrpcServerResponse<?, T>) call.response();
-        r.end(response);
-      }
-    }
-
-    void fail(Throwable e) {
-      if (!answered) {
-        answered = true;
-        InferenceGrpcService.fail(call, e);
-      }
-    }
-  }
-
-  /** Fails a call with its maas status; metadata of the failure (rate-limit state...) goes in the trailers. */
-  private static void fail(GrpcServerRequest<?, ?> call, Throwable e) {
-    if (e instanceof MaasException m) {
-      m.metadata().forEach((k, v) -> call.response().trailers().set(k.toLowerCase(Locale.ROOT), v));
-    }
-    call.response().fail(GrpcErrors.toStatus(e));
   }
 
   /** The caller of a call: {@link Caller#ANONYMOUS} when keys are off, else the key its metadata carries. */
