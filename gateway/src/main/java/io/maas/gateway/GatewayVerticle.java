@@ -20,12 +20,13 @@ import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.metrics.AdminServer;
 import io.maas.metrics.ProcessMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
-import io.vertx.grpc.server.GrpcServer;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
@@ -118,7 +119,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.httpPort())
         .setCompressionSupported(true)
         .setDecompressionSupported(true);
-    GrpcServer grpc = GrpcEdge.create(vertx, registry, pipeline, config, admission);
+    Handler<HttpServerRequest> grpc = GrpcEdge.create(vertx, registry, pipeline, config, admission);
     return registry.start()
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
             "gateway.admin_host, gateway.admin_port", metrics,

@@ -5,7 +5,10 @@ import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpcService;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.routing.WorkerRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.grpc.server.GrpcProtocol;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.util.Map;
@@ -15,27 +18,40 @@ import java.util.function.BooleanSupplier;
  * The gRPC edge: {@code inference.GRPCInferenceService} plus the standard {@code grpc.health.v1.Health}
  * service, which reports SERVING (for the server, "", and for the inference service) while the worker
  * registry is ready. Messages are limited to {@code gateway.max_body_bytes}, as REST bodies are.
+ *
+ * <p>It serves gRPC over HTTP/2 only: Vert.x's gRPC-Web, gRPC-Web-text and JSON transcoding are not documented or
+ * tested here, and answered malformed bodies with a hang (bad base64) or a 500 (no transcoder); their content types
+ * get 415. A call's message encoding is declared before Vert.x reads it (see
+ * {@link RequestMessages#declareEncoding}).
  */
 public final class GrpcEdge {
   private GrpcEdge() {}
 
   /** The request handler to mount on an HTTP/2 server. */
-  public static GrpcServer create(Vertx vertx, WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config) {
+  public static Handler<HttpServerRequest> create(Vertx vertx, WorkerRegistry registry, InferencePipeline pipeline,
+      GatewayConfig config) {
     return create(vertx, registry, pipeline, config, null);
   }
 
   /** @param admission the API-key check of every RPC but the health ones; null: keys are off */
-  public static GrpcServer create(Vertx vertx, WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config,
-      Admission admission) {
+  public static Handler<HttpServerRequest> create(Vertx vertx, WorkerRegistry registry, InferencePipeline pipeline,
+      GatewayConfig config, Admission admission) {
     GrpcServerOptions options = new GrpcServerOptions()
         .setMaxMessageSize(config.maxBodyBytes())
-        .setScheduleDeadlineAutomatically(true);
+        .setScheduleDeadlineAutomatically(true)
+        .removeEnabledProtocol(GrpcProtocol.WEB)
+        .removeEnabledProtocol(GrpcProtocol.WEB_TEXT)
+        .removeEnabledProtocol(GrpcProtocol.TRANSCODING);
     BooleanSupplier ready = registry::isReady;
-    return GrpcServer.server(vertx, options)
+    GrpcServer server = GrpcServer.server(vertx, options)
         .addService(new InferenceGrpcService(registry, pipeline, config.maxTensorElements(),
             config.maxBodyBytes(), admission))
         .addService(new HealthGrpcService(vertx,
             Map.of("", ready, GRPCInferenceServiceGrpcService.SERVICE_NAME.fullyQualifiedName(), ready),
             config.maxBodyBytes()));
+    return request -> {
+      RequestMessages.declareEncoding(request);
+      server.handle(request);
+    };
   }
 }

@@ -107,6 +107,48 @@ class GrpcFramingTest {
     }
   }
 
+  /**
+   * gRPC's compression spec: "a message with its Compressed-Flag bit set but lacking a grpc-encoding entry different
+   * from identity MUST fail with INTERNAL status, its description indicating the invalid Compressed-Flag condition".
+   * Vert.x threw on it (an ERROR in the log) and left the call unanswered.
+   */
+  @Test
+  void aMessageFlaggedCompressedWithoutAnEncodingIsInternalAsTheSpecSays() throws Exception {
+    byte[] flagged = {1, 0, 0, 0, 2, 10, 0};
+    List<ILoggingEvent> logged = logged(() -> {
+      for (String path : new String[] {INFER, LIVE, HEALTH_CHECK}) {
+        for (String[] headers : new String[][] {{}, {"grpc-encoding", "identity"}}) {
+          String[] answer = call(path, flagged, headers);
+          assertEquals("13", answer[0], path + " " + String.join(" ", headers) + ": " + String.join(" ", answer));
+          assertTrue(answer[1].contains("invalid Compressed-Flag"), answer[1]);
+        }
+      }
+      assertEquals("0", call(LIVE, new byte[] {0, 0, 0, 0, 0})[0], "the edge serves on");
+    });
+    assertTrue(logged.stream().noneMatch(e -> e.getLevel() == Level.ERROR), "nothing logged as an error: " + logged);
+  }
+
+  /** The same spec: a message compressed in an encoding the server does not read is UNIMPLEMENTED. */
+  @Test
+  void aMessageInAnEncodingTheServerDoesNotReadIsUnimplemented() throws Exception {
+    String[] answer = call(LIVE, new byte[] {1, 0, 0, 0, 2, 10, 0}, "grpc-encoding", "snappy");
+    assertEquals("12", answer[0], String.join(" ", answer));
+    assertTrue(answer[1].contains("unsupported grpc-encoding 'snappy'") && answer[1].contains("gzip"), answer[1]);
+  }
+
+  /** gRPC-Web, gRPC-Web-text and JSON transcoding are not served: 415, where they hung or answered 500. */
+  @Test
+  void onlyGrpcOverHttp2IsServed() throws Exception {
+    HttpClient http1 = vertx.createHttpClient();
+    for (String type : new String[] {"application/grpc-web", "application/grpc-web-text", "application/json"}) {
+      int status = http1.request(HttpMethod.POST, node.grpcPort(), "127.0.0.1", LIVE)
+          .compose(req -> req.putHeader("content-type", type).send(Buffer.buffer("AAAAAAA=")))
+          .map(io.vertx.core.http.HttpClientResponse::statusCode)
+          .toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+      assertEquals(415, status, type);
+    }
+  }
+
   private interface Calls {
     void run() throws Exception;
   }
