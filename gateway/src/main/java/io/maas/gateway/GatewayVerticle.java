@@ -17,6 +17,7 @@ import io.maas.gateway.http.tfserving.TfServingRoutes;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.routing.LoadBalancer;
 import io.maas.gateway.routing.WorkerRegistry;
+import io.maas.http.MalformedRequests;
 import io.maas.metrics.AdminServer;
 import io.maas.metrics.ProcessMetrics;
 import io.vertx.core.Future;
@@ -128,7 +129,7 @@ public final class GatewayVerticle extends VerticleBase {
           adminServer = s;
           LOG.info("admin server (GET /metrics{}) listening on {}:{}", tenancy == null ? "" : ", key API /admin/keys",
               tenancyConfig.adminHost(), s.actualPort());
-          return listen(vertx.createHttpServer(options)
+          return listen(MalformedRequests.answeredOn(vertx.createHttpServer(options))
               .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, router) : router), config.httpPort(),
               config.grpcOnHttpPort() ? "REST and gRPC" : "REST",
               "gateway.http_port; the TF Serving drop-in's --port or --rest_api_port");
@@ -141,7 +142,8 @@ public final class GatewayVerticle extends VerticleBase {
             return Future.succeededFuture(s);
           }
           LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}", config.host(), s.actualPort());
-          return listen(vertx.createHttpServer(clientOptions().setHost(config.host()).setPort(config.grpcPort()))
+          return listen(MalformedRequests.answeredOn(
+                  vertx.createHttpServer(clientOptions().setHost(config.host()).setPort(config.grpcPort())))
               .requestHandler(grpc), config.grpcPort(), "gRPC",
               "gateway.grpc_port; the TF Serving drop-in's --port")
               .onSuccess(g -> {

@@ -29,7 +29,11 @@ public enum ErrorCode {
    */
   COMPRESSED_FLAG_WITHOUT_ENCODING(12, 400, 13),
   /** A body or message compressed with an encoding the server does not read (gRPC's spec: UNIMPLEMENTED). */
-  UNSUPPORTED_ENCODING(13, 415, 12);
+  UNSUPPORTED_ENCODING(13, 415, 12),
+  /** An HTTP/1 request line over the server's limit. */
+  URI_TOO_LONG(14, 414, 8),
+  /** HTTP/1 request headers over the server's limit. */
+  HEADERS_TOO_LARGE(15, 431, 8);
 
   private static final Map<Integer, ErrorCode> BY_WIRE_ID =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireId, Function.identity()));
