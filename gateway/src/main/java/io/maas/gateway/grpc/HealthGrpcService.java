@@ -106,6 +106,7 @@ final class HealthGrpcService implements Service {
   private void watch(GrpcServerRequest<HealthCheckRequest, HealthCheckResponse> call) {
     StatusWatch watch = new StatusWatch(call);
     watch.request = UnaryCall.watch(call, watch::start);
+    watch.request.onClientGone(watch::stop);
   }
 
   /** One Watch call's stream of statuses. */
@@ -123,10 +124,8 @@ final class HealthGrpcService implements Service {
 
     void start(GrpcMessage message) {
       service = RequestMessages.decode(WATCH.decoder(), message, maxMessageBytes).getService();
-      call.errorHandler(e -> stop()); // a reset stream
-      call.response().exceptionHandler(e -> stop()); // a closed connection
       if (call.deadline() != null) {
-        call.deadline().onComplete(v -> stop()); // the call's grpc-timeout passed: Vert.x ended it
+        call.deadline().onSuccess(v -> stop()); // the call's grpc-timeout passed: Vert.x ended it
       }
       send();
       if (!over) {
@@ -151,7 +150,7 @@ final class HealthGrpcService implements Service {
       }
     }
 
-    private void stop() {
+    void stop() {
       over = true;
       if (timer >= 0) {
         vertx.cancelTimer(timer);

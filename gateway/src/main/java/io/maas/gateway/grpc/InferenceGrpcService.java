@@ -90,15 +90,9 @@ public final class InferenceGrpcService implements Service {
     unary(server, GRPCInferenceServiceGrpcService.ModelMetadata, true, (r, id, h, c) -> modelMetadata(r));
     unary(server, GRPCInferenceServiceGrpcService.ModelInfer, true, this::modelInfer);
     ServiceMethod<ModelInferRequest, ModelStreamInferResponse> stream = GRPCInferenceServiceGrpcService.ModelStreamInfer;
-    server.callHandler(stream, call -> {
-      String requestId = requestId(call);
-      call.pause(); // no message is read before the key is checked
-      authenticate(call).onSuccess(caller -> {
-        new StreamInferCall(call, requestId, msg -> RequestMessages.decode(INFER_DECODER, msg, maxMessageBytes),
-            (r, id) -> modelInfer(r, id, null, caller)).start();
-        call.resume();
-      }).onFailure(e -> GrpcErrors.fail(call, e));
-    });
+    server.callHandler(stream, call -> new StreamInferCall(call, requestId(call),
+        msg -> RequestMessages.decode(INFER_DECODER, msg, maxMessageBytes),
+        (r, id, caller) -> modelInfer(r, id, null, caller)).start(authenticate(call)));
   }
 
   /** Infer requests decode with raw_input_contents aliasing the message bytes (see RequestMessages). */

@@ -12,7 +12,8 @@ import java.util.function.Function;
 /**
  * A call that takes one request message, answered exactly once whatever its client sends: the one message is
  * answered; a second fails the call; none at all (an empty body, a cut-short frame) fails it when the client's side
- * ends, instead of leaving it unanswered; a malformed frame fails it; a client that went away is answered nothing.
+ * ends, instead of leaving it unanswered; a malformed frame fails it; a client that went away is answered nothing
+ * (its deadline timer is cancelled), nor is a call whose deadline passed (Vert.x answered it DEADLINE_EXCEEDED).
  * Unary RPCs are answered with one response ({@link #answer}); a server-streaming call's one request is watched the
  * same way ({@link #watch}).
  */
@@ -20,6 +21,7 @@ final class UnaryCall {
   private final GrpcServerRequest<?, ?> call;
   private int messages;
   private boolean answered;
+  private Runnable leaving = () -> { };
 
   private UnaryCall(GrpcServerRequest<?, ?> call) {
     this.call = call;
@@ -48,6 +50,11 @@ final class UnaryCall {
   }
 
   private void listen(Consumer<GrpcMessage> first) {
+    if (call.deadline() != null) {
+      call.deadline().onSuccess(v -> answered = true); // Vert.x answered DEADLINE_EXCEEDED
+    }
+    call.errorHandler(e -> clientLeft()); // a reset stream
+    call.response().exceptionHandler(e -> clientLeft()); // a closed connection
     call.invalidMessageHandler(this::fail)
         .exceptionHandler(this::broken)
         .endHandler(v -> ended())
@@ -78,9 +85,33 @@ final class UnaryCall {
   }
 
   private void broken(Throwable e) {
-    if (!(e instanceof StreamResetException || e instanceof HttpClosedException)) {
+    if (e instanceof StreamResetException || e instanceof HttpClosedException) {
+      clientLeft();
+    } else {
       fail(MaasException.invalid("malformed gRPC request: %s", e.getMessage()));
-    } // else the client went away: nothing left to answer
+    }
+  }
+
+  /** Runs when the client goes away (a reset stream, a closed connection), once the call knows it. */
+  void onClientGone(Runnable r) {
+    this.leaving = r;
+  }
+
+  /**
+   * The client went away: nothing is written to the call after (Vert.x 5.0.7 throws, or logs a NullPointerException
+   * at ERROR, writing to a closed stream), its deadline included.
+   */
+  private void clientLeft() {
+    answered = true;
+    cancelDeadline(call);
+    leaving.run();
+  }
+
+  /** Cancels a call's deadline timer: at expiry Vert.x writes DEADLINE_EXCEEDED to the stream, gone or not. */
+  static void cancelDeadline(GrpcServerRequest<?, ?> call) {
+    if (call.deadline() != null) {
+      call.deadline().cancel();
+    }
   }
 
   /** Whether the call has had its answer (or failure). */

@@ -255,6 +255,39 @@ class ApiKeyEdgesTest {
         "the admin API needs its token");
   }
 
+  /**
+   * A ModelStreamInfer call refused for its key whose message is over the size limit: answered once (UNAUTHENTICATED),
+   * where Vert.x's own handler, still in place while the key was looked up, answered a second time and logged an ERROR.
+   */
+  @Test
+  void aStreamRefusedForItsKeyIsAnsweredOnceWhateverItSends() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.core.http.HttpClient h2 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+          .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+      byte[] overTheLimit = {0, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3};
+      int errorsBefore = errors().size();
+      String status = h2.request(io.vertx.core.http.HttpMethod.POST, node.grpcPort(), "127.0.0.1",
+              "/inference.GRPCInferenceService/ModelStreamInfer")
+          .compose(req -> req.putHeader("content-type", "application/grpc").putHeader("te", "trailers")
+              .putHeader("authorization", "Bearer nope").send(io.vertx.core.buffer.Buffer.buffer(overTheLimit)))
+          .compose(resp -> resp.body().map(b -> resp.getHeader("grpc-status") != null ? resp.getHeader("grpc-status")
+              : resp.getTrailer("grpc-status")))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertTrue(status.equals("16") || status.equals("8"), "UNAUTHENTICATED, or RESOURCE_EXHAUSTED if the size "
+          + "was read first: " + status);
+      assertEquals(errorsBefore, errors().size(), "no second answer attempted: " + errors());
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static List<ILoggingEvent> errors() {
+    synchronized (LOGS) {
+      return LOGS.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR).toList();
+    }
+  }
+
   @AfterAll
   static void noLogLineHoldsASecret() {
     for (ILoggingEvent e : LOGS.list) {
