@@ -255,6 +255,19 @@ class ApiKeyEdgesTest {
         "the admin API needs its token");
   }
 
+  /** Vert.x Web refuses an HTTP/1.1 request without Host before any route: the key API answered that with a 500. */
+  @Test
+  void aRequestTheRouterRefusesBeforeAnyRouteIsA400OnTheAdminApi() throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.node.gateway().adminPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("GET /admin/keys HTTP/1.1\r\nAuthorization: Bearer " + ADMIN
+          + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+      assertTrue(answer.contains("Host"), answer);
+    }
+  }
+
   /**
    * A ModelStreamInfer call refused for its key whose message is over the size limit: answered once (UNAUTHENTICATED),
    * where Vert.x's own handler, still in place while the key was looked up, answered a second time and logged an ERROR.
