@@ -130,7 +130,8 @@ public final class GatewayVerticle extends VerticleBase {
           LOG.info("admin server (GET /metrics{}) listening on {}:{}", tenancy == null ? "" : ", key API /admin/keys",
               tenancyConfig.adminHost(), s.actualPort());
           return listen(MalformedRequests.answeredOn(vertx.createHttpServer(options))
-              .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, router) : router), config.httpPort(),
+              .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, MalformedRequests.checkingPaths(router))
+                  : MalformedRequests.checkingPaths(router)), config.httpPort(),
               config.grpcOnHttpPort() ? "REST and gRPC" : "REST",
               "gateway.http_port; the TF Serving drop-in's --port or --rest_api_port");
         })

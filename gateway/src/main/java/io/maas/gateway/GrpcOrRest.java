@@ -2,7 +2,6 @@ package io.maas.gateway;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.Router;
 
 /**
  * One port for both edges ({@code gateway.grpc_on_http_port}): a gRPC call is an HTTP/2 request whose
@@ -14,9 +13,9 @@ final class GrpcOrRest implements Handler<HttpServerRequest> {
   private static final String GRPC = "application/grpc";
 
   private final Handler<HttpServerRequest> grpc;
-  private final Router rest;
+  private final Handler<HttpServerRequest> rest;
 
-  GrpcOrRest(Handler<HttpServerRequest> grpc, Router rest) {
+  GrpcOrRest(Handler<HttpServerRequest> grpc, Handler<HttpServerRequest> rest) {
     this.grpc = grpc;
     this.rest = rest;
   }

@@ -172,8 +172,7 @@ final class MalformedRequestGuard extends ChannelDuplexHandler {
     pending = null;
     answered = true;
     LOG.debug("refused a malformed request from {}: {}", ctx.channel().remoteAddress(), problem.getMessage());
-    ByteBuf body = Unpooled.copiedBuffer(new JsonObject().put("error", problem.getMessage())
-        .put("code", problem.code().name()).encode(), StandardCharsets.UTF_8);
+    ByteBuf body = Unpooled.copiedBuffer(body(problem), StandardCharsets.UTF_8);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(problem.code().httpStatus()), body);
     response.headers()
@@ -181,5 +180,10 @@ final class MalformedRequestGuard extends ChannelDuplexHandler {
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** The JSON error body every maas edge writes: {@code {"error": "...", "code": "..."}}. */
+  static String body(MaasException problem) {
+    return new JsonObject().put("error", problem.getMessage()).put("code", problem.code().name()).encode();
   }
 }

@@ -28,7 +28,7 @@ public final class AdminServer {
    */
   public static Future<HttpServer> listen(Vertx vertx, String host, int port, String settings, ProcessMetrics metrics,
       Handler<HttpServerRequest> others) {
-    Handler<HttpServerRequest> rest = others == null ? AdminServer::notFound : others;
+    Handler<HttpServerRequest> rest = others == null ? AdminServer::notFound : MalformedRequests.checkingPaths(others);
     return MalformedRequests.answeredOn(vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)))
         .requestHandler(request -> {
           if (METRICS_PATH.equals(request.path()) && request.method() == HttpMethod.GET) {
