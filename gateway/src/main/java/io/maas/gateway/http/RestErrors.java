@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST edge's one failure handler: writes the KServe error body {@code {"error": "..."}} plus a
  * machine-readable {@code code}, with {@code Retry-After} on 429 and 503. Only INTERNAL is logged with
- * a stack trace.
+ * a stack trace, at ERROR; every other failure (a client's mistake, an overload) in one line at DEBUG.
  */
 public final class RestErrors {
   private static final Logger LOG = LoggerFactory.getLogger(RestErrors.class);
@@ -42,6 +42,8 @@ public final class RestErrors {
       }
       if (e.code() == ErrorCode.INTERNAL) {
         LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), e);
+      } else {
+        LOG.debug("request {} {}: {} {}", ctx.request().method(), ctx.request().path(), e.code(), e.getMessage());
       }
       write(ctx, e, body.apply(e));
     };
