@@ -21,15 +21,17 @@ import io.maas.gateway.repository.UploadedFiles;
 import io.maas.gateway.repository.WantedModels;
 import io.maas.gateway.routing.LoadBalancer;
 import io.maas.gateway.routing.WorkerRegistry;
+import io.maas.http.MalformedRequests;
 import io.maas.metrics.AdminServer;
 import io.maas.metrics.ProcessMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
-import io.vertx.grpc.server.GrpcServer;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
@@ -128,7 +130,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.httpPort())
         .setCompressionSupported(true)
         .setDecompressionSupported(true);
-    GrpcServer grpc = GrpcEdge.create(vertx, registry, pipeline, repository, statistics, config, admission);
+    Handler<HttpServerRequest> grpc = GrpcEdge.create(vertx, registry, pipeline, repository, statistics, config, admission);
     return registry.start()
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
             "gateway.admin_host, gateway.admin_port", metrics,
@@ -137,8 +139,9 @@ public final class GatewayVerticle extends VerticleBase {
           adminServer = s;
           LOG.info("admin server (GET /metrics{}) listening on {}:{}", tenancy == null ? "" : ", key API /admin/keys",
               tenancyConfig.adminHost(), s.actualPort());
-          return listen(vertx.createHttpServer(options)
-              .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, router) : router), config.httpPort(),
+          return listen(MalformedRequests.answeredOn(vertx.createHttpServer(options))
+              .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, MalformedRequests.checkingPaths(router))
+                  : MalformedRequests.checkingPaths(router)), config.httpPort(),
               config.grpcOnHttpPort() ? "REST and gRPC" : "REST",
               "gateway.http_port; the TF Serving drop-in's --port or --rest_api_port");
         })
@@ -150,7 +153,8 @@ public final class GatewayVerticle extends VerticleBase {
             return Future.succeededFuture(s);
           }
           LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}", config.host(), s.actualPort());
-          return listen(vertx.createHttpServer(clientOptions().setHost(config.host()).setPort(config.grpcPort()))
+          return listen(MalformedRequests.answeredOn(
+                  vertx.createHttpServer(clientOptions().setHost(config.host()).setPort(config.grpcPort())))
               .requestHandler(grpc), config.grpcPort(), "gRPC",
               "gateway.grpc_port; the TF Serving drop-in's --port")
               .onSuccess(g -> {

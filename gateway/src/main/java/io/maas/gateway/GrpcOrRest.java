@@ -2,8 +2,6 @@ package io.maas.gateway;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.grpc.server.GrpcServer;
-import io.vertx.ext.web.Router;
 
 /**
  * One port for both edges ({@code gateway.grpc_on_http_port}): a gRPC call is an HTTP/2 request whose
@@ -14,10 +12,10 @@ import io.vertx.ext.web.Router;
 final class GrpcOrRest implements Handler<HttpServerRequest> {
   private static final String GRPC = "application/grpc";
 
-  private final GrpcServer grpc;
-  private final Router rest;
+  private final Handler<HttpServerRequest> grpc;
+  private final Handler<HttpServerRequest> rest;
 
-  GrpcOrRest(GrpcServer grpc, Router rest) {
+  GrpcOrRest(Handler<HttpServerRequest> grpc, Handler<HttpServerRequest> rest) {
     this.grpc = grpc;
     this.rest = rest;
   }

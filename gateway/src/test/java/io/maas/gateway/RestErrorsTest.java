@@ -91,6 +91,9 @@ class RestErrorsTest {
             400, "nested deeper than its shape [2, 4]"),
         Arguments.of("an integer out of every range", "simple",
             simpleBody("[1,16]", "INT32", "[1e400,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]"), 400, "value Infinity at index 0"),
+        Arguments.of("a float out of every range", "affine_fp32",
+            "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,-1e400,4]}]}",
+            400, "input 'INPUT0': value -Infinity at index 2 is out of range for FP32"),
         Arguments.of("unknown model", "nope", GOOD, 404, "unknown model 'nope'"),
         Arguments.of("unavailable model", "broken", "{\"inputs\":[]}", 503, "not ready"));
   }

@@ -21,7 +21,19 @@ public enum ErrorCode {
   RESOURCE_EXHAUSTED(9, 429, 8),
   INTERNAL(10, 500, 13),
   /** The client went away before its answer (nginx's 499, gRPC CANCELLED): nobody is left to tell. */
-  CANCELLED(11, 499, 1);
+  CANCELLED(11, 499, 1),
+  /**
+   * A gRPC message flagged compressed on a call whose {@code grpc-encoding} is absent or {@code identity}: the
+   * client's mistake, yet gRPC's compression spec prescribes INTERNAL for it ("MUST fail with INTERNAL status"), as
+   * grpc-java and grpc-go answer it. It is not a server fault: no stack trace, not logged as one.
+   */
+  COMPRESSED_FLAG_WITHOUT_ENCODING(12, 400, 13),
+  /** A body or message compressed with an encoding the server does not read (gRPC's spec: UNIMPLEMENTED). */
+  UNSUPPORTED_ENCODING(13, 415, 12),
+  /** An HTTP/1 request line over the server's limit. */
+  URI_TOO_LONG(14, 414, 8),
+  /** HTTP/1 request headers over the server's limit. */
+  HEADERS_TOO_LARGE(15, 431, 8);
 
   private static final Map<Integer, ErrorCode> BY_WIRE_ID =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireId, Function.identity()));

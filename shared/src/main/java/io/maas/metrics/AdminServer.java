@@ -1,5 +1,6 @@
 package io.maas.metrics;
 
+import io.maas.http.MalformedRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -27,8 +28,8 @@ public final class AdminServer {
    */
   public static Future<HttpServer> listen(Vertx vertx, String host, int port, String settings, ProcessMetrics metrics,
       Handler<HttpServerRequest> others) {
-    Handler<HttpServerRequest> rest = others == null ? AdminServer::notFound : others;
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+    Handler<HttpServerRequest> rest = others == null ? AdminServer::notFound : MalformedRequests.checkingPaths(others);
+    return MalformedRequests.answeredOn(vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)))
         .requestHandler(request -> {
           if (METRICS_PATH.equals(request.path()) && request.method() == HttpMethod.GET) {
             // the scrape reads live gauges (queue depths): cheap, never blocking

@@ -38,6 +38,11 @@ class ErrorCodeTest {
     assertEquals(4, ErrorCode.DEADLINE_EXCEEDED.grpcStatus());
     assertEquals(500, ErrorCode.INTERNAL.httpStatus());
     assertEquals(13, ErrorCode.INTERNAL.grpcStatus());
+    // gRPC's compression spec prescribes INTERNAL for a client's misflagged message; over HTTP it is the client's 400
+    assertEquals(400, ErrorCode.COMPRESSED_FLAG_WITHOUT_ENCODING.httpStatus());
+    assertEquals(13, ErrorCode.COMPRESSED_FLAG_WITHOUT_ENCODING.grpcStatus());
+    assertEquals(415, ErrorCode.UNSUPPORTED_ENCODING.httpStatus());
+    assertEquals(12, ErrorCode.UNSUPPORTED_ENCODING.grpcStatus());
   }
 
   @Test

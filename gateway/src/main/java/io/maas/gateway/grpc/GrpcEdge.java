@@ -8,17 +8,25 @@ import io.maas.gateway.repository.RepositoryControl;
 import io.maas.gateway.stats.ClusterStatistics;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.routing.WorkerRegistry;
-import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.grpc.health.HealthService;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.grpc.server.GrpcProtocol;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The gRPC edge: {@code inference.GRPCInferenceService} plus the standard {@code grpc.health.v1.Health}
  * service, which reports SERVING (for the server, "", and for the inference service) while the worker
  * registry is ready, and server reflection (v1 and v1alpha) over all of them. Messages are limited to
  * {@code gateway.max_body_bytes}, as REST bodies are.
+ *
+ * <p>It serves gRPC over HTTP/2 only: Vert.x's gRPC-Web, gRPC-Web-text and JSON transcoding are not documented or
+ * tested here, and answered malformed bodies with a hang (bad base64) or a 500 (no transcoder); their content types
+ * get 415. A call's message encoding is declared before Vert.x reads it (see
+ * {@link RequestMessages#declareEncoding}).
  */
 public final class GrpcEdge {
   private GrpcEdge() {}
@@ -30,19 +38,26 @@ public final class GrpcEdge {
    * @param statistics the cluster's statistics (ModelStatistics)
    * @param admission the API-key check of every RPC but the health ones; null: keys are off
    */
-  public static GrpcServer create(Vertx vertx, WorkerRegistry registry, InferencePipeline pipeline,
+  public static Handler<HttpServerRequest> create(Vertx vertx, WorkerRegistry registry, InferencePipeline pipeline,
       RepositoryControl repository, ClusterStatistics statistics, GatewayConfig config, Admission admission) {
     GrpcServerOptions options = new GrpcServerOptions()
         .setMaxMessageSize(config.maxBodyBytes())
-        .setScheduleDeadlineAutomatically(true);
-    HealthService health = HealthService.create(vertx)
-        .register("", () -> Future.succeededFuture(registry.isReady()))
-        .register(GRPCInferenceServiceGrpcService.SERVICE_NAME, () -> Future.succeededFuture(registry.isReady()));
-    return GrpcServer.server(vertx, options)
+        .setScheduleDeadlineAutomatically(true)
+        .removeEnabledProtocol(GrpcProtocol.WEB)
+        .removeEnabledProtocol(GrpcProtocol.WEB_TEXT)
+        .removeEnabledProtocol(GrpcProtocol.TRANSCODING);
+    BooleanSupplier ready = registry::isReady;
+    GrpcServer server = GrpcServer.server(vertx, options)
         .addService(new InferenceGrpcService(registry, pipeline, repository, statistics, config.maxTensorElements(),
             config.maxBodyBytes(), admission))
-        .addService(health)
+        .addService(new HealthGrpcService(vertx,
+            Map.of("", ready, GRPCInferenceServiceGrpcService.SERVICE_NAME.fullyQualifiedName(), ready),
+            config.maxBodyBytes()))
         .addService(ServerReflection.v1())
         .addService(ServerReflection.v1alpha());
+    return request -> {
+      RequestMessages.declareEncoding(request);
+      server.handle(request);
+    };
   }
 }

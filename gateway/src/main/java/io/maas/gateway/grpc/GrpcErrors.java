@@ -52,12 +52,15 @@ final class GrpcErrors {
 
   /**
    * The maas error a failure stands for; a message the server could not read is the client's fault.
-   * Only INTERNAL failures (bugs) are logged, with their stack trace.
+   * INTERNAL failures (bugs) are logged at ERROR with their stack trace; the others (a client's mistake, an
+   * overload) in one line at DEBUG.
    */
   static MaasException toMaas(Throwable e) {
     MaasException m = classify(e);
     if (m.code() == ErrorCode.INTERNAL) {
       LOG.error("gRPC request failed", m);
+    } else {
+      LOG.debug("gRPC request failed: {} {}", m.code(), m.getMessage());
     }
     return m;
   }

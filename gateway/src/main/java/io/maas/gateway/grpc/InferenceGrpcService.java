@@ -116,15 +116,9 @@ public final class InferenceGrpcService implements Service {
     unary(server, GRPCInferenceServiceGrpcService.RepositoryModelUnload, administrative,
         (r, id, h, c) -> repository.unload(r, c));
     ServiceMethod<ModelInferRequest, ModelStreamInferResponse> stream = GRPCInferenceServiceGrpcService.ModelStreamInfer;
-    server.callHandler(stream, call -> {
-      String requestId = requestId(call);
-      call.pause(); // no message is read before the key is checked
-      callers.caller(call, GrpcCallers.Access.KEY).onSuccess(caller -> {
-        new StreamInferCall(call, requestId, msg -> RequestMessages.decode(INFER_DECODER, msg, maxMessageBytes),
-            (r, id) -> modelInfer(r, id, null, caller)).start();
-        call.resume();
-      }).onFailure(e -> GrpcErrors.fail(call, e));
-    });
+    server.callHandler(stream, call -> new StreamInferCall(call, requestId(call),
+        msg -> RequestMessages.decode(INFER_DECODER, msg, maxMessageBytes),
+        (r, id, caller) -> modelInfer(r, id, null, caller)).start(callers.caller(call, GrpcCallers.Access.KEY)));
   }
 
   /** Infer requests decode with raw_input_contents aliasing the message bytes (see RequestMessages). */
@@ -147,18 +141,8 @@ public final class InferenceGrpcService implements Service {
     server.callHandler(method, call -> {
       String requestId = requestId(call);
       Future<Caller> caller = callers.caller(call, access);
-      UnaryCall<Resp> once = new UnaryCall<>(call);
-      call.invalidMessageHandler(e -> once.fail(e))
-          .exceptionHandler(once::broken)
-          .endHandler(v -> once.ended())
-          .messageHandler(msg -> {
-            if (once.received()) {
-              caller.compose(c -> guard(() -> rpc.apply(RequestMessages.decode(decoderFor(method), msg, maxMessageBytes),
-                      requestId, call.response().headers(), c)))
-                  .onSuccess(once::answer)
-                  .onFailure(once::fail);
-            }
-          });
+      UnaryCall.answer(call, msg -> caller.compose(c -> rpc.apply(
+          RequestMessages.decode(decoderFor(method), msg, maxMessageBytes), requestId, call.response().headers(), c)));
     });
   }
 

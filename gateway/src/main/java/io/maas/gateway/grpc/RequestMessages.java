@@ -8,6 +8,8 @@ import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcMessage;
@@ -58,17 +60,46 @@ final class RequestMessages {
     };
   }
 
+  /** The message encodings the edge reads (Vert.x answers grpc-accept-encoding: gzip). */
+  static final String ACCEPTED_ENCODINGS = "gzip, identity";
+
+  /**
+   * The grpc-encoding a call is given when it declares none, or identity: no client means it. Vert.x's deframer
+   * throws on a message flagged compressed when the call declares no encoding, which left the call unanswered and
+   * logged an ERROR; with this one declared, it hands such a message on tagged with it, and {@link #decode} fails the
+   * call as gRPC's compression spec says. (A message not flagged compressed is tagged identity whatever the call
+   * declares.)
+   */
+  static final String UNDECLARED_ENCODING = "maas-undeclared";
+
+  /** Declares {@link #UNDECLARED_ENCODING} on an HTTP/2 call that names no grpc-encoding, or identity. */
+  static void declareEncoding(HttpServerRequest request) {
+    if (request.version() == HttpVersion.HTTP_2) {
+      String declared = request.getHeader(GRPC_ENCODING);
+      if (declared == null || declared.equals("identity")) {
+        request.headers().set(GRPC_ENCODING, UNDECLARED_ENCODING);
+      }
+    }
+  }
+
+  private static final String GRPC_ENCODING = "grpc-encoding";
+
   /**
    * The decoded message.
    *
    * @param maxBytes the most bytes a gzip-compressed message may inflate to
-   * @throws MaasException INVALID_ARGUMENT for a malformed message, PAYLOAD_TOO_LARGE past maxBytes
+   * @throws MaasException INVALID_ARGUMENT for a malformed message, PAYLOAD_TOO_LARGE past maxBytes,
+   *     COMPRESSED_FLAG_WITHOUT_ENCODING or UNSUPPORTED_ENCODING for a compressed one the edge cannot read
    */
   static <T> T decode(GrpcMessageDecoder<T> decoder, GrpcMessage message, long maxBytes) {
     GrpcMessage plain = switch (message.encoding()) {
       case "identity" -> message;
       case "gzip" -> GrpcMessage.message("identity", message.format(), gunzip(message.payload(), maxBytes));
-      default -> throw MaasException.invalid("unsupported message encoding '%s'", message.encoding());
+      case UNDECLARED_ENCODING -> throw new MaasException(ErrorCode.COMPRESSED_FLAG_WITHOUT_ENCODING,
+          "invalid Compressed-Flag: the message is flagged compressed but the call's grpc-encoding is "
+              + "absent or identity; send grpc-encoding: gzip with compressed messages");
+      default -> throw new MaasException(ErrorCode.UNSUPPORTED_ENCODING, "unsupported grpc-encoding '"
+          + message.encoding() + "': this server accepts " + ACCEPTED_ENCODINGS);
     };
     try {
       return decoder.decode(plain);

@@ -4,10 +4,10 @@ import io.maas.gateway.grpc.v2.ModelInferRequest;
 import io.maas.gateway.grpc.v2.ModelInferResponse;
 import io.maas.gateway.grpc.v2.ModelStreamInferResponse;
 import io.maas.error.MaasException;
+import io.maas.gateway.tenancy.Caller;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.server.GrpcServerRequest;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -21,27 +21,63 @@ final class StreamInferCall {
   private final GrpcServerRequest<ModelInferRequest, ModelStreamInferResponse> call;
   private final String requestId;
   private final Function<GrpcMessage, ModelInferRequest> decoder;
-  private final BiFunction<ModelInferRequest, String, Future<ModelInferResponse>> infer;
+  private final Infer infer;
+  private Caller caller;
   /** Completes when the latest response is written: responses leave in request order. */
   private Future<Void> written = Future.succeededFuture();
   private int inFlight;
   private long sequence;
+  /** Whether the stream has ended (its answer was written, it failed, or its deadline passed) or its client left. */
+  private boolean over;
+
+  /** Runs one request of the stream, under its own request id, for the stream's caller. */
+  interface Infer {
+    Future<ModelInferResponse> apply(ModelInferRequest request, String requestId, Caller caller);
+  }
 
   StreamInferCall(GrpcServerRequest<ModelInferRequest, ModelStreamInferResponse> call, String requestId,
       Function<GrpcMessage, ModelInferRequest> decoder,
-      BiFunction<ModelInferRequest, String, Future<ModelInferResponse>> infer) {
+      Infer infer) {
     this.call = call;
     this.requestId = requestId;
     this.decoder = decoder;
     this.infer = infer;
   }
 
-  void start() {
+  /**
+   * Takes over the call's events at once (Vert.x's own handlers would answer a message over the size limit a second
+   * time), and reads its messages once the caller is known; a caller refused fails the stream.
+   */
+  void start(Future<Caller> caller) {
+    call.pause(); // no message is read before the key is checked
+    if (call.deadline() != null) {
+      call.deadline().onSuccess(v -> over = true); // Vert.x answered DEADLINE_EXCEEDED: the stream is over
+    }
     call.messageHandler(this::onMessage)
         // a message over the size limit: the stream cannot be read on
-        .invalidMessageHandler(e -> call.response().fail(GrpcErrors.toStatus(e)))
-        .exceptionHandler(e -> { }) // the client went away: what is in flight completes unread
-        .endHandler(v -> written.onComplete(done -> call.response().end()));
+        .invalidMessageHandler(e -> finish(() -> call.response().fail(GrpcErrors.toStatus(e))))
+        .exceptionHandler(e -> clientLeft()) // the client went away: what is in flight completes unread
+        .errorHandler(e -> clientLeft()) // the client reset the stream: likewise
+        .endHandler(v -> written.onComplete(done -> finish(() -> call.response().end())));
+    call.response().exceptionHandler(e -> clientLeft()); // the connection closed
+    caller.onSuccess(c -> {
+      this.caller = c;
+      call.resume();
+    }).onFailure(e -> finish(() -> GrpcErrors.fail(call, e)));
+  }
+
+  /** Nothing is written after, the deadline's DEADLINE_EXCEEDED included (see {@link UnaryCall}). */
+  private void clientLeft() {
+    over = true;
+    UnaryCall.cancelDeadline(call);
+  }
+
+  /** Ends the stream, unless it is over already: failed, past its deadline, or gone. */
+  private void finish(Runnable last) {
+    if (!over) {
+      over = true;
+      last.run();
+    }
   }
 
   /** A message that does not parse is answered in order with its error, and the stream reads on. */
@@ -59,7 +95,7 @@ final class StreamInferCall {
   private void onRequest(ModelInferRequest request) {
     // every request of the stream gets its own id, derived from the call's
     String id = requestId + "/" + sequence++;
-    Future<ModelStreamInferResponse> answer = InferenceGrpcService.guard(() -> infer.apply(request, id))
+    Future<ModelStreamInferResponse> answer = InferenceGrpcService.guard(() -> infer.apply(request, id, caller))
         .map(r -> ModelStreamInferResponse.newBuilder().setInferResponse(r).build())
         .otherwise(e -> error(request, e));
     queue(answer);
@@ -71,7 +107,7 @@ final class StreamInferCall {
     }
     written = written
         .compose(v -> answer)
-        .compose(r -> call.response().write(r))
+        .compose(r -> over ? Future.<Void>succeededFuture() : call.response().write(r))
         .andThen(done -> {
           if (inFlight-- == MAX_IN_FLIGHT) {
             call.resume();

@@ -1,54 +1,134 @@
 package io.maas.gateway.grpc;
 
 import io.maas.error.MaasException;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.StreamResetException;
+import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.server.GrpcServerRequest;
-import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * A unary call answered exactly once, whatever its client sends: one message is answered; a second fails the
- * call; none at all (an empty body, a cut-short frame) fails it when the client's side ends, instead of
- * leaving it unanswered; a malformed frame fails it; a client that went away is answered nothing.
+ * A call that takes one request message, answered exactly once whatever its client sends: the one message is
+ * answered; a second fails the call; none at all (an empty body, a cut-short frame) fails it when the client's side
+ * ends, instead of leaving it unanswered; a malformed frame fails it; a client that went away is answered nothing
+ * (its deadline timer is cancelled), nor is a call whose deadline passed (Vert.x answered it DEADLINE_EXCEEDED).
+ * Unary RPCs are answered with one response ({@link #answer}); a server-streaming call's one request is watched the
+ * same way ({@link #watch}).
  */
-final class UnaryCall<Resp> {
-  private final GrpcServerRequest<?, Resp> call;
+final class UnaryCall {
+  private final GrpcServerRequest<?, ?> call;
   private int messages;
   private boolean answered;
+  private Runnable leaving = () -> { };
 
-  UnaryCall(GrpcServerRequest<?, Resp> call) {
+  private UnaryCall(GrpcServerRequest<?, ?> call) {
     this.call = call;
   }
 
+  /**
+   * Answers a unary call with what {@code rpc} makes of its message; whatever it throws or fails with is the call's
+   * status (see {@link GrpcErrors}).
+   */
+  static <Resp> void answer(GrpcServerRequest<?, Resp> call, Function<GrpcMessage, Future<Resp>> rpc) {
+    UnaryCall once = new UnaryCall(call);
+    once.listen(message -> InferenceGrpcService.guard(() -> rpc.apply(message))
+        .onSuccess(once::answer)
+        .onFailure(once::fail));
+  }
+
+  /**
+   * Watches a call whose client sends one message (a server-streaming call's request), handing that message to
+   * {@code first}, which answers it as it likes, and failing the call for any framing fault, a second message, or
+   * whatever {@code first} throws.
+   */
+  static UnaryCall watch(GrpcServerRequest<?, ?> call, Consumer<GrpcMessage> first) {
+    UnaryCall once = new UnaryCall(call);
+    once.listen(first);
+    return once;
+  }
+
+  private void listen(Consumer<GrpcMessage> first) {
+    if (call.deadline() != null) {
+      call.deadline().onSuccess(v -> answered = true); // Vert.x answered DEADLINE_EXCEEDED
+    }
+    call.errorHandler(e -> clientLeft()); // a reset stream
+    call.response().exceptionHandler(e -> clientLeft()); // a closed connection
+    call.invalidMessageHandler(this::fail)
+        .exceptionHandler(this::broken)
+        .endHandler(v -> ended())
+        .messageHandler(message -> {
+          if (received()) {
+            try {
+              first.accept(message);
+            } catch (RuntimeException e) { // a message that does not decode
+              fail(e);
+            }
+          }
+        });
+  }
+
   /** Whether the message just received is the call's one message (the first). */
-  boolean received() {
+  private boolean received() {
     if (++messages == 1) {
       return true;
     }
-    fail(MaasException.invalid("a unary call takes one request message, this one sent %d", messages));
+    fail(MaasException.invalid("the call takes one request message, this one sent %d", messages));
     return false;
   }
 
-  void ended() {
+  private void ended() {
     if (messages == 0) {
       fail(MaasException.invalid("the call ended without a complete request message"));
     }
   }
 
-  void broken(Throwable e) {
-    if (!(e instanceof StreamResetException || e instanceof HttpClosedException)) {
+  private void broken(Throwable e) {
+    if (e instanceof StreamResetException || e instanceof HttpClosedException) {
+      clientLeft();
+    } else {
       fail(MaasException.invalid("malformed gRPC request: %s", e.getMessage()));
-    } // else the client went away: nothing left to answer
+    }
   }
 
-  void answer(Resp response) {
+  /** Runs when the client goes away (a reset stream, a closed connection), once the call knows it. */
+  void onClientGone(Runnable r) {
+    this.leaving = r;
+  }
+
+  /**
+   * The client went away: nothing is written to the call after (Vert.x 5.0.7 throws, or logs a NullPointerException
+   * at ERROR, writing to a closed stream), its deadline included.
+   */
+  private void clientLeft() {
+    answered = true;
+    cancelDeadline(call);
+    leaving.run();
+  }
+
+  /** Cancels a call's deadline timer: at expiry Vert.x writes DEADLINE_EXCEEDED to the stream, gone or not. */
+  static void cancelDeadline(GrpcServerRequest<?, ?> call) {
+    if (call.deadline() != null) {
+      call.deadline().cancel();
+    }
+  }
+
+  /** Whether the call has had its answer (or failure). */
+  boolean answered() {
+    return answered;
+  }
+
+  private <T> void answer(T response) {
     if (!answered) {
       answered = true;
-      GrpcServerResponse<?, Resp> r = call.response();
+      @SuppressWarnings("unchecked")
+      io.vertx.grpc.server.GrpcServerResponse<?, T> r = (io.vertx.grpc.server.GrpcServerResponse<?, T>) call.response();
       r.end(response);
     }
   }
 
+  /** Fails the call with the failure's status, unless it was answered already. */
   void fail(Throwable e) {
     if (!answered) {
       answered = true;

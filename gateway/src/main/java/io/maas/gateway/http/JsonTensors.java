@@ -16,7 +16,9 @@ import java.util.List;
 
 /**
  * KServe V2 JSON tensor data to and from raw little-endian bytes. Data may be flat or nested (row-major);
- * every value is checked against its datatype's range.
+ * every value is checked against its datatype's range. JSON cannot say infinity or NaN, so a number past a float
+ * type's range (1e39 for FP32, 1e400 for any, which a parser reads as infinity) is refused, never stored as
+ * infinity.
  */
 public final class JsonTensors {
   private JsonTensors() {}
@@ -155,7 +157,7 @@ public final class JsonTensors {
       case FP16 -> {
         double d = real(v, name, index, type);
         short half = Half.fromFloat((float) d);
-        if (Double.isFinite(d) && Float.isInfinite(Half.toFloat(half))) {
+        if (Float.isInfinite(Half.toFloat(half))) { // over 65504, or a number past every range (1e400)
           throw range(name, index, v, type);
         }
         out.putShort(half);
@@ -163,12 +165,18 @@ public final class JsonTensors {
       case FP32 -> {
         double d = real(v, name, index, type);
         float f = (float) d; // rounds to nearest: 3.4028235E38 is FLT_MAX, 1e39 overflows
-        if (Double.isFinite(d) && Float.isInfinite(f)) {
+        if (Float.isInfinite(f)) { // JSON has no infinity: 1e400 is a number past every range
           throw range(name, index, v, type);
         }
         out.putFloat(f);
       }
-      case FP64 -> out.putDouble(real(v, name, index, type));
+      case FP64 -> {
+        double d = real(v, name, index, type);
+        if (Double.isInfinite(d)) { // 1e400: JSON has no infinity, the number is past FP64's range
+          throw range(name, index, v, type);
+        }
+        out.putDouble(d);
+      }
       case UINT64 -> {
         BigInteger b = integer(v, name, index, type);
         if (b.signum() < 0 || b.compareTo(UINT64_MAX) > 0) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST edge's one failure handler: writes the KServe error body {@code {"error": "..."}} plus a
  * machine-readable {@code code}, with {@code Retry-After} on 429 and 503. Only INTERNAL is logged with
- * a stack trace.
+ * a stack trace, at ERROR; every other failure (a client's mistake, an overload) in one line at DEBUG.
  */
 public final class RestErrors {
   private static final Logger LOG = LoggerFactory.getLogger(RestErrors.class);
@@ -42,6 +42,8 @@ public final class RestErrors {
       }
       if (e.code() == ErrorCode.INTERNAL) {
         LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), e);
+      } else {
+        LOG.debug("request {} {}: {} {}", ctx.request().method(), ctx.request().path(), e.code(), e.getMessage());
       }
       write(ctx, e, body.apply(e));
     };
@@ -73,16 +75,6 @@ public final class RestErrors {
     response.end(body.encode());
   }
 
-  /** Whether every %-escape of a path decodes (the router fails one that does not before any route). */
-  private static boolean decodes(String path) {
-    try {
-      java.net.URLDecoder.decode(path.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
   /** The failure of a routing context as a maas error (also for APIs with their own error shape). */
   public static MaasException toMaas(RoutingContext ctx) {
     Throwable f = ctx.failure();
@@ -103,9 +95,8 @@ public final class RestErrors {
           "method " + ctx.request().method() + " is not allowed on " + ctx.request().path());
       case 413 -> new MaasException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over the size limit");
       case 417 -> MaasException.invalid("unsupported Expect header: %s", ctx.request().getHeader("Expect"));
-      default -> !decodes(ctx.request().path())
-          ? MaasException.invalid("the path has a malformed %%-escape")
-          : new MaasException(ErrorCode.INTERNAL, "internal error" + (f == null ? "" : ": " + f), f);
+      // a path whose escapes do not decode never reaches the router (MalformedRequests.checkingPaths)
+      default -> new MaasException(ErrorCode.INTERNAL, "internal error" + (f == null ? "" : ": " + f), f);
     };
   }
 }

@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  * One input's KServe V2 JSON {@code data}, read token by token from the parser straight into the
  * tensor's little-endian bytes: no boxed value, no intermediate list. Data may be flat or nested
  * (row-major); every value is checked against its datatype's range, with the same messages as
- * {@link JsonTensors}.
+ * {@link JsonTensors}: a number past a float type's range (1e39 for FP32, 1e400 for any) is refused, not
+ * stored as infinity, since JSON cannot say infinity or NaN.
  */
 final class StreamedTensorData {
   private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
@@ -139,7 +140,7 @@ final class StreamedTensorData {
       case FP16 -> {
         double d = real(p, t, index);
         short half = Half.fromFloat((float) d);
-        if (Double.isFinite(d) && Float.isInfinite(Half.toFloat(half))) {
+        if (Float.isInfinite(Half.toFloat(half))) { // over 65504, or a number past every range (1e400)
           throw range(p, index);
         }
         out.putShort(half);
@@ -147,12 +148,18 @@ final class StreamedTensorData {
       case FP32 -> {
         double d = real(p, t, index);
         float f = (float) d; // rounds to nearest: 3.4028235E38 is FLT_MAX, 1e39 overflows
-        if (Double.isFinite(d) && Float.isInfinite(f)) {
+        if (Float.isInfinite(f)) { // JSON has no infinity: 1e400 is a number past every range
           throw range(p, index);
         }
         out.putInt(Float.floatToRawIntBits(f));
       }
-      case FP64 -> out.putLong(Double.doubleToRawLongBits(real(p, t, index)));
+      case FP64 -> {
+        double d = real(p, t, index);
+        if (Double.isInfinite(d)) { // 1e400: JSON has no infinity, the number is past FP64's range
+          throw range(p, index);
+        }
+        out.putLong(Double.doubleToRawLongBits(d));
+      }
       default -> putInteger(p, t, index);
     }
   }

@@ -2,6 +2,7 @@ package io.maas.gateway.tenancy;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import io.maas.gateway.http.RestErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -53,16 +54,18 @@ public final class AdminApi {
         find(ctx).compose(k -> save(apply(k, new JsonObject().put("enabled", false))))));
     router.get("/admin/keys/:id/usage").handler(ctx -> reply(ctx, 200, find(ctx).compose(k -> store.usage(k.id())
         .map(u -> usage.withUnpublished(k.id(), u)).map(u -> new JsonObject().put("id", k.id()).put("name", k.name()).put("usage", usageJson(u))))));
+    // the REST edge's one failure handler, with the key API's own words for a body or a path it cannot read;
+    // a request Vert.x refused before any route (no Host header: 400) is the client's, never an internal error
     router.route().failureHandler(ctx -> {
-      MaasException e = ctx.failure() instanceof MaasException m ? m
-          : ctx.failure() instanceof io.vertx.core.json.DecodeException || ctx.failure() instanceof ClassCastException
-              ? MaasException.invalid("malformed JSON body")
-              : ctx.statusCode() == 404 ? MaasException.notFound("no such admin endpoint")
-              : ctx.statusCode() == 413 ? new MaasException(ErrorCode.PAYLOAD_TOO_LARGE, "body over " + MAX_BODY + " bytes")
-              : new MaasException(ErrorCode.INTERNAL, "internal error");
-      ctx.response().setStatusCode(e.code().httpStatus()).putHeader("Content-Type", "application/json");
-      e.metadata().forEach(ctx.response()::putHeader);
-      ctx.response().end(new JsonObject().put("error", e.getMessage()).put("code", e.code().name()).encode());
+      if (ctx.failure() instanceof io.vertx.core.json.DecodeException || ctx.failure() instanceof ClassCastException) {
+        RestErrors.write(ctx, MaasException.invalid("malformed JSON body"));
+      } else if (ctx.failure() == null && ctx.statusCode() == 404) {
+        RestErrors.write(ctx, MaasException.notFound("no such admin endpoint"));
+      } else if (ctx.failure() == null && ctx.statusCode() == 413) {
+        RestErrors.write(ctx, new MaasException(ErrorCode.PAYLOAD_TOO_LARGE, "body over " + MAX_BODY + " bytes"));
+      } else {
+        RestErrors.handle(ctx);
+      }
     });
     return router;
   }
