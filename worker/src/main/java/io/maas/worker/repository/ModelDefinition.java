@@ -18,6 +18,15 @@ public record ModelDefinition(String name, ModelConfig config, Map<Long, Path> v
     versions = Map.copyOf(versions);
   }
 
+  /** The model's directory, found from a version's model file ({@code <model>/<version>/<file>}). */
+  public Path directory(long version) {
+    Path file = versions.get(version);
+    if (file == null) {
+      throw new IllegalArgumentException("model '" + name + "' has no version " + version);
+    }
+    return file.toAbsolutePath().getParent().getParent();
+  }
+
   public List<Long> versionNumbers() {
     return versions.keySet().stream().sorted().toList();
   }
