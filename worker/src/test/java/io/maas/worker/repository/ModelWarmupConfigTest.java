@@ -148,6 +148,15 @@ class ModelWarmupConfigTest {
         d.error());
   }
 
+  @Test
+  void dataFilesAreReadFromTheModelDirectoryInEitherLayout() {
+    ModelConfig c = ModelConfig.inferred("m");
+    Path m = repo.resolve("m").toAbsolutePath();
+    assertEquals(m, new ModelDefinition("m", c, Map.of(3L, m.resolve("3/model.onnx")), "").directory(3));
+    assertEquals(m, new ModelDefinition("m", c, Map.of(1L, m.resolve("model.onnx")), "").directory(1),
+        "a base path holding its model file (version 1)");
+  }
+
   private static String input(String spec) {
     return error("[{\"name\": \"s\", \"inputs\": {\"I\": " + spec + "}}]");
   }
