@@ -63,6 +63,16 @@ final class BenchRepository {
     return root.resolve("conf/models/simple/1/model.onnx");
   }
 
+  /** A model directory serving conf/models' MiniLM files (linked) with this configuration. */
+  static void minilm(Path root, Path to, String config) throws IOException {
+    Path minilm = root.resolve("conf/models/all-minilm-l6-v2");
+    if (!Files.isRegularFile(minilm.resolve("1/model.onnx"))) {
+      throw new IllegalStateException(minilm.resolve("1/model.onnx") + " is missing: the worker build unpacks it "
+          + "(mvn -q -pl bench -am package -DskipTests)");
+    }
+    minilmCopy(minilm, to, config);
+  }
+
   private static void minilmCopy(Path from, Path to, String config) throws IOException {
     Files.createDirectories(to.resolve("1"));
     Files.writeString(to.resolve("config.yaml"), config);

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -37,6 +39,8 @@ final class MaasProcesses implements AutoCloseable {
   private final int hazelcastPort;
   private final List<Process> processes = new ArrayList<>();
   private final List<Admin> admins = new ArrayList<>();
+  /** The processes {@link #stop stopped} on purpose: their exit is no failure. */
+  private final Set<String> stopped = new HashSet<>();
   private final Thread killer = new Thread(this::killAll, "bench-kill");
 
   MaasProcesses(Path jar, Path logs) throws IOException {
@@ -135,7 +139,7 @@ final class MaasProcesses implements AutoCloseable {
    */
   void checkRunning() {
     for (int i = 0; i < processes.size(); i++) {
-      if (!processes.get(i).isAlive()) {
+      if (!processes.get(i).isAlive() && !stopped.contains(admins.get(i).name())) {
         String name = admins.get(i).name();
         throw new IllegalStateException(name + " exited (code " + processes.get(i).exitValue() + "); see " + log(name));
       }
@@ -169,26 +173,64 @@ final class MaasProcesses implements AutoCloseable {
     return startWorker(name, repository, slotJson, 250);
   }
 
-  /** The same, announcing every {@code announceMillis} (maas's default is 1000; its announcements live 3 ×). */
-  Path startWorker(String name, Path repository, String slotJson, long announceMillis) throws IOException {
-    launch(name, List.of("worker", "--model-repository", repository.toString(),
-        "--set", "worker.slots=[" + slotJson + "]", "--set", "worker.announce_interval_ms=" + announceMillis),
-        WORKER_METRICS_PORT);
+  /**
+   * The same, announcing every {@code announceMillis} (maas's default is 1000; its announcements live 3 ×).
+   *
+   * @param sets more settings, each {@code key=value} as for {@code --set}
+   */
+  Path startWorker(String name, Path repository, String slotJson, long announceMillis, String... sets)
+      throws IOException {
+    return startWorker(name, List.of(), repository, slotJson, announceMillis, sets);
+  }
+
+  /** The same, with more options for its JVM (before {@code -jar}). */
+  Path startWorker(String name, List<String> javaOptions, Path repository, String slotJson, long announceMillis,
+      String... sets) throws IOException {
+    List<String> args = new ArrayList<>(List.of("worker", "--model-repository", repository.toString(),
+        "--set", "worker.slots=[" + slotJson + "]", "--set", "worker.announce_interval_ms=" + announceMillis));
+    for (String set : sets) {
+      args.addAll(List.of("--set", set));
+    }
+    launch(name, javaOptions, args, WORKER_METRICS_PORT);
     return log(name);
+  }
+
+  /** Stops the process started here under this name as an operator would (SIGTERM: a worker drains), and waits. */
+  void stop(String name, Duration timeout) throws InterruptedException {
+    Process p = processes.get(indexOf(name));
+    stopped.add(name);
+    p.destroy();
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException(name + " did not stop within " + timeout + "; see " + log(name));
+    }
+  }
+
+  /** The process id of the process started here under this name (to read its memory from /proc). */
+  long pid(String name) {
+    return processes.get(indexOf(name)).pid();
+  }
+
+  /** The admin (or, for a worker, metrics) port of the process started here under this name. */
+  int adminPort(String name) {
+    return admins.get(indexOf(name)).adminPort();
+  }
+
+  private int indexOf(String name) {
+    for (int i = 0; i < admins.size(); i++) {
+      if (admins.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no process named " + name);
   }
 
   /** Sends a signal ({@code STOP}, {@code CONT}...) to the process started here under this name. */
   void signal(String name, String signal) throws IOException, InterruptedException {
-    for (int i = 0; i < admins.size(); i++) {
-      if (admins.get(i).name().equals(name)) {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes.get(i).pid())).inheritIO().start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-          throw new IllegalStateException("kill -" + signal + " of " + name + " failed");
-        }
-        return;
-      }
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid(name))).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + signal + " of " + name + " failed");
     }
-    throw new IllegalArgumentException("no process named " + name);
   }
 
   /** Polls a worker's log until its verticle listens; gives its worker id. */
@@ -210,6 +252,11 @@ final class MaasProcesses implements AutoCloseable {
    * {@code /metrics} (and admin API): {@code adminKey} is the setting that names it for its mode.
    */
   private int launch(String name, List<String> modeArgs, String adminKey) throws IOException {
+    return launch(name, List.of(), modeArgs, adminKey);
+  }
+
+  private int launch(String name, List<String> javaOptions, List<String> modeArgs, String adminKey)
+      throws IOException {
     int admin = ports.next();
     int jmx = ports.next();
     List<String> command = new ArrayList<>(List.of(
@@ -218,8 +265,9 @@ final class MaasProcesses implements AutoCloseable {
         "-Dcom.sun.management.jmxremote.port=" + jmx, "-Dcom.sun.management.jmxremote.rmi.port=" + jmx,
         "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
         "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
-        "-Djava.io.tmpdir=" + logs.toAbsolutePath(),
-        "-jar", jar.toString()));
+        "-Djava.io.tmpdir=" + logs.toAbsolutePath()));
+    command.addAll(javaOptions);
+    command.addAll(List.of("-jar", jar.toString()));
     command.addAll(modeArgs);
     command.addAll(List.of("--set", adminKey + "=" + admin));
     admins.add(new Admin(name, admin, jmx));

@@ -29,6 +29,8 @@ final class ResultsIndex {
     }
     sb.append("- [sim-scaling](sim-scaling.md): sim workers behind one gateway "
         + "(`java -jar bench/target/maas-bench.jar sim-scaling`, run separately)\n");
+    sb.append("- [lifecycle](lifecycle.md): MiniLM load/unload cycles and warmup "
+        + "(`java -jar bench/target/maas-bench.jar lifecycle`, run separately)\n");
     return sb.toString();
   }
 }

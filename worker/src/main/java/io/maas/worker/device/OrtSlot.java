@@ -5,6 +5,7 @@ import io.maas.worker.batching.BatchPolicy;
 import io.maas.worker.batching.SystemBatchClock;
 import io.maas.worker.instance.LoadedModel;
 import io.maas.worker.instance.ModelLoader;
+import io.maas.worker.instance.Warmup;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
 import io.maas.worker.stats.ModelObserver;
@@ -12,7 +13,10 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** A real device slot: ONNX Runtime sessions on the CPU or a GPU, run on the slot's worker threads. */
+/**
+ * A real device slot: ONNX Runtime sessions on the CPU or a GPU, run on the slot's worker threads. A version
+ * is loaded and warmed up ({@code model_warmup}) in one task on those threads; its future completes after both.
+ */
 public final class OrtSlot implements DeviceSlot {
   private final WorkerExecutor executor;
   private final OrtRuntime.SlotOptions options;
@@ -48,6 +52,8 @@ public final class OrtSlot implements DeviceSlot {
       try {
         BatchPolicy policy = BatchPolicy.of(loaded.signature().maxBatchSize(), model.config().dynamicBatching(),
             defaultMaxQueueSize);
+        // before the future completes: the version stays LOADING (a reload: the old one serves) until it ran
+        Warmup.run(loaded, model.config().warmup(), model.directory(version), policy.batching(), observer);
         return new OrtModel(loaded, policy, executor, clock, observer);
       } catch (RuntimeException e) {
         loaded.close();

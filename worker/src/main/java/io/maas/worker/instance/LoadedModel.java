@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
 
 /**
  * One model version loaded on one device slot: its signature and its instances. A batch borrows an idle
@@ -95,6 +96,27 @@ public final class LoadedModel implements AutoCloseable {
    * @param merge whether parts that agree in their non-batch dimensions share one session run
    */
   public BatchResult runBatch(List<InferenceRequest> requests, boolean merge) {
+    return runBatch(requests, merge, this::withInstance);
+  }
+
+  /**
+   * Runs validated requests as {@link #runBatch} does, once on EACH instance in turn (a warmup: every
+   * session's first runs). Only while no request can reach the model: it takes no instance from the idle
+   * ones. Blocks: call it on a worker thread.
+   *
+   * @return one result per instance, in instance order
+   */
+  public List<BatchResult> runOnEachInstance(List<InferenceRequest> requests, boolean merge) {
+    List<BatchResult> results = new ArrayList<>(instances.size());
+    for (ModelInstance instance : instances) {
+      results.add(runBatch(requests, merge, work -> work.accept(instance)));
+    }
+    return results;
+  }
+
+  /** @param onInstance runs the session runs on the instance it chooses */
+  private BatchResult runBatch(List<InferenceRequest> requests, boolean merge,
+      Consumer<Consumer<ModelInstance>> onInstance) {
     RunTimes times = new RunTimes();
     long start = System.nanoTime();
     int n = requests.size();
@@ -116,7 +138,7 @@ public final class LoadedModel implements AutoCloseable {
       }
     }
     times.inputNanos += System.nanoTime() - start;
-    withInstance(instance -> {
+    onInstance.accept(instance -> {
       for (List<Part> group : groups(parts, merge)) {
         runGroup(instance, group, failures, times);
       }
@@ -255,7 +277,7 @@ public final class LoadedModel implements AutoCloseable {
     }
   }
 
-  private void withInstance(java.util.function.Consumer<ModelInstance> work) {
+  private void withInstance(Consumer<ModelInstance> work) {
     ModelInstance instance;
     try {
       instance = idle.take();

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param modelFilename the model file inside each version directory
  * @param text the text section (the model also takes strings, tokenised by the worker), or null
  * @param dynamicBatching the dynamic_batching section, or null: one request per execution
+ * @param warmup the model_warmup samples, run before a loaded version is READY (empty: none)
  */
 public record ModelConfig(
     String name,
@@ -30,7 +31,8 @@ public record ModelConfig(
     VersionPolicy versionPolicy,
     String modelFilename,
     TextConfig text,
-    DynamicBatching dynamicBatching) {
+    DynamicBatching dynamicBatching,
+    List<ModelWarmup> warmup) {
 
   public static final String DEFAULT_MODEL_FILENAME = "model.onnx";
   private static final Set<String> PLATFORMS = Set.of("onnxruntime_onnx", "onnxruntime", "onnx");
@@ -38,26 +40,36 @@ public record ModelConfig(
   public ModelConfig {
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
+    warmup = List.copyOf(warmup);
     if (dynamicBatching != null && maxBatchSize != null) {
       dynamicBatching.checkAgainst(maxBatchSize);
     }
   }
 
+  /** A configuration without warmup samples. */
+  public ModelConfig(String name, Integer maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs,
+      InstancePlacement placement, VersionPolicy versionPolicy, String modelFilename, TextConfig text,
+      DynamicBatching dynamicBatching) {
+    this(name, maxBatchSize, inputs, outputs, placement, versionPolicy, modelFilename, text, dynamicBatching,
+        List.of());
+  }
+
   /** A configuration without dynamic batching. */
   public ModelConfig(String name, Integer maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs,
       InstancePlacement placement, VersionPolicy versionPolicy, String modelFilename, TextConfig text) {
-    this(name, maxBatchSize, inputs, outputs, placement, versionPolicy, modelFilename, text, null);
+    this(name, maxBatchSize, inputs, outputs, placement, versionPolicy, modelFilename, text, null, List.of());
   }
 
   /** A configuration without a text section. */
   public ModelConfig(String name, Integer maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs,
       InstancePlacement placement, VersionPolicy versionPolicy, String modelFilename) {
-    this(name, maxBatchSize, inputs, outputs, placement, versionPolicy, modelFilename, null, null);
+    this(name, maxBatchSize, inputs, outputs, placement, versionPolicy, modelFilename, null, null, List.of());
   }
 
   /** The same configuration serving the versions this policy picks. */
   public ModelConfig withVersionPolicy(VersionPolicy policy) {
-    return new ModelConfig(name, maxBatchSize, inputs, outputs, placement, policy, modelFilename, text, dynamicBatching);
+    return new ModelConfig(name, maxBatchSize, inputs, outputs, placement, policy, modelFilename, text, dynamicBatching,
+        warmup);
   }
 
   /**
@@ -108,7 +120,8 @@ public record ModelConfig(
         VersionPolicy.fromJson(json.getJsonObject("version_policy")),
         json.getString("default_model_filename", DEFAULT_MODEL_FILENAME),
         text(json),
-        DynamicBatching.fromJson(json.getValue("dynamic_batching")));
+        DynamicBatching.fromJson(json.getValue("dynamic_batching")),
+        ModelWarmup.fromJson(json.getValue("model_warmup")));
   }
 
   private static TextConfig text(JsonObject json) {

@@ -18,6 +18,19 @@ public record ModelDefinition(String name, ModelConfig config, Map<Long, Path> v
     versions = Map.copyOf(versions);
   }
 
+  /**
+   * The model's directory, found from a version's model file: {@code <model>/<version>/<file>}, or a base path
+   * holding its model file itself (version 1, {@link BasePathModels}).
+   */
+  public Path directory(long version) {
+    Path file = versions.get(version);
+    if (file == null) {
+      throw new IllegalArgumentException("model '" + name + "' has no version " + version);
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    return parent.getFileName().toString().equals(Long.toString(version)) ? parent.getParent() : parent;
+  }
+
   public List<Long> versionNumbers() {
     return versions.keySet().stream().sorted().toList();
   }

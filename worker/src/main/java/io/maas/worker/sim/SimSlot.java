@@ -8,6 +8,8 @@ import io.maas.worker.batching.SystemBatchClock;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.device.ServedModel;
 import io.maas.worker.instance.ModelLoader;
+import io.maas.worker.instance.ModelSignature;
+import io.maas.worker.instance.WarmupSamples;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
 import io.maas.worker.stats.ModelObserver;
@@ -16,15 +18,18 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code sim} device slot: a SIMULATION of an accelerator for capacity work on machines without
  * GPUs. It reads each model's signature the way a real slot does (from a session opened only for that,
  * then closed), and serves {@link SimulatedModel}s that hold an instance for a configured time instead
- * of computing anything.
+ * of computing anything. Warmup samples are checked as on a real slot, not run.
  */
 public final class SimSlot implements DeviceSlot {
   public static final String DEVICE = "sim";
+  private static final Logger LOG = LoggerFactory.getLogger(SimSlot.class);
 
   private final Vertx vertx;
   private final WorkerExecutor executor;
@@ -67,11 +72,29 @@ public final class SimSlot implements DeviceSlot {
   @Override
   public Future<ServedModel> load(ModelDefinition model, long version, ModelObserver observer) {
     SystemBatchClock clock = SystemBatchClock.onCurrentContext(batchTimer);
-    return executor.executeBlocking(() -> loader.readSignature(model, version, metadataOptions), false)
+    return executor.executeBlocking(() -> {
+      ModelSignature signature = loader.readSignature(model, version, metadataOptions);
+      checkWarmup(model, version, signature);
+      return signature;
+    }, false)
         .map(signature -> new SimulatedModel(vertx, model.name(), Long.toString(version), signature,
             model.config().placement().count(), sim, failUntilNanos,
             BatchPolicy.of(signature.maxBatchSize(), model.config().dynamicBatching(), defaultMaxQueueSize), clock,
             observer));
+  }
+
+  /**
+   * A model's warmup samples are made and checked as on a real slot (a sample that does not fit the model fails
+   * the load here too), but not run: the simulated device has nothing to warm up.
+   */
+  private static void checkWarmup(ModelDefinition model, long version, ModelSignature signature) {
+    if (model.config().warmup().isEmpty()) {
+      return;
+    }
+    WarmupSamples.of(model.name(), Long.toString(version), signature, model.config().warmup(),
+        model.directory(version));
+    LOG.info("model {} version {}: {} warmup sample(s) checked, not run (the sim device computes nothing)",
+        model.name(), version, model.config().warmup().size());
   }
 
   @Override
