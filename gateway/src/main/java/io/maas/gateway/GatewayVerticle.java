@@ -8,6 +8,7 @@ import io.maas.gateway.pipeline.GatewayMetrics;
 import io.maas.gateway.stats.ClusterStatistics;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Tenancy;
+import io.maas.gateway.edge.ClientConnections;
 import io.maas.gateway.grpc.GrpcEdge;
 import io.maas.gateway.http.RestRouter;
 import io.maas.gateway.http.V2Routes;
@@ -19,6 +20,7 @@ import io.maas.gateway.routing.LoadBalancer;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.metrics.AdminServer;
 import io.maas.metrics.ProcessMetrics;
+import io.maas.net.AcceptHooks;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -49,6 +51,9 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private HttpServer grpcServer;
   private HttpServer adminServer;
+  private ClientConnections restConnections;
+  private ClientConnections grpcConnections;
+  private final List<Integer> guardedPorts = new java.util.ArrayList<>();
 
   /**
    * @param tenancy API keys, limits and the admin server's address; with auth off, every call is let in
@@ -114,11 +119,12 @@ public final class GatewayVerticle extends VerticleBase {
         new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes()),
         new SimplePredictRoutes(registry, pipeline, config))); // its /{model}/predict is the most general: last
     HttpServerOptions options = clientOptions()
-        .setHost(config.host())
         .setPort(config.httpPort())
         .setCompressionSupported(true)
         .setDecompressionSupported(true);
     GrpcServer grpc = GrpcEdge.create(vertx, registry, pipeline, config, admission);
+    GatewayConfig.ConnectionLimits limits = config.connections();
+    restConnections = new ClientConnections(config.grpcOnHttpPort() ? "rest_grpc" : "rest", limits, metrics.registry());
     return registry.start()
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
             "gateway.admin_host, gateway.admin_port", metrics,
@@ -130,7 +136,7 @@ public final class GatewayVerticle extends VerticleBase {
           return listen(vertx.createHttpServer(options)
               .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, router) : router), config.httpPort(),
               config.grpcOnHttpPort() ? "REST and gRPC" : "REST",
-              "gateway.http_port; the TF Serving drop-in's --port or --rest_api_port");
+              "gateway.http_port; the TF Serving drop-in's --port or --rest_api_port", restConnections);
         })
         .compose(s -> {
           server = s;
@@ -140,9 +146,9 @@ public final class GatewayVerticle extends VerticleBase {
             return Future.succeededFuture(s);
           }
           LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}", config.host(), s.actualPort());
-          return listen(vertx.createHttpServer(clientOptions().setHost(config.host()).setPort(config.grpcPort()))
-              .requestHandler(grpc), config.grpcPort(), "gRPC",
-              "gateway.grpc_port; the TF Serving drop-in's --port")
+          grpcConnections = new ClientConnections("grpc", limits, metrics.registry());
+          return listen(vertx.createHttpServer(clientOptions().setPort(config.grpcPort())).requestHandler(grpc),
+              config.grpcPort(), "gRPC", "gateway.grpc_port; the TF Serving drop-in's --port", grpcConnections)
               .onSuccess(g -> {
                 grpcServer = g;
                 LOG.info("KServe V2 gRPC listening on {}:{}", config.host(), g.actualPort());
@@ -150,20 +156,58 @@ public final class GatewayVerticle extends VerticleBase {
         });
   }
 
-  /** What every client-facing server shares: an idle client connection is closed (gateway.idle_timeout_s). */
+  /**
+   * What every client-facing server shares: an idle client connection is closed (gateway.idle_timeout_s), HTTP/2
+   * clients may open gateway.http2_max_concurrent_streams streams per connection.
+   */
   private HttpServerOptions clientOptions() {
-    return new HttpServerOptions().setIdleTimeout(config.connections().idleTimeoutSeconds())
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.host())
+        .setIdleTimeout(config.connections().idleTimeoutSeconds())
         .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+    options.getInitialSettings().setMaxConcurrentStreams(config.connections().http2MaxConcurrentStreams());
+    return options;
   }
 
-  /** Listens; a port already taken fails with a message naming the settings that chose it (no stack trace). */
-  private Future<HttpServer> listen(HttpServer server, int port, String what, String settings) {
-    return server.listen().recover(e -> Future.failedFuture(new IllegalArgumentException("cannot serve " + what
-        + " on " + config.host() + ":" + port + " (" + settings + "): " + e.getMessage(), e)));
+  /**
+   * Listens; a port already taken fails with a message naming the settings that chose it (no stack trace). Once
+   * it listens, the connections it accepts are counted and guarded (gateway.max_connections, header_timeout_s,
+   * keepalive_idle_s) from the moment they are accepted.
+   */
+  private Future<HttpServer> listen(HttpServer server, int port, String what, String settings,
+      ClientConnections connections) {
+    return server.listen()
+        .recover(e -> Future.failedFuture(new IllegalArgumentException("cannot serve " + what
+            + " on " + config.host() + ":" + port + " (" + settings + "): " + e.getMessage(), e)))
+        .onSuccess(s -> guard(s.actualPort(), connections));
+  }
+
+  private void guard(int port, ClientConnections connections) {
+    AcceptHooks hooks = cluster.acceptHooks();
+    if (hooks == null) {
+      LOG.warn("this Vert.x was built without accept hooks: gateway.max_connections, header_timeout_s and"
+          + " keepalive_idle_s are not applied on port {}", port);
+      return;
+    }
+    hooks.register(port, connections);
+    guardedPorts.add(port);
+  }
+
+  /** Client connections open now on the REST port (with gRPC when it shares it). */
+  public int restConnections() {
+    return restConnections.open();
+  }
+
+  /** Client connections open now on the gRPC port (0 when gRPC shares the REST port). */
+  public int grpcConnections() {
+    return grpcConnections == null ? 0 : grpcConnections.open();
   }
 
   @Override
   public Future<?> stop() {
+    if (cluster.acceptHooks() != null) {
+      guardedPorts.forEach(cluster.acceptHooks()::unregister);
+    }
     return Future.join(close(server), close(grpcServer), close(adminServer))
         .compose(v -> tenancy == null ? Future.succeededFuture() : tenancy.stop())
         .compose(v -> registry.stop());

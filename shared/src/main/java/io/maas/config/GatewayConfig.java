@@ -61,10 +61,26 @@ public record GatewayConfig(
    *
    * @param idleTimeoutSeconds a connection with nothing read or written this long is closed; it must outlast
    *     the longest request deadline, or a long inference would lose its connection while it runs
+   * @param headerTimeoutSeconds a connection's first request head must be complete this long after it was
+   *     accepted, and a later one this long after its first byte; else the connection is closed
+   * @param keepAliveIdleSeconds a connection with no request in progress (HTTP/1.1: between requests; HTTP/2:
+   *     no open stream) is closed after this long, however many pings or other frames it exchanges
+   * @param maxConnections the most connections each client-facing port holds at once; one over it is closed
+   *     as soon as it is accepted
+   * @param http2MaxConcurrentStreams the most streams (calls) an HTTP/2 client may have open on one connection
+   *     (announced in the server's SETTINGS; one more is refused with RST_STREAM)
    */
-  public record ConnectionLimits(int idleTimeoutSeconds) {
-    public static final ConnectionLimits DEFAULT = new ConnectionLimits(360);
+  public record ConnectionLimits(int idleTimeoutSeconds, int headerTimeoutSeconds, int keepAliveIdleSeconds,
+      int maxConnections, int http2MaxConcurrentStreams) {
+    public static final ConnectionLimits DEFAULT = new ConnectionLimits(360, 10, 120, 1024, 100);
+
+    /** The defaults with another idle timeout. */
+    public static ConnectionLimits idleTimeout(int seconds) {
+      return new ConnectionLimits(seconds, DEFAULT.headerTimeoutSeconds, DEFAULT.keepAliveIdleSeconds,
+          DEFAULT.maxConnections, DEFAULT.http2MaxConcurrentStreams);
+    }
   }
+
 
   /**
    * The circuit breaker every gateway keeps per worker (Resilience4j, count-based window).
@@ -102,6 +118,11 @@ public record GatewayConfig(
             ConfigValues.positiveLong(j, "gateway", "breaker_open_ms"),
             (int) ConfigValues.positiveLong(j, "gateway", "breaker_half_open_calls")),
         j.getBoolean("grpc_on_http_port", false),
-        new ConnectionLimits((int) ConfigValues.positiveLong(j, "gateway", "idle_timeout_s")));
+        new ConnectionLimits(
+            (int) ConfigValues.positiveLong(j, "gateway", "idle_timeout_s"),
+            (int) ConfigValues.positiveLong(j, "gateway", "header_timeout_s"),
+            (int) ConfigValues.positiveLong(j, "gateway", "keepalive_idle_s"),
+            (int) ConfigValues.positiveLong(j, "gateway", "max_connections"),
+            (int) ConfigValues.positiveLong(j, "gateway", "http2_max_concurrent_streams")));
   }
 }

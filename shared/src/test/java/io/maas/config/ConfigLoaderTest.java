@@ -56,7 +56,18 @@ class ConfigLoaderTest {
     assertEquals(5701, c.cluster().port());
     assertEquals(List.of("127.0.0.1"), c.cluster().members());
     assertEquals("", c.cluster().configFile());
+    assertEquals(new GatewayConfig.ConnectionLimits(360, 10, 120, 1024, 100), c.gateway().connections());
   }
+
+  @Test
+  void edgeLimitsAreKeysLikeAnyOther() {
+    GatewayConfig g = load("--set", "gateway.header_timeout_s=3", "--set", "gateway.keepalive_idle_s=30",
+        "--set", "gateway.max_connections=50", "--set", "gateway.http2_max_concurrent_streams=8").gateway();
+    assertEquals(new GatewayConfig.ConnectionLimits(360, 3, 30, 50, 8), g.connections());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load("--set", "gateway.max_connections=0"));
+    assertTrue(e.getMessage().contains("gateway.max_connections"), e.getMessage());
+  }
+
 
   @Test
   void configFileOverridesOneKeyAndKeepsItsSiblings() throws Exception {
