@@ -8,8 +8,10 @@ import io.maas.gateway.pipeline.GatewayMetrics;
 import io.maas.gateway.stats.ClusterStatistics;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Tenancy;
+import io.maas.gateway.edge.BodyBudget;
 import io.maas.gateway.edge.ClientConnections;
 import io.maas.gateway.grpc.GrpcEdge;
+import io.maas.gateway.http.RequestBodies;
 import io.maas.gateway.http.RestRouter;
 import io.maas.gateway.http.V2Routes;
 import io.maas.gateway.http.openai.EmbeddingsRoutes;
@@ -51,6 +53,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private HttpServer grpcServer;
   private HttpServer adminServer;
+  private BodyBudget bodyBudget;
   private ClientConnections restConnections;
   private ClientConnections grpcConnections;
   private final List<Integer> guardedPorts = new java.util.ArrayList<>();
@@ -109,21 +112,23 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<?> serve(Admission admission) {
+    GatewayConfig.ConnectionLimits limits = config.connections();
+    bodyBudget = new BodyBudget(config.bodies().budget(Runtime.getRuntime().maxMemory(), config.maxBodyBytes()),
+        metrics.registry());
+    LOG.info("request bodies may hold {} MiB at once (gateway.body_memory_budget_bytes{}; the heap's maximum is {} MiB)",
+        bodyBudget.capacity() >> 20, config.bodies().memoryBudgetBytes() == GatewayConfig.BodyLimits.AUTO
+            ? ": an eighth of the heap" : "", Runtime.getRuntime().maxMemory() >> 20);
+    RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), bodyBudget, config.bodies());
     InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
         config, admission, new GatewayMetrics(metrics.registry()));
     ClusterStatistics statistics = new ClusterStatistics(vertx, registry, ClusterStatistics.DEFAULT_TIMEOUT_MS);
     Router router = RestRouter.create(vertx, admission, List.of(
         new StatsRoutes(registry, statistics), // ahead of V2Routes: its /v2/models/:model would take /v2/models/stats
-        new V2Routes(registry, pipeline, config),
-        new TfServingRoutes(registry, pipeline, config),
-        new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes()),
-        new SimplePredictRoutes(registry, pipeline, config))); // its /{model}/predict is the most general: last
-    HttpServerOptions options = clientOptions()
-        .setPort(config.httpPort())
-        .setCompressionSupported(true)
-        .setDecompressionSupported(true);
+        new V2Routes(registry, pipeline, config, bodies),
+        new TfServingRoutes(registry, pipeline, config, bodies),
+        new EmbeddingsRoutes(registry, pipeline, bodies),
+        new SimplePredictRoutes(registry, pipeline, config, bodies))); // its /{model}/predict is the most general: last
     GrpcServer grpc = GrpcEdge.create(vertx, registry, pipeline, config, admission);
-    GatewayConfig.ConnectionLimits limits = config.connections();
     restConnections = new ClientConnections(config.grpcOnHttpPort() ? "rest_grpc" : "rest", limits, metrics.registry());
     return registry.start()
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
@@ -133,7 +138,7 @@ public final class GatewayVerticle extends VerticleBase {
           adminServer = s;
           LOG.info("admin server (GET /metrics{}) listening on {}:{}", tenancy == null ? "" : ", key API /admin/keys",
               tenancyConfig.adminHost(), s.actualPort());
-          return listen(vertx.createHttpServer(options)
+          return listen(vertx.createHttpServer(clientOptions().setPort(config.httpPort()).setCompressionSupported(true))
               .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, router) : router), config.httpPort(),
               config.grpcOnHttpPort() ? "REST and gRPC" : "REST",
               "gateway.http_port; the TF Serving drop-in's --port or --rest_api_port", restConnections);
@@ -158,13 +163,16 @@ public final class GatewayVerticle extends VerticleBase {
 
   /**
    * What every client-facing server shares: an idle client connection is closed (gateway.idle_timeout_s), HTTP/2
-   * clients may open gateway.http2_max_concurrent_streams streams per connection.
+   * clients may open gateway.http2_max_concurrent_streams streams per connection. Request bodies are inflated by
+   * {@link RequestBodies}, which stops at the size limit, not by Vert.x, which inflates a whole network chunk,
+   * however far it inflates, before anyone sees it.
    */
   private HttpServerOptions clientOptions() {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.host())
         .setIdleTimeout(config.connections().idleTimeoutSeconds())
-        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+        .setDecompressionSupported(false);
     options.getInitialSettings().setMaxConcurrentStreams(config.connections().http2MaxConcurrentStreams());
     return options;
   }
@@ -191,6 +199,11 @@ public final class GatewayVerticle extends VerticleBase {
     }
     hooks.register(port, connections);
     guardedPorts.add(port);
+  }
+
+  /** The memory budget of the bodies being read (bytes reserved now: {@link BodyBudget#reserved()}). */
+  public BodyBudget bodyBudget() {
+    return bodyBudget;
   }
 
   /** Client connections open now on the REST port (with gRPC when it shares it). */

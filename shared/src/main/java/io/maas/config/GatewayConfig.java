@@ -17,11 +17,12 @@ import io.vertx.core.json.JsonObject;
  * @param grpcOnHttpPort gRPC is served on the REST port (one server tells them apart by content type) and
  *     {@code grpcPort} is unused: TF Serving's {@code --port} as the drop-in maps it
  * @param connections limits on the clients' connections to the REST and gRPC servers
+ * @param bodies limits on the request bodies (and gRPC messages) being read
  */
 public record GatewayConfig(
     String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis,
     long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker, boolean grpcOnHttpPort,
-    ConnectionLimits connections) {
+    ConnectionLimits connections, BodyLimits bodies) {
 
   /** The defaults of conf/maas.yaml for the routing settings: for tests and embedders. */
   public GatewayConfig(
@@ -34,7 +35,7 @@ public record GatewayConfig(
   public GatewayConfig(String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements,
       long requestTimeoutMillis, long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker) {
     this(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis, maxRequestTimeoutMillis,
-        maxInFlightPerWorker, breaker, false, ConnectionLimits.DEFAULT);
+        maxInFlightPerWorker, breaker, false, ConnectionLimits.DEFAULT, BodyLimits.DEFAULT);
   }
 
   public GatewayConfig {
@@ -42,18 +43,28 @@ public record GatewayConfig(
       throw new IllegalArgumentException("gateway.max_request_timeout_ms (" + maxRequestTimeoutMillis
           + ") must not be below gateway.request_timeout_ms (" + requestTimeoutMillis + ")");
     }
+    if (bodies.memoryBudgetBytes() != BodyLimits.AUTO && bodies.memoryBudgetBytes() < maxBodyBytes) {
+      throw new IllegalArgumentException("gateway.body_memory_budget_bytes (" + bodies.memoryBudgetBytes()
+          + ") must not be below gateway.max_body_bytes (" + maxBodyBytes + "): a body between them could never be read");
+    }
   }
 
   /** The same settings with another breaker. */
   public GatewayConfig withBreaker(BreakerConfig b) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort, connections);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort, connections, bodies);
   }
 
   /** The same settings with other connection limits. */
   public GatewayConfig withConnections(ConnectionLimits c) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, c);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, c, bodies);
+  }
+
+  /** The same settings with other body limits. */
+  public GatewayConfig withBodies(BodyLimits b) {
+    return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, b);
   }
 
   /**
@@ -81,6 +92,35 @@ public record GatewayConfig(
     }
   }
 
+  /**
+   * What the request bodies being read may hold on to.
+   *
+   * @param memoryBudgetBytes the most bytes every request body (REST) and request message (gRPC) being read or
+   *     served holds at once, across all connections of the process; a body that cannot reserve its share is
+   *     answered 503 with {@code Retry-After} (gRPC UNAVAILABLE) without being read. {@link #AUTO} (0): an eighth
+   *     of the JVM's maximum heap, at least {@code max_body_bytes} (see {@link #budget})
+   * @param readTimeoutSeconds a body that sends no byte this long while it is read is answered 408 (gRPC:
+   *     DEADLINE_EXCEEDED) and its connection closed
+   */
+  public record BodyLimits(long memoryBudgetBytes, int readTimeoutSeconds) {
+    /** The budget follows the heap. */
+    public static final long AUTO = 0;
+    public static final BodyLimits DEFAULT = new BodyLimits(AUTO, 30);
+    /**
+     * The heap a served body of n bytes takes at most, as a multiple of n, on the way through a standalone node:
+     * the body, its decoded tensors, the outputs, the encoded response.
+     */
+    static final int HEAP_PER_BODY_BYTE = 8;
+
+    /**
+     * The budget in bytes: the one configured, or with {@link #AUTO} an eighth of the maximum heap, so that the
+     * bodies admitted, with what serving them takes, fit in the heap; never less than one body of the largest
+     * size.
+     */
+    public long budget(long maxHeapBytes, long maxBodyBytes) {
+      return memoryBudgetBytes != AUTO ? memoryBudgetBytes : Math.max(maxBodyBytes, maxHeapBytes / HEAP_PER_BODY_BYTE);
+    }
+  }
 
   /**
    * The circuit breaker every gateway keeps per worker (Resilience4j, count-based window).
@@ -123,6 +163,9 @@ public record GatewayConfig(
             (int) ConfigValues.positiveLong(j, "gateway", "header_timeout_s"),
             (int) ConfigValues.positiveLong(j, "gateway", "keepalive_idle_s"),
             (int) ConfigValues.positiveLong(j, "gateway", "max_connections"),
-            (int) ConfigValues.positiveLong(j, "gateway", "http2_max_concurrent_streams")));
+            (int) ConfigValues.positiveLong(j, "gateway", "http2_max_concurrent_streams")),
+        new BodyLimits(
+            ConfigValues.nonNegativeLong(j, "gateway", "body_memory_budget_bytes"),
+            (int) ConfigValues.positiveLong(j, "gateway", "body_read_timeout_s")));
   }
 }

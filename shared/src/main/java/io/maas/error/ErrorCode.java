@@ -21,7 +21,9 @@ public enum ErrorCode {
   RESOURCE_EXHAUSTED(9, 429, 8),
   INTERNAL(10, 500, 13),
   /** The client went away before its answer (nginx's 499, gRPC CANCELLED): nobody is left to tell. */
-  CANCELLED(11, 499, 1);
+  CANCELLED(11, 499, 1),
+  /** The client stopped sending its request's body (HTTP 408); gRPC has no closer status than DEADLINE_EXCEEDED. */
+  REQUEST_TIMEOUT(12, 408, 4);
 
   private static final Map<Integer, ErrorCode> BY_WIRE_ID =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireId, Function.identity()));

@@ -6,9 +6,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -16,6 +18,7 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *       keep-alive idle time at most, whatever frames (pings) it exchanges;
  *   <li>an HTTP/1.1 request head that has started must be complete within the header timeout of its first byte.
  * </ul>
- * A connection that misses one is closed (HTTP/2: through Netty's HTTP/2 handler, which sends GOAWAY first).
+ * A connection that misses one is closed (HTTP/2: through Netty's HTTP/2 handler, which sends GOAWAY first). An
+ * HTTP/1.1 request answered before its body was read lingers a moment, dropping that body, then closes (see
+ * {@link #linger()}).
  *
  * <p>It watches the connection in front of everything (raw bytes, before Vert.x has told HTTP/1.1 from HTTP/2 by
  * them) and, for HTTP/1.1, just before Vert.x's connection handler, behind the codec: request heads and ends in,
@@ -38,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionGuard {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+  /** How long an HTTP/1.1 connection answered before its request's body was read lingers, dropping that body. */
+  static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   /** Why the guard closed a connection: a metric tag and what the log line says. */
   enum Reason {
@@ -71,6 +78,10 @@ final class ConnectionGuard {
   private long requestEnds;
   private long responses;
   private Http2Connection http2;
+  /** The final response being written says Connection: close while its request's body is still coming. */
+  private boolean closeAfterResponse;
+  /** Answered and half-closed: what still comes is dropped until the client closes or the linger time ends. */
+  private boolean lingering;
 
   ConnectionGuard(long headerTimeoutNanos, long keepAliveIdleNanos, Listener listener) {
     this.headerTimeoutNanos = headerTimeoutNanos;
@@ -111,7 +122,7 @@ final class ConnectionGuard {
   private void due() {
     timer = null;
     Reason reason = pending;
-    if (reason == null || !channel.isActive()) {
+    if (reason == null || lingering || !channel.isActive()) {
       return;
     }
     if (System.nanoTime() - deadline < 0) {
@@ -146,6 +157,26 @@ final class ConnectionGuard {
       long left = deadline - System.nanoTime();
       arm(Reason.HEADER_TIMEOUT, Math.min(left, headerTimeoutNanos));
     }
+  }
+
+  /**
+   * Closes an HTTP/1.1 connection answered before its request's body was read (too large, over the memory
+   * budget, stalled): the answer is out, so the output is shut (a FIN behind it); what the client still sends of
+   * the body is dropped here, before Vert.x copies a byte of it, until the client closes or the linger time ends.
+   * Closing at once instead, with the body's bytes unread, would reset the connection, and a client that sends its
+   * whole body before it reads (most do) could lose the answer.
+   */
+  private void linger() {
+    if (lingering || !channel.isActive()) {
+      return;
+    }
+    lingering = true;
+    cancel();
+    if (channel instanceof DuplexChannel duplex) {
+      duplex.shutdownOutput();
+    }
+    channel.config().setAutoRead(true);
+    channel.eventLoop().schedule(() -> channel.close(), LINGER_NANOS, TimeUnit.NANOSECONDS);
   }
 
   /** Once Vert.x has set the connection up for HTTP/2, follows its streams. */
@@ -197,6 +228,10 @@ final class ConnectionGuard {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (lingering) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
       http1HeadStarted();
       ctx.fireChannelRead(msg);
       // HTTP/2 is set up on the first bytes (prior knowledge) or on the first request (an h2c upgrade)
@@ -235,8 +270,17 @@ final class ConnectionGuard {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
       boolean informational = msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+      if (msg instanceof HttpResponse r && !informational && !HttpUtil.isKeepAlive(r) && requestEnds < heads) {
+        closeAfterResponse = true;
+      }
       boolean last = msg instanceof LastHttpContent && !informational;
-      super.write(ctx, msg, promise);
+      if (!last || !closeAfterResponse) {
+        super.write(ctx, msg, promise);
+      } else {
+        ChannelPromise written = promise.unvoid();
+        super.write(ctx, msg, written);
+        written.addListener(f -> linger());
+      }
       if (last) {
         responses++;
         http1Changed();

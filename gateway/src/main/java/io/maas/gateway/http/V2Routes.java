@@ -34,13 +34,14 @@ public final class V2Routes implements RestRoutes {
   private final WorkerRegistry registry;
   private final InferencePipeline pipeline;
   private final V2Json.Limits limits;
-  private final long maxBodyBytes;
+  private final RequestBodies bodies;
 
-  public V2Routes(WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config) {
+  public V2Routes(WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config,
+      RequestBodies bodies) {
     this.registry = registry;
     this.pipeline = pipeline;
     this.limits = new V2Json.Limits(config.maxTensorElements(), 1024);
-    this.maxBodyBytes = config.maxBodyBytes();
+    this.bodies = bodies;
   }
 
   @Override
@@ -54,7 +55,7 @@ public final class V2Routes implements RestRoutes {
       router.get(base + "/ready").handler(this::modelReady);
       router.get(base + "/config").handler(this::modelConfig);
       router.post(base + "/infer")
-          .handler(RequestBodies.upTo(maxBodyBytes))
+          .handler(bodies.reader())
           .handler(this::infer);
     }
   }
