@@ -24,12 +24,13 @@ import io.maas.metrics.AdminServer;
 import io.maas.metrics.ProcessMetrics;
 import io.maas.net.AcceptHooks;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.grpc.server.GrpcServer;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
@@ -128,7 +129,7 @@ public final class GatewayVerticle extends VerticleBase {
         new TfServingRoutes(registry, pipeline, config, bodies),
         new EmbeddingsRoutes(registry, pipeline, bodies),
         new SimplePredictRoutes(registry, pipeline, config, bodies))); // its /{model}/predict is the most general: last
-    GrpcServer grpc = GrpcEdge.create(vertx, registry, pipeline, config, admission);
+    Handler<HttpServerRequest> grpc = GrpcEdge.create(vertx, registry, pipeline, config, admission, bodyBudget);
     restConnections = new ClientConnections(config.grpcOnHttpPort() ? "rest_grpc" : "rest", limits, metrics.registry());
     return registry.start()
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),

@@ -2,7 +2,6 @@ package io.maas.gateway;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.grpc.server.GrpcServer;
 import io.vertx.ext.web.Router;
 
 /**
@@ -14,10 +13,10 @@ import io.vertx.ext.web.Router;
 final class GrpcOrRest implements Handler<HttpServerRequest> {
   private static final String GRPC = "application/grpc";
 
-  private final GrpcServer grpc;
+  private final Handler<HttpServerRequest> grpc;
   private final Router rest;
 
-  GrpcOrRest(GrpcServer grpc, Router rest) {
+  GrpcOrRest(Handler<HttpServerRequest> grpc, Router rest) {
     this.grpc = grpc;
     this.rest = rest;
   }

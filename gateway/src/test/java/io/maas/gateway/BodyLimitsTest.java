@@ -1,12 +1,28 @@
 package io.maas.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.maas.config.GatewayConfig;
 import io.maas.config.MaasConfig;
 import io.maas.gateway.cluster.Poll;
 import io.maas.gateway.edge.BodyBudget;
+import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpc;
+import io.maas.gateway.grpc.v2.ModelInferRequest;
+import io.maas.gateway.grpc.v2.ModelInferResponse;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -343,6 +360,97 @@ class BodyLimitsTest {
     byte[] body = inferJson(1000);
     for (int i = 0; i < 3; i++) {
       assertEquals(200, node.post(INFER, new String(body, StandardCharsets.US_ASCII)).statusCode());
+    }
+  }
+
+  private static ModelInferRequest identityRaw(int rows) {
+    return ModelInferRequest.newBuilder().setModelName("identity_float")
+        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("INPUT0").setDatatype("FP32")
+            .addShape(rows).addShape(3))
+        .addRawInputContents(ByteString.copyFrom(new byte[rows * 12]))
+        .build();
+  }
+
+  @Test
+  void grpcMessagesCountAgainstTheSameBudget() throws Exception {
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext().build();
+    try {
+      GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub =
+          GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+      ModelInferRequest large = identityRaw((int) (MAX_BODY * 6 / 10 / 12)); // 0.6 MiB
+      ModelInferResponse served = stub.modelInfer(large);
+      assertEquals(large.getRawInputContents(0), served.getRawOutputContents(0));
+      Poll.until(SLACK, "the served call's share given back", () -> budget.reserved() == 0);
+      try (Holders holders = new Holders(2)) { // 0.5 MiB left
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(large));
+        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getMessage());
+        assertTrue(e.getStatus().getDescription().contains("gateway.body_memory_budget_bytes"), e.getMessage());
+        assertEquals("1", e.getTrailers().get(Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER)));
+      }
+      Poll.until(SLACK, "the REST bodies' shares given back", () -> budget.reserved() == 0);
+      assertEquals(large.getRawInputContents(0), stub.modelInfer(large).getRawOutputContents(0), "served again");
+      try (Holders holders = new Holders(1)) { // 1.5 MiB left
+        // a stream's messages give their shares back as each is handed on: three of 0.6 MiB pass one at a time
+        List<io.maas.gateway.grpc.v2.ModelStreamInferResponse> responses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        var out = GRPCInferenceServiceGrpc.newStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+            .modelStreamInfer(new io.grpc.stub.StreamObserver<>() {
+              @Override
+              public void onNext(io.maas.gateway.grpc.v2.ModelStreamInferResponse r) {
+                responses.add(r);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                done.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {
+                done.complete(null);
+              }
+            });
+        for (int i = 0; i < 3; i++) {
+          out.onNext(large);
+        }
+        out.onCompleted();
+        done.get(30, TimeUnit.SECONDS);
+        assertEquals(3, responses.size());
+        for (var r : responses) {
+          assertEquals("", r.getErrorMessage());
+        }
+      }
+    } finally {
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aGrpcMessageThatStopsComingFailsDeadlineExceeded() throws Exception {
+    HttpClientAgent client = node.node.vertx().createHttpClient(new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    try {
+      CompletableFuture<HttpClientResponse> answered = new CompletableFuture<>();
+      long t0 = System.nanoTime();
+      client.request(HttpMethod.POST, node.grpcPort(), "127.0.0.1", "/inference.GRPCInferenceService/ModelInfer")
+          .onSuccess(r -> {
+            r.putHeader("content-type", "application/grpc").putHeader("te", "trailers").setChunked(true);
+            r.response().onSuccess(answered::complete).onFailure(answered::completeExceptionally);
+            // a message announced as 1000 bytes, of which 10 come
+            r.write(Buffer.buffer().appendByte((byte) 0).appendInt(1000).appendBytes(new byte[10]));
+          })
+          .onFailure(answered::completeExceptionally);
+      HttpClientResponse response = answered.get(SLACK.toSeconds(), TimeUnit.SECONDS);
+      String status = response.getHeader("grpc-status");
+      if (status == null) { // not trailers-only: the status comes in the trailers
+        response.end().toCompletionStage().toCompletableFuture().get(SLACK.toSeconds(), TimeUnit.SECONDS);
+        status = response.getTrailer("grpc-status");
+      }
+      assertEquals(String.valueOf(Status.Code.DEADLINE_EXCEEDED.value()), status);
+      assertTrue(System.nanoTime() - t0 >= TimeUnit.SECONDS.toNanos(READ_TIMEOUT_S) - TimeUnit.MILLISECONDS.toNanos(300),
+          "not before the read timeout");
+    } finally {
+      client.close().await();
     }
   }
 }

@@ -167,7 +167,10 @@ public final class InferenceGrpcService implements Service {
     }
 
     void broken(Throwable e) {
-      if (!(e instanceof io.vertx.core.http.StreamResetException || e instanceof io.vertx.core.http.HttpClosedException)) {
+      if (e instanceof MaasException refused) { // the edge's own refusal: over the body budget, stalled
+        fail(refused);
+      } else if (!(e instanceof io.vertx.core.http.StreamResetException
+          || e instanceof io.vertx.core.http.HttpClosedException)) {
         fail(MaasException.invalid("malformed gRPC request: %s", e.getMessage()));
       } // else the client went away: nothing left to answer
     }
@@ -190,7 +193,7 @@ public final class InferenceGrpcService implements Service {
   }
 
   /** Fails a call with its maas status; metadata of the failure (rate-limit state...) goes in the trailers. */
-  private static void fail(GrpcServerRequest<?, ?> call, Throwable e) {
+  static void fail(GrpcServerRequest<?, ?> call, Throwable e) {
     if (e instanceof MaasException m) {
       m.metadata().forEach((k, v) -> call.response().trailers().set(k.toLowerCase(Locale.ROOT), v));
     }

@@ -26,6 +26,8 @@ final class StreamInferCall {
   private Future<Void> written = Future.succeededFuture();
   private int inFlight;
   private long sequence;
+  /** Ended with the edge's refusal: nothing more is written. */
+  private boolean failed;
 
   StreamInferCall(GrpcServerRequest<ModelInferRequest, ModelStreamInferResponse> call, String requestId,
       Function<GrpcMessage, ModelInferRequest> decoder,
@@ -40,8 +42,19 @@ final class StreamInferCall {
     call.messageHandler(this::onMessage)
         // a message over the size limit: the stream cannot be read on
         .invalidMessageHandler(e -> call.response().fail(GrpcErrors.toStatus(e)))
-        .exceptionHandler(e -> { }) // the client went away: what is in flight completes unread
-        .endHandler(v -> written.onComplete(done -> call.response().end()));
+        // the edge's own refusal (over the body budget, stalled) ends the stream with its status; otherwise the
+        // client went away: what is in flight completes unread
+        .exceptionHandler(e -> {
+          if (e instanceof MaasException refused && !failed) {
+            failed = true;
+            InferenceGrpcService.fail(call, refused);
+          }
+        })
+        .endHandler(v -> written.onComplete(done -> {
+          if (!failed) {
+            call.response().end();
+          }
+        }));
   }
 
   /** A message that does not parse is answered in order with its error, and the stream reads on. */
@@ -71,7 +84,7 @@ final class StreamInferCall {
     }
     written = written
         .compose(v -> answer)
-        .compose(r -> call.response().write(r))
+        .compose(r -> failed ? Future.<Void>succeededFuture() : call.response().write(r))
         .andThen(done -> {
           if (inFlight-- == MAX_IN_FLIGHT) {
             call.resume();
