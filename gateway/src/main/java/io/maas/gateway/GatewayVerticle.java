@@ -8,8 +8,11 @@ import io.maas.gateway.pipeline.GatewayMetrics;
 import io.maas.gateway.stats.ClusterStatistics;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Tenancy;
+import io.maas.gateway.edge.BodyBudget;
+import io.maas.gateway.edge.ClientConnections;
 import io.maas.gateway.grpc.GrpcEdge;
 import io.maas.gateway.http.RepositoryRoutes;
+import io.maas.gateway.http.RequestBodies;
 import io.maas.gateway.http.RestRouter;
 import io.maas.gateway.http.V2Routes;
 import io.maas.gateway.http.openai.EmbeddingsRoutes;
@@ -24,13 +27,14 @@ import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.http.MalformedRequests;
 import io.maas.metrics.AdminServer;
 import io.maas.metrics.ProcessMetrics;
+import io.maas.net.AcceptHooks;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -57,6 +61,10 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private HttpServer grpcServer;
   private HttpServer adminServer;
+  private BodyBudget bodyBudget;
+  private ClientConnections restConnections;
+  private ClientConnections grpcConnections;
+  private final List<Integer> guardedPorts = new java.util.ArrayList<>();
 
   /**
    * @param tenancy API keys, limits and the admin server's address; with auth off, every call is let in
@@ -114,23 +122,27 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<?> serve(Admission admission) {
+    GatewayConfig.ConnectionLimits limits = config.connections();
+    bodyBudget = new BodyBudget(config.bodies().budget(Runtime.getRuntime().maxMemory(), config.maxBodyBytes()),
+        metrics.registry());
+    LOG.info("request bodies may hold {} MiB at once (gateway.body_memory_budget_bytes{}; the heap's maximum is {} MiB)",
+        bodyBudget.capacity() >> 20, config.bodies().memoryBudgetBytes() == GatewayConfig.BodyLimits.AUTO
+            ? ": an eighth of the heap" : "", Runtime.getRuntime().maxMemory() >> 20);
+    RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), bodyBudget, config.bodies());
     InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
         config, admission, new GatewayMetrics(metrics.registry()));
     ClusterStatistics statistics = new ClusterStatistics(vertx, registry, ClusterStatistics.DEFAULT_TIMEOUT_MS);
     RepositoryControl repository = new RepositoryControl(vertx, registry, wanted, uploads, config.maxRequestTimeoutMillis());
     Router router = RestRouter.create(vertx, admission, List.of(
         new StatsRoutes(statistics), // ahead of V2Routes: its /v2/models/:model would take /v2/models/stats
-        new RepositoryRoutes(repository, config.maxBodyBytes()),
-        new V2Routes(registry, pipeline, config),
-        new TfServingRoutes(registry, pipeline, config),
-        new EmbeddingsRoutes(registry, pipeline, config.maxBodyBytes()),
-        new SimplePredictRoutes(registry, pipeline, config))); // its /{model}/predict is the most general: last
-    HttpServerOptions options = clientOptions()
-        .setHost(config.host())
-        .setPort(config.httpPort())
-        .setCompressionSupported(true)
-        .setDecompressionSupported(true);
-    Handler<HttpServerRequest> grpc = GrpcEdge.create(vertx, registry, pipeline, repository, statistics, config, admission);
+        new RepositoryRoutes(repository, bodies),
+        new V2Routes(registry, pipeline, config, bodies),
+        new TfServingRoutes(registry, pipeline, config, bodies),
+        new EmbeddingsRoutes(registry, pipeline, bodies),
+        new SimplePredictRoutes(registry, pipeline, config, bodies))); // its /{model}/predict is the most general: last
+    Handler<HttpServerRequest> grpc = GrpcEdge.create(vertx, registry, pipeline, repository, statistics, config, admission,
+        bodyBudget);
+    restConnections = new ClientConnections(config.grpcOnHttpPort() ? "rest_grpc" : "rest", limits, metrics.registry());
     return registry.start()
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
             "gateway.admin_host, gateway.admin_port", metrics,
@@ -139,11 +151,12 @@ public final class GatewayVerticle extends VerticleBase {
           adminServer = s;
           LOG.info("admin server (GET /metrics{}) listening on {}:{}", tenancy == null ? "" : ", key API /admin/keys",
               tenancyConfig.adminHost(), s.actualPort());
-          return listen(MalformedRequests.answeredOn(vertx.createHttpServer(options))
+          return listen(MalformedRequests.answeredOn(
+                  vertx.createHttpServer(clientOptions().setPort(config.httpPort()).setCompressionSupported(true)))
               .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, MalformedRequests.checkingPaths(router))
                   : MalformedRequests.checkingPaths(router)), config.httpPort(),
               config.grpcOnHttpPort() ? "REST and gRPC" : "REST",
-              "gateway.http_port; the TF Serving drop-in's --port or --rest_api_port");
+              "gateway.http_port; the TF Serving drop-in's --port or --rest_api_port", restConnections);
         })
         .compose(s -> {
           server = s;
@@ -153,10 +166,10 @@ public final class GatewayVerticle extends VerticleBase {
             return Future.succeededFuture(s);
           }
           LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}", config.host(), s.actualPort());
-          return listen(MalformedRequests.answeredOn(
-                  vertx.createHttpServer(clientOptions().setHost(config.host()).setPort(config.grpcPort())))
-              .requestHandler(grpc), config.grpcPort(), "gRPC",
-              "gateway.grpc_port; the TF Serving drop-in's --port")
+          grpcConnections = new ClientConnections("grpc", limits, metrics.registry());
+          return listen(MalformedRequests.answeredOn(vertx.createHttpServer(clientOptions().setPort(config.grpcPort())))
+              .requestHandler(grpc),
+              config.grpcPort(), "gRPC", "gateway.grpc_port; the TF Serving drop-in's --port", grpcConnections)
               .onSuccess(g -> {
                 grpcServer = g;
                 LOG.info("KServe V2 gRPC listening on {}:{}", config.host(), g.actualPort());
@@ -164,20 +177,66 @@ public final class GatewayVerticle extends VerticleBase {
         });
   }
 
-  /** What every client-facing server shares: an idle client connection is closed (gateway.idle_timeout_s). */
+  /**
+   * What every client-facing server shares: an idle client connection is closed (gateway.idle_timeout_s), HTTP/2
+   * clients may open gateway.http2_max_concurrent_streams streams per connection. Request bodies are inflated by
+   * {@link RequestBodies}, which stops at the size limit, not by Vert.x, which inflates a whole network chunk,
+   * however far it inflates, before anyone sees it.
+   */
   private HttpServerOptions clientOptions() {
-    return new HttpServerOptions().setIdleTimeout(config.connections().idleTimeoutSeconds())
-        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.host())
+        .setIdleTimeout(config.connections().idleTimeoutSeconds())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+        .setDecompressionSupported(false);
+    options.getInitialSettings().setMaxConcurrentStreams(config.connections().http2MaxConcurrentStreams());
+    return options;
   }
 
-  /** Listens; a port already taken fails with a message naming the settings that chose it (no stack trace). */
-  private Future<HttpServer> listen(HttpServer server, int port, String what, String settings) {
-    return server.listen().recover(e -> Future.failedFuture(new IllegalArgumentException("cannot serve " + what
-        + " on " + config.host() + ":" + port + " (" + settings + "): " + e.getMessage(), e)));
+  /**
+   * Listens; a port already taken fails with a message naming the settings that chose it (no stack trace). Once
+   * it listens, the connections it accepts are counted and guarded (gateway.max_connections, header_timeout_s,
+   * keepalive_idle_s) from the moment they are accepted.
+   */
+  private Future<HttpServer> listen(HttpServer server, int port, String what, String settings,
+      ClientConnections connections) {
+    return server.listen()
+        .recover(e -> Future.failedFuture(new IllegalArgumentException("cannot serve " + what
+            + " on " + config.host() + ":" + port + " (" + settings + "): " + e.getMessage(), e)))
+        .onSuccess(s -> guard(s.actualPort(), connections));
+  }
+
+  private void guard(int port, ClientConnections connections) {
+    AcceptHooks hooks = cluster.acceptHooks();
+    if (hooks == null) {
+      LOG.warn("this Vert.x was built without accept hooks: gateway.max_connections, header_timeout_s and"
+          + " keepalive_idle_s are not applied on port {}", port);
+      return;
+    }
+    hooks.register(port, connections);
+    guardedPorts.add(port);
+  }
+
+  /** The memory budget of the bodies being read (bytes reserved now: {@link BodyBudget#reserved()}). */
+  public BodyBudget bodyBudget() {
+    return bodyBudget;
+  }
+
+  /** Client connections open now on the REST port (with gRPC when it shares it). */
+  public int restConnections() {
+    return restConnections.open();
+  }
+
+  /** Client connections open now on the gRPC port (0 when gRPC shares the REST port). */
+  public int grpcConnections() {
+    return grpcConnections == null ? 0 : grpcConnections.open();
   }
 
   @Override
   public Future<?> stop() {
+    if (cluster.acceptHooks() != null) {
+      guardedPorts.forEach(cluster.acceptHooks()::unregister);
+    }
     return Future.join(close(server), close(grpcServer), close(adminServer))
         .compose(v -> tenancy == null ? Future.succeededFuture() : tenancy.stop())
         .compose(v -> wanted == null ? Future.succeededFuture() : wanted.stop())

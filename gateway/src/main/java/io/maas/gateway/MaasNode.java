@@ -5,6 +5,7 @@ import io.maas.cluster.ClusteredVertx;
 import io.maas.config.MaasConfig;
 import io.maas.metrics.AdminServer;
 import io.maas.metrics.ProcessMetrics;
+import io.maas.net.AcceptHooks;
 import io.maas.worker.WorkerNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -71,7 +72,8 @@ public final class MaasNode {
     }
     ProcessMetrics metrics = ProcessMetrics.create();
     return unbound(ClusteredVertx.start(config.cluster(),
-        mode.gateway ? ClusteredVertx.Membership.DATA : ClusteredVertx.Membership.LITE, metrics))
+        mode.gateway ? ClusteredVertx.Membership.DATA : ClusteredVertx.Membership.LITE, metrics,
+        mode.gateway ? new AcceptHooks() : null))
         .compose(cluster -> unbound(deploy(cluster, config, mode, metrics)).recover(e -> closeAndFail(cluster.vertx(), e)))
         .onFailure(e -> metrics.close());
   }

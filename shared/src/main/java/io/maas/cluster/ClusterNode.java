@@ -3,6 +3,7 @@ package io.maas.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import io.maas.net.AcceptHooks;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.function.Consumer;
@@ -14,14 +15,21 @@ public final class ClusterNode {
 
   private final Vertx vertx;
   private final HazelcastClusterManager manager;
+  private final AcceptHooks acceptHooks;
 
-  ClusterNode(Vertx vertx, HazelcastClusterManager manager) {
+  ClusterNode(Vertx vertx, HazelcastClusterManager manager, AcceptHooks acceptHooks) {
     this.vertx = vertx;
     this.manager = manager;
+    this.acceptHooks = acceptHooks;
   }
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** What this Vert.x's servers do with each connection they accept; null when it was started without hooks. */
+  public AcceptHooks acceptHooks() {
+    return acceptHooks;
   }
 
   /** The Hazelcast member under the event bus, for cluster-wide maps (API keys, rate-limit buckets). */

@@ -6,6 +6,7 @@ import com.hazelcast.config.NetworkConfig;
 import io.maas.bus.Codecs;
 import io.maas.config.ClusterConfig;
 import io.maas.metrics.ProcessMetrics;
+import io.maas.net.AcceptHooks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -46,6 +47,16 @@ public final class ClusteredVertx {
 
   /** @param metrics the process's registry, where Vert.x records its own metrics; null: none */
   public static Future<ClusterNode> start(ClusterConfig cluster, Membership membership, ProcessMetrics metrics) {
+    return start(cluster, membership, metrics, null);
+  }
+
+  /**
+   * @param metrics the process's registry, where Vert.x records its own metrics; null: none
+   * @param acceptHooks what the servers of this Vert.x do with each connection they accept (a gateway's client
+   *     limits); null: nothing, Vert.x's default transport
+   */
+  public static Future<ClusterNode> start(ClusterConfig cluster, Membership membership, ProcessMetrics metrics,
+      AcceptHooks acceptHooks) {
     String address;
     Config hazelcast;
     try {
@@ -60,12 +71,15 @@ public final class ClusteredVertx {
     VertxOptions options = new VertxOptions()
         .setEventBusOptions(new EventBusOptions().setHost(address).setPort(0));
     VertxBuilder builder = metrics == null ? Vertx.builder().with(options) : metrics.instrument(Vertx.builder(), options);
+    if (acceptHooks != null) {
+      builder.withTransport(acceptHooks.transport());
+    }
     return builder
         .withClusterManager(manager)
         .buildClustered()
         .map(vertx -> {
           Codecs.register(vertx.eventBus());
-          return new ClusterNode(vertx, manager);
+          return new ClusterNode(vertx, manager, acceptHooks);
         });
   }
 

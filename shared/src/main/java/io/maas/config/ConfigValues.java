@@ -14,6 +14,14 @@ final class ConfigValues {
     return v;
   }
 
+  static long nonNegativeLong(JsonObject j, String section, String key) {
+    Long v = j.getLong(key);
+    if (v == null || v < 0) {
+      throw new IllegalArgumentException(section + "." + key + " must be a number, 0 or more, not " + j.getValue(key));
+    }
+    return v;
+  }
+
   static int port(JsonObject j, String section, String key) {
     Integer v = j.getInteger(key);
     if (v == null || v < 0 || v > 65535) {

@@ -18,11 +18,12 @@ import io.vertx.core.json.JsonObject;
  *     {@code grpcPort} is unused: TF Serving's {@code --port} as the drop-in maps it
  * @param connections limits on the clients' connections to the REST and gRPC servers
  * @param hedge whether and when a request that a worker is slow to answer is sent to a second worker
+ * @param bodies limits on the request bodies (and gRPC messages) being read
  */
 public record GatewayConfig(
     String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis,
     long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker, boolean grpcOnHttpPort,
-    ConnectionLimits connections, HedgeConfig hedge) {
+    ConnectionLimits connections, HedgeConfig hedge, BodyLimits bodies) {
 
   /** The defaults of conf/maas.yaml for the routing settings: for tests and embedders. */
   public GatewayConfig(
@@ -35,7 +36,7 @@ public record GatewayConfig(
   public GatewayConfig(String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements,
       long requestTimeoutMillis, long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker) {
     this(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis, maxRequestTimeoutMillis,
-        maxInFlightPerWorker, breaker, false, ConnectionLimits.DEFAULT, HedgeConfig.DEFAULT);
+        maxInFlightPerWorker, breaker, false, ConnectionLimits.DEFAULT, HedgeConfig.DEFAULT, BodyLimits.DEFAULT);
   }
 
   public GatewayConfig {
@@ -43,24 +44,34 @@ public record GatewayConfig(
       throw new IllegalArgumentException("gateway.max_request_timeout_ms (" + maxRequestTimeoutMillis
           + ") must not be below gateway.request_timeout_ms (" + requestTimeoutMillis + ")");
     }
+    if (bodies.memoryBudgetBytes() != BodyLimits.AUTO && bodies.memoryBudgetBytes() < maxBodyBytes) {
+      throw new IllegalArgumentException("gateway.body_memory_budget_bytes (" + bodies.memoryBudgetBytes()
+          + ") must not be below gateway.max_body_bytes (" + maxBodyBytes + "): a body between them could never be read");
+    }
   }
 
   /** The same settings with another breaker. */
   public GatewayConfig withBreaker(BreakerConfig b) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort, connections, hedge);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort, connections, hedge, bodies);
   }
 
   /** The same settings with other connection limits. */
   public GatewayConfig withConnections(ConnectionLimits c) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, c, hedge);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, c, hedge, bodies);
   }
 
   /** The same settings with other hedging settings. */
   public GatewayConfig withHedge(HedgeConfig h) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, h);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, h, bodies);
+  }
+
+  /** The same settings with other body limits. */
+  public GatewayConfig withBodies(BodyLimits b) {
+    return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, hedge, b);
   }
 
   /**
@@ -68,9 +79,54 @@ public record GatewayConfig(
    *
    * @param idleTimeoutSeconds a connection with nothing read or written this long is closed; it must outlast
    *     the longest request deadline, or a long inference would lose its connection while it runs
+   * @param headerTimeoutSeconds a connection's first request head must be complete this long after it was
+   *     accepted, and a later one this long after its first byte; else the connection is closed
+   * @param keepAliveIdleSeconds a connection with no request in progress (HTTP/1.1: between requests; HTTP/2:
+   *     no open stream) is closed after this long, however many pings or other frames it exchanges
+   * @param maxConnections the most connections each client-facing port holds at once; one over it is closed
+   *     as soon as it is accepted
+   * @param http2MaxConcurrentStreams the most streams (calls) an HTTP/2 client may have open on one connection
+   *     (announced in the server's SETTINGS; one more is refused with RST_STREAM)
    */
-  public record ConnectionLimits(int idleTimeoutSeconds) {
-    public static final ConnectionLimits DEFAULT = new ConnectionLimits(360);
+  public record ConnectionLimits(int idleTimeoutSeconds, int headerTimeoutSeconds, int keepAliveIdleSeconds,
+      int maxConnections, int http2MaxConcurrentStreams) {
+    public static final ConnectionLimits DEFAULT = new ConnectionLimits(360, 10, 120, 1024, 100);
+
+    /** The defaults with another idle timeout. */
+    public static ConnectionLimits idleTimeout(int seconds) {
+      return new ConnectionLimits(seconds, DEFAULT.headerTimeoutSeconds, DEFAULT.keepAliveIdleSeconds,
+          DEFAULT.maxConnections, DEFAULT.http2MaxConcurrentStreams);
+    }
+  }
+
+  /**
+   * What the request bodies being read may hold on to.
+   *
+   * @param memoryBudgetBytes the most bytes every request body (REST) and request message (gRPC) being read or
+   *     served holds at once, across all connections of the process; a body that cannot reserve its share is
+   *     answered 503 with {@code Retry-After} (gRPC UNAVAILABLE) without being read. {@link #AUTO} (0): an eighth
+   *     of the JVM's maximum heap, at least {@code max_body_bytes} (see {@link #budget})
+   * @param readTimeoutSeconds a body that sends no byte this long while it is read is answered 408 (gRPC:
+   *     DEADLINE_EXCEEDED) and its connection closed
+   */
+  public record BodyLimits(long memoryBudgetBytes, int readTimeoutSeconds) {
+    /** The budget follows the heap. */
+    public static final long AUTO = 0;
+    public static final BodyLimits DEFAULT = new BodyLimits(AUTO, 30);
+    /**
+     * The heap a served body of n bytes takes at most, as a multiple of n, on the way through a standalone node:
+     * the body, its decoded tensors, the outputs, the encoded response.
+     */
+    static final int HEAP_PER_BODY_BYTE = 8;
+
+    /**
+     * The budget in bytes: the one configured, or with {@link #AUTO} an eighth of the maximum heap, so that the
+     * bodies admitted, with what serving them takes, fit in the heap; never less than one body of the largest
+     * size.
+     */
+    public long budget(long maxHeapBytes, long maxBodyBytes) {
+      return memoryBudgetBytes != AUTO ? memoryBudgetBytes : Math.max(maxBodyBytes, maxHeapBytes / HEAP_PER_BODY_BYTE);
+    }
   }
 
   /**
@@ -109,7 +165,15 @@ public record GatewayConfig(
             ConfigValues.positiveLong(j, "gateway", "breaker_open_ms"),
             (int) ConfigValues.positiveLong(j, "gateway", "breaker_half_open_calls")),
         j.getBoolean("grpc_on_http_port", false),
-        new ConnectionLimits((int) ConfigValues.positiveLong(j, "gateway", "idle_timeout_s")),
-        HedgeConfig.fromJson(j));
+        new ConnectionLimits(
+            (int) ConfigValues.positiveLong(j, "gateway", "idle_timeout_s"),
+            (int) ConfigValues.positiveLong(j, "gateway", "header_timeout_s"),
+            (int) ConfigValues.positiveLong(j, "gateway", "keepalive_idle_s"),
+            (int) ConfigValues.positiveLong(j, "gateway", "max_connections"),
+            (int) ConfigValues.positiveLong(j, "gateway", "http2_max_concurrent_streams")),
+        HedgeConfig.fromJson(j),
+        new BodyLimits(
+            ConfigValues.nonNegativeLong(j, "gateway", "body_memory_budget_bytes"),
+            (int) ConfigValues.positiveLong(j, "gateway", "body_read_timeout_s")));
   }
 }

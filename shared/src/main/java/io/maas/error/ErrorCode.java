@@ -33,7 +33,9 @@ public enum ErrorCode {
   /** An HTTP/1 request line over the server's limit. */
   URI_TOO_LONG(14, 414, 8),
   /** HTTP/1 request headers over the server's limit. */
-  HEADERS_TOO_LARGE(15, 431, 8);
+  HEADERS_TOO_LARGE(15, 431, 8),
+  /** The client stopped sending its request's body (HTTP 408); gRPC has no closer status than DEADLINE_EXCEEDED. */
+  REQUEST_TIMEOUT(16, 408, 4);
 
   private static final Map<Integer, ErrorCode> BY_WIRE_ID =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireId, Function.identity()));

@@ -56,6 +56,30 @@ class ConfigLoaderTest {
     assertEquals(5701, c.cluster().port());
     assertEquals(List.of("127.0.0.1"), c.cluster().members());
     assertEquals("", c.cluster().configFile());
+    assertEquals(new GatewayConfig.ConnectionLimits(360, 10, 120, 1024, 100), c.gateway().connections());
+    assertEquals(new GatewayConfig.BodyLimits(GatewayConfig.BodyLimits.AUTO, 30), c.gateway().bodies());
+  }
+
+  @Test
+  void edgeLimitsAreKeysLikeAnyOther() {
+    GatewayConfig g = load("--set", "gateway.header_timeout_s=3", "--set", "gateway.keepalive_idle_s=30",
+        "--set", "gateway.max_connections=50", "--set", "gateway.http2_max_concurrent_streams=8",
+        "--set", "gateway.body_memory_budget_bytes=134217728", "--set", "gateway.body_read_timeout_s=5").gateway();
+    assertEquals(new GatewayConfig.ConnectionLimits(360, 3, 30, 50, 8), g.connections());
+    assertEquals(new GatewayConfig.BodyLimits(134217728, 5), g.bodies());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> load("--set", "gateway.body_memory_budget_bytes=1000"));
+    assertTrue(e.getMessage().contains("gateway.body_memory_budget_bytes"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> load("--set", "gateway.max_connections=0"));
+    assertTrue(e.getMessage().contains("gateway.max_connections"), e.getMessage());
+  }
+
+  @Test
+  void theAutomaticBodyBudgetIsAnEighthOfTheHeapAndHoldsOneLargestBody() {
+    GatewayConfig.BodyLimits auto = GatewayConfig.BodyLimits.DEFAULT;
+    assertEquals(80L << 20, auto.budget(640L << 20, 64L << 20));
+    assertEquals(64L << 20, auto.budget(256L << 20, 64L << 20), "at least one body of the largest size");
+    assertEquals(100, new GatewayConfig.BodyLimits(100, 30).budget(1L << 40, 10), "a configured budget is kept");
   }
 
   @Test

@@ -1,16 +1,18 @@
 package io.maas.gateway.grpc;
 
 import io.maas.config.GatewayConfig;
-import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpcService;
+import io.maas.gateway.edge.BodyBudget;
 import io.maas.gateway.grpc.reflection.ServerReflection;
+import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpcService;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.repository.RepositoryControl;
+import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.gateway.stats.ClusterStatistics;
 import io.maas.gateway.tenancy.Admission;
-import io.maas.gateway.routing.WorkerRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.grpc.server.GrpcProtocol;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
@@ -21,7 +23,7 @@ import java.util.function.BooleanSupplier;
  * The gRPC edge: {@code inference.GRPCInferenceService} plus the standard {@code grpc.health.v1.Health}
  * service, which reports SERVING (for the server, "", and for the inference service) while the worker
  * registry is ready, and server reflection (v1 and v1alpha) over all of them. Messages are limited to
- * {@code gateway.max_body_bytes}, as REST bodies are.
+ * {@code gateway.max_body_bytes}, and held to the body memory budget and read timeout, as REST bodies are.
  *
  * <p>It serves gRPC over HTTP/2 only: Vert.x's gRPC-Web, gRPC-Web-text and JSON transcoding are not documented or
  * tested here, and answered malformed bodies with a hang (bad base64) or a 500 (no transcoder); their content types
@@ -29,17 +31,22 @@ import java.util.function.BooleanSupplier;
  * {@link RequestMessages#declareEncoding}).
  */
 public final class GrpcEdge {
+  private static final String STREAM_INFER = "/" + GRPCInferenceServiceGrpcService.SERVICE_NAME.fullyQualifiedName()
+      + "/" + GRPCInferenceServiceGrpcService.ModelStreamInfer.methodName();
+
   private GrpcEdge() {}
 
   /**
-   * The request handler to mount on an HTTP/2 server.
+   * The request handler to mount on an HTTP/2 server: each call's messages held to the body budget and the body
+   * read timeout (see {@link BudgetedGrpcRequest}).
    *
    * @param repository the cluster-wide load and unload (the repository RPCs)
    * @param statistics the cluster's statistics (ModelStatistics)
    * @param admission the API-key check of every RPC but the health ones; null: keys are off
    */
   public static Handler<HttpServerRequest> create(Vertx vertx, WorkerRegistry registry, InferencePipeline pipeline,
-      RepositoryControl repository, ClusterStatistics statistics, GatewayConfig config, Admission admission) {
+      RepositoryControl repository, ClusterStatistics statistics, GatewayConfig config, Admission admission,
+      BodyBudget budget) {
     GrpcServerOptions options = new GrpcServerOptions()
         .setMaxMessageSize(config.maxBodyBytes())
         .setScheduleDeadlineAutomatically(true)
@@ -55,9 +62,11 @@ public final class GrpcEdge {
             config.maxBodyBytes()))
         .addService(ServerReflection.v1())
         .addService(ServerReflection.v1alpha());
+    long readTimeout = config.bodies().readTimeoutSeconds();
     return request -> {
       RequestMessages.declareEncoding(request);
-      server.handle(request);
+      server.handle(new BudgetedGrpcRequest((HttpServerRequestInternal) request, budget, config.maxBodyBytes(),
+          readTimeout, request.path().equals(STREAM_INFER)));
     };
   }
 }

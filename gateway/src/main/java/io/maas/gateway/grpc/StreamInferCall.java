@@ -56,7 +56,15 @@ final class StreamInferCall {
     call.messageHandler(this::onMessage)
         // a message over the size limit: the stream cannot be read on
         .invalidMessageHandler(e -> finish(() -> call.response().fail(GrpcErrors.toStatus(e))))
-        .exceptionHandler(e -> clientLeft()) // the client went away: what is in flight completes unread
+        // the edge's own refusal (over the body budget, stalled) ends the stream with its status; otherwise the
+        // client went away: what is in flight completes unread
+        .exceptionHandler(e -> {
+          if (e instanceof MaasException refused) {
+            finish(() -> GrpcErrors.fail(call, refused));
+          } else {
+            clientLeft();
+          }
+        })
         .errorHandler(e -> clientLeft()) // the client reset the stream: likewise
         .endHandler(v -> written.onComplete(done -> finish(() -> call.response().end())));
     call.response().exceptionHandler(e -> clientLeft()); // the connection closed

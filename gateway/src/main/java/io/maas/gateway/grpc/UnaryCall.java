@@ -85,7 +85,9 @@ final class UnaryCall {
   }
 
   private void broken(Throwable e) {
-    if (e instanceof StreamResetException || e instanceof HttpClosedException) {
+    if (e instanceof MaasException refused) { // the edge's own refusal: over the body budget, stalled
+      fail(refused);
+    } else if (e instanceof StreamResetException || e instanceof HttpClosedException) {
       clientLeft();
     } else {
       fail(MaasException.invalid("malformed gRPC request: %s", e.getMessage()));

@@ -26,18 +26,18 @@ import java.util.Map;
  */
 public final class RepositoryRoutes implements RestRoutes {
   private final RepositoryControl control;
-  /** A load may upload model files: its body is limited as inference bodies are ({@code gateway.max_body_bytes}). */
-  private final long maxBodyBytes;
+  /** A load may upload model files: its body is read as inference bodies are (size limit, memory budget). */
+  private final RequestBodies bodies;
 
-  public RepositoryRoutes(RepositoryControl control, long maxBodyBytes) {
+  public RepositoryRoutes(RepositoryControl control, RequestBodies bodies) {
     this.control = control;
-    this.maxBodyBytes = maxBodyBytes;
+    this.bodies = bodies;
   }
 
   @Override
   public void mount(Router router) {
-    router.post("/v2/repository/models/:model/load").handler(RequestBodies.upTo(maxBodyBytes)).handler(this::load);
-    router.post("/v2/repository/models/:model/unload").handler(RequestBodies.upTo(1 << 20)).handler(this::unload);
+    router.post("/v2/repository/models/:model/load").handler(bodies.reader()).handler(this::load);
+    router.post("/v2/repository/models/:model/unload").handler(bodies.reader()).handler(this::unload);
   }
 
   private void load(RoutingContext ctx) {

@@ -4,7 +4,9 @@ import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -69,10 +71,18 @@ public final class RestErrors {
       response.putHeader("Retry-After", "1");
     }
     e.metadata().forEach(response::putHeader);
-    if (code == ErrorCode.PAYLOAD_TOO_LARGE) {
+    HttpServerRequest request = ctx.request();
+    if (!RequestBodies.leftUnread(ctx) || request.version() == HttpVersion.HTTP_2) {
+      // an HTTP/2 stream's unread body is dropped as it comes (RST_STREAM(NO_ERROR) would ask the client to stop
+      // sending it, RFC 9113 8.1, but the JDK's client then never completes the exchange)
+      response.end(body.encode());
+    } else {
+      // answered before its body was read (too large, over the memory budget, stalled): an HTTP/1.1 connection
+      // cannot carry another request behind a body left unread. The client connection's guard (edge/) drops what
+      // still comes of the body without reading it into memory and closes the connection
       response.putHeader("Connection", "close");
+      response.end(body.encode());
     }
-    response.end(body.encode());
   }
 
   /** The failure of a routing context as a maas error (also for APIs with their own error shape). */
@@ -94,6 +104,7 @@ public final class RestErrors {
       case 405 -> new MaasException(ErrorCode.METHOD_NOT_ALLOWED,
           "method " + ctx.request().method() + " is not allowed on " + ctx.request().path());
       case 413 -> new MaasException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over the size limit");
+      case 408 -> new MaasException(ErrorCode.REQUEST_TIMEOUT, "the request body stopped arriving");
       case 417 -> MaasException.invalid("unsupported Expect header: %s", ctx.request().getHeader("Expect"));
       // a path whose escapes do not decode never reaches the router (MalformedRequests.checkingPaths)
       default -> new MaasException(ErrorCode.INTERNAL, "internal error" + (f == null ? "" : ": " + f), f);

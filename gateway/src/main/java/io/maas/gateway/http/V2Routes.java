@@ -33,19 +33,18 @@ public final class V2Routes implements RestRoutes {
   public static final String WORKER_HEADER = "X-Maas-Worker";
   private static final String MODEL = "/v2/models/:model";
   private static final String VERSION = "/v2/models/:model/versions/:version";
-  /** The index request's body holds at most {@code {"ready": true}}. */
-  private static final long INDEX_BODY = 1 << 16;
 
   private final WorkerRegistry registry;
   private final InferencePipeline pipeline;
   private final V2Json.Limits limits;
-  private final long maxBodyBytes;
+  private final RequestBodies bodies;
 
-  public V2Routes(WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config) {
+  public V2Routes(WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config,
+      RequestBodies bodies) {
     this.registry = registry;
     this.pipeline = pipeline;
     this.limits = new V2Json.Limits(config.maxTensorElements(), 1024);
-    this.maxBodyBytes = config.maxBodyBytes();
+    this.bodies = bodies;
   }
 
   @Override
@@ -53,13 +52,13 @@ public final class V2Routes implements RestRoutes {
     router.get("/v2/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true)));
     router.get("/v2/health/ready").handler(this::serverReady);
     router.get("/v2").handler(this::serverMetadata);
-    router.post("/v2/repository/index").handler(RequestBodies.upTo(INDEX_BODY)).handler(this::repositoryIndex);
+    router.post("/v2/repository/index").handler(bodies.reader()).handler(this::repositoryIndex);
     for (String base : List.of(MODEL, VERSION)) {
       router.get(base).handler(this::modelMetadata);
       router.get(base + "/ready").handler(this::modelReady);
       router.get(base + "/config").handler(this::modelConfig);
       router.post(base + "/infer")
-          .handler(RequestBodies.upTo(maxBodyBytes))
+          .handler(bodies.reader())
           .handler(this::infer);
     }
   }

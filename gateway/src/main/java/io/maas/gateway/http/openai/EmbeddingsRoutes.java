@@ -40,18 +40,18 @@ public final class EmbeddingsRoutes implements RestRoutes {
 
   private final WorkerRegistry registry;
   private final InferencePipeline pipeline;
-  private final long maxBodyBytes;
+  private final RequestBodies bodies;
 
-  public EmbeddingsRoutes(WorkerRegistry registry, InferencePipeline pipeline, long maxBodyBytes) {
+  public EmbeddingsRoutes(WorkerRegistry registry, InferencePipeline pipeline, RequestBodies bodies) {
     this.registry = registry;
     this.pipeline = pipeline;
-    this.maxBodyBytes = maxBodyBytes;
+    this.bodies = bodies;
   }
 
   @Override
   public void mount(Router router) {
     router.route(PATH).failureHandler(OpenAiErrors.HANDLER);
-    router.post(PATH).handler(RequestBodies.upTo(maxBodyBytes)).handler(this::embeddings);
+    router.post(PATH).handler(bodies.reader()).handler(this::embeddings);
     router.route(PATH).handler(ctx -> ctx.fail(new MaasException(ErrorCode.METHOD_NOT_ALLOWED,
         "method " + ctx.request().method() + " is not allowed on " + PATH + "; use POST")));
   }

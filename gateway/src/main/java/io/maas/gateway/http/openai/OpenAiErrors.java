@@ -28,7 +28,7 @@ final class OpenAiErrors {
 
   private static String type(ErrorCode code) {
     return switch (code) {
-      case INVALID_ARGUMENT, NOT_FOUND, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE -> "invalid_request_error";
+      case INVALID_ARGUMENT, NOT_FOUND, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, REQUEST_TIMEOUT -> "invalid_request_error";
       case UNAUTHENTICATED -> "authentication_error";
       case PERMISSION_DENIED -> "permission_error";
       case RESOURCE_EXHAUSTED -> "rate_limit_error";

@@ -27,19 +27,20 @@ public final class SimplePredictRoutes implements RestRoutes {
   private final WorkerRegistry registry;
   private final InferencePipeline pipeline;
   private final V2Json.Limits limits;
-  private final long maxBodyBytes;
+  private final RequestBodies bodies;
 
-  public SimplePredictRoutes(WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config) {
+  public SimplePredictRoutes(WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config,
+      RequestBodies bodies) {
     this.registry = registry;
     this.pipeline = pipeline;
     this.limits = new V2Json.Limits(config.maxTensorElements(), 1024);
-    this.maxBodyBytes = config.maxBodyBytes();
+    this.bodies = bodies;
   }
 
   @Override
   public void mount(Router router) {
     router.post("/:model/predict")
-        .handler(RequestBodies.upTo(maxBodyBytes))
+        .handler(bodies.reader())
         .handler(this::predict);
   }
 
