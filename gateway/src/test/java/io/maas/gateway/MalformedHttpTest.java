@@ -96,7 +96,7 @@ class MalformedHttpTest {
     String notGzip = "{\"inputs\": []}".repeat(20);
     assertAnswered(exchange(node.node.httpPort(), "POST /v2/models/simple/infer HTTP/1.1\r\nHost: x\r\n"
         + "Content-Encoding: gzip\r\nContent-Length: " + notGzip.length() + "\r\n\r\n" + notGzip),
-        400, "INVALID_ARGUMENT", "does not decode as its Content-Encoding says");
+        400, "INVALID_ARGUMENT", "Content-Encoding 'gzip' but not gzip data");
   }
 
   @Test

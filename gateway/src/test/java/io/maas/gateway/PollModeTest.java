@@ -11,9 +11,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Poll mode on a real node: a model put in the repository loads, one whose files change reloads, one removed
+ * Poll mode on a real node: a model put in the repository loads, one whose files change reloads under traffic with
+ * no failed request, one removed
  * unloads, each within a few polls and with no restart; the repository API's load and unload are refused with
  * a message naming the mode.
  */
@@ -54,9 +60,35 @@ class PollModeTest {
     TestRepository.write(repo, "polled", 1, OnnxModelBuilder.identity("id", ElemType.FLOAT, -1, 2));
     awaitAnswer(() -> output(), 3f, "a new model loads");
 
-    Files.write(repo.resolve("polled/1/model.onnx"), OnnxModelBuilder.create("neg").input("INPUT0", ElemType.FLOAT, -1, 2)
-        .output("OUTPUT0", ElemType.FLOAT, -1, 2).node("Neg", List.of("INPUT0"), List.of("OUTPUT0")).build());
-    awaitAnswer(() -> output(), -3f, "changed files reload");
+    // the files change under traffic: each answer comes from the old model or the new one, none fails
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService clients = Executors.newFixedThreadPool(4);
+    List<Future<List<Float>>> answers = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      answers.add(clients.submit(() -> {
+        List<Float> got = new ArrayList<>();
+        while (!stop.get()) {
+          got.add(output());
+        }
+        return got;
+      }));
+    }
+    try {
+      Files.write(repo.resolve("polled/1/model.onnx"), OnnxModelBuilder.create("neg").input("INPUT0", ElemType.FLOAT, -1, 2)
+          .output("OUTPUT0", ElemType.FLOAT, -1, 2).node("Neg", List.of("INPUT0"), List.of("OUTPUT0")).build());
+      awaitAnswer(() -> output(), -3f, "changed files reload");
+    } finally {
+      stop.set(true);
+      clients.shutdown();
+    }
+    int total = 0;
+    for (Future<List<Float>> f : answers) {
+      for (Float out : f.get()) {
+        total++;
+        assertTrue(out != null && (out == 3f || out == -3f), "every answer from the old or the new model: " + out);
+      }
+    }
+    assertTrue(total > 0, "traffic ran during the reload");
 
     try (Stream<Path> files = Files.walk(repo.resolve("polled"))) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {

@@ -270,16 +270,25 @@ final class ConnectionGuard {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
       boolean informational = msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
-      if (msg instanceof HttpResponse r && !informational && !HttpUtil.isKeepAlive(r) && requestEnds < heads) {
+      if (msg instanceof HttpResponse r && !informational && !HttpUtil.isKeepAlive(r)) {
         closeAfterResponse = true;
       }
       boolean last = msg instanceof LastHttpContent && !informational;
       if (!last || !closeAfterResponse) {
         super.write(ctx, msg, promise);
       } else {
+        // a body still coming is dropped first; one read whole (refused after it arrived, e.g. not the gzip it
+        // claims, its request paused unread by Vert.x) leaves nothing to drop: the connection closes behind the answer
+        boolean bodyComing = requestEnds < heads;
         ChannelPromise written = promise.unvoid();
         super.write(ctx, msg, written);
-        written.addListener(f -> linger());
+        written.addListener(f -> {
+          if (bodyComing) {
+            linger();
+          } else {
+            channel.close();
+          }
+        });
       }
       if (last) {
         responses++;
