@@ -165,6 +165,17 @@ class RepositoryApiTest {
   }
 
   @Test
+  void aConfigurationContradictingTheModelFailsNamingWhyAndTheLoadedModelKeepsServing() throws Exception {
+    HttpResponse<String> load = control("affine_fp32", "load", new JsonObject().put("parameters", new JsonObject()
+        .put("config", "{\"input\": [{\"name\": \"NOPE\", \"data_type\": \"TYPE_FP32\", \"dims\": [4]}]}")).encode());
+    assertEquals(400, load.statusCode(), load.body());
+    assertTrue(load.body().contains("'NOPE' is not in the model"), load.body());
+    assertEquals(200, node.post("/v2/models/affine_fp32/infer",
+        "{\"inputs\": [{\"name\": \"INPUT0\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4]}]}")
+        .statusCode(), "the version loaded before keeps serving");
+  }
+
+  @Test
   void badCallsGetAClear4xx() throws Exception {
     HttpResponse<String> unknown = control("no_such_model", "load", "");
     assertEquals(404, unknown.statusCode(), unknown.body());

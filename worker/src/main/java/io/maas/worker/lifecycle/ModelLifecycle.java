@@ -172,7 +172,8 @@ public final class ModelLifecycle {
           if (current == null || current.observers() == null) {
             observers.close();
           }
-          return Future.failedFuture(MaasException.unavailable("model '%s' version %s did not load on worker %s: %s",
+          // what does not load is the model's files or configuration (Triton answers 400 too), not the server
+          return Future.failedFuture(MaasException.invalid("model '%s' version %s did not load on worker %s: %s",
               name, version, workerId, reason));
         })
         .mapEmpty();
