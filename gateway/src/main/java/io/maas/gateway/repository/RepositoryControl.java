@@ -131,6 +131,7 @@ public final class RepositoryControl {
     List<String> reasons = new ArrayList<>();
     ErrorCode code = null;
     int held = 0;
+    int lost = 0;
     for (int i = 0; i < answers.size(); i++) {
       Future<Message<JsonObject>> a = answers.get(i);
       if (a.succeeded()) {
@@ -145,6 +146,7 @@ public final class RepositoryControl {
       if (workers.get(i).lostWith(a.cause())) {
         // a worker that died during the change is no longer part of the cluster; a new one applies the wanted state
         LOG.info("worker {} was lost while it made the change to model '{}'", workers.get(i).workerId(), model);
+        lost++;
         continue;
       }
       held++;
@@ -154,6 +156,10 @@ public final class RepositoryControl {
     if (!reasons.isEmpty()) {
       return Future.failedFuture(new MaasException(code, "failed to " + what + " model '" + model + "': "
           + String.join("; ", reasons)));
+    }
+    if (held == 0 && lost > 0) {
+      return Future.failedFuture(MaasException.unavailable("every worker that could %s model '%s' was lost during the "
+          + "change", what, model));
     }
     if (held == 0) {
       return Future.failedFuture(MaasException.notFound("unknown model '%s': no worker's repository holds it", model));

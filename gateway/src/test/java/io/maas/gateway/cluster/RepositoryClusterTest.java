@@ -123,6 +123,7 @@ class RepositoryClusterTest {
     gateway.awaitLive(START);
     String idA = a.awaitId(START);
     b.awaitId(START);
+    Poll.until(START, "the gateway routes to both workers", () -> readyOn(gateway, model) == 2);
     assertEquals(200, control(gateway, model, "unload").statusCode());
 
     long sent = System.nanoTime();
@@ -144,6 +145,15 @@ class RepositoryClusterTest {
             "{\"inputs\": [{\"name\": \"text\", \"shape\": [1], \"datatype\": \"BYTES\", \"data\": [\"hello\"]}]}")));
     assertEquals(200, served.statusCode(), served.body());
     assertEquals(idA, served.headers().firstValue(LoadGenerator.WORKER_HEADER).orElse(""));
+  }
+
+  /** On how many workers the gateway's repository index shows the model READY. */
+  private static long readyOn(GatewayProcess g, String model) {
+    return new io.vertx.core.json.JsonArray(Tenants.send(HttpRequest.newBuilder(g.uri("/v2/repository/index"))
+        .POST(HttpRequest.BodyPublishers.noBody())).body()).stream().map(JsonObject.class::cast)
+        .filter(e -> model.equals(e.getString("name")))
+        .flatMap(e -> e.getJsonArray("workers", new io.vertx.core.json.JsonArray()).stream().map(JsonObject.class::cast))
+        .filter(w -> "READY".equals(w.getString("state"))).count();
   }
 
   private List<String> loadedAtStart(WorkerProcess worker) {
