@@ -6,8 +6,9 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.maas.model.WantedModel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -27,9 +28,36 @@ final class ClusterWantedModels {
     return map.values().stream().map(WantedModel::fromJson).collect(Collectors.toMap(WantedModel::name, w -> w));
   }
 
-  /** Calls the handler, on a Hazelcast thread, with each change made after now. */
-  UUID follow(Consumer<WantedModel> handler) {
-    return map.addEntryListener(new Changes(handler), true);
+  /**
+   * Follows each change made from now on: they are held until {@link Follower#start} names who takes them (a
+   * gateway restoring its durable copy while this worker starts must not be missed between its snapshot and
+   * its slots' deployment). Blocking: registers a listener on the cluster map.
+   */
+  Follower follow() {
+    Follower follower = new Follower();
+    map.addEntryListener(new Changes(follower::accept), true);
+    return follower;
+  }
+
+  /** Changes held until there is someone to take them, then handed on as they come (on a Hazelcast thread). */
+  static final class Follower {
+    private final List<WantedModel> held = new ArrayList<>();
+    private Consumer<WantedModel> handler;
+
+    synchronized void accept(WantedModel change) {
+      if (handler == null) {
+        held.add(change);
+      } else {
+        handler.accept(change);
+      }
+    }
+
+    /** Hands on the changes held so far, then every later one. */
+    synchronized void start(Consumer<WantedModel> taker) {
+      handler = taker;
+      held.forEach(taker);
+      held.clear();
+    }
   }
 
   private record Changes(Consumer<WantedModel> handler)

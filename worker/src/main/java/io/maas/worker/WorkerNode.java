@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,12 @@ public final class WorkerNode {
     UploadedModelFiles uploads = hazelcast == null ? null
         : new UploadedModelFiles(sha -> hazelcast.<String, byte[]>getMap(WantedModel.FILES_MAP).get(sha));
     List<String> ids = new ArrayList<>();
-    return vertx.executeBlocking(() -> readModels(config, source, uploads, wanted == null ? Map.of() : wanted.snapshot()))
+    AtomicReference<ClusterWantedModels.Follower> follower = new AtomicReference<>();
+    return vertx.executeBlocking(() -> {
+      // follow first, then read: a change made between the two is held, not missed
+      follower.set(wanted == null ? null : wanted.follow());
+      return readModels(config, source, uploads, wanted == null ? Map.of() : wanted.snapshot());
+    })
         .compose(models -> {
           // ORT's own log would repeat every rejected client input at ERROR level; maas reports those to
           // the client and logs its own failures, so only ORT's fatal messages go to stderr.
@@ -64,13 +70,14 @@ public final class WorkerNode {
             SlotConfig slot = config.slots().get(i);
             String id = node + "-" + slot.device().replace(":", "") + "-" + i;
             ids.add(id);
-            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models, source, uploads, meters)));
+            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models.load(), models.unloaded(),
+                source, uploads, meters)));
           }
           return Future.all(deployments).map(all -> all.<String>list());
         })
         .onSuccess(deployed -> {
-          if (wanted != null) {
-            wanted.follow(change -> ids.forEach(id -> apply(vertx, id, change)));
+          if (follower.get() != null) {
+            follower.get().start(change -> ids.forEach(id -> apply(vertx, id, change)));
           }
         });
   }
@@ -104,7 +111,7 @@ public final class WorkerNode {
    * the model repository; in explicit mode only those {@code worker.load_model} names ({@code *}: all), unless
    * the cluster's wanted models (the repository API's changes) say otherwise, with the configuration they give.
    */
-  private static List<ModelDefinition> readModels(WorkerConfig config, ModelSource source, UploadedModelFiles uploads,
+  private static StartingModels readModels(WorkerConfig config, ModelSource source, UploadedModelFiles uploads,
       Map<String, WantedModel> wanted) {
     for (WantedModel w : wanted.values()) { // models uploaded through the API, in the repository before it is read
       if (w.loaded() && !w.files().isEmpty() && uploads != null && config.models().isEmpty()) {
@@ -117,16 +124,22 @@ public final class WorkerNode {
     }
     List<ModelDefinition> all = source.scan();
     List<ModelDefinition> models = new ArrayList<>();
+    List<ModelDefinition> unloaded = new ArrayList<>();
     for (ModelDefinition m : all) {
       WantedModel w = wanted.get(m.name());
       if (w == null ? config.control().loadsAtStart(m.name()) : w.loaded()) {
         models.add(w == null || w.config() == null ? m : source.find(m.name(), w.config()).orElse(m));
+      } else {
+        unloaded.add(m);
       }
     }
     String where = config.models().isEmpty()
         ? "model repository " + config.modelRepository().toAbsolutePath().normalize() : "base paths";
     LOG.info("{}: {}; loading {} ({} mode)", where, all.stream().map(ModelDefinition::name).toList(),
         models.stream().map(ModelDefinition::name).toList(), config.control().mode().name().toLowerCase());
-    return models;
+    return new StartingModels(models, unloaded);
   }
+
+  /** The repository's models a worker loads at start, and those it lists as unloaded (not asked for, or unloaded). */
+  private record StartingModels(List<ModelDefinition> load, List<ModelDefinition> unloaded) {}
 }

@@ -55,6 +55,8 @@ public final class WorkerVerticle extends VerticleBase {
   private final WorkerConfig config;
   private final OrtRuntime runtime;
   private final List<ModelDefinition> models;
+  /** The repository's models this slot does not load at start: listed UNAVAILABLE "unloaded", as Triton's index does. */
+  private final List<ModelDefinition> unloaded;
   private final ModelSource source;
   /** Where uploaded model files come from; null outside a cluster (uploads are refused). */
   private final UploadedModelFiles uploads;
@@ -78,7 +80,9 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** @param meters the process's meter registry, where this worker's and its models' meters go */
   public WorkerVerticle(String workerId, String nodeId, SlotConfig slot, WorkerConfig config, OrtRuntime runtime,
-      List<ModelDefinition> models, ModelSource source, UploadedModelFiles uploads, MeterRegistry meters) {
+      List<ModelDefinition> models, List<ModelDefinition> unloaded, ModelSource source, UploadedModelFiles uploads,
+      MeterRegistry meters) {
+    this.unloaded = unloaded.stream().filter(m -> m.config().placement().accepts(slot)).toList();
     this.uploads = uploads;
     this.meters = meters;
     this.workerId = workerId;
@@ -99,6 +103,7 @@ public final class WorkerVerticle extends VerticleBase {
     executor = vertx.createSharedWorkerExecutor("maas-" + workerId, Math.max(1, instanceCount()));
     lifecycle = new ModelLifecycle(workerId, meters, executor, this::announce);
     lifecycle.declare(models);
+    lifecycle.declareUnloaded(unloaded);
     infer = vertx.eventBus().consumer(Addresses.worker(workerId), this::onInfer);
     stats = vertx.eventBus().consumer(Addresses.workerStats(workerId), this::onStats);
     control = vertx.eventBus().consumer(Addresses.workerControl(workerId), this::onControl);

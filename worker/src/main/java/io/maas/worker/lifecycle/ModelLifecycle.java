@@ -80,6 +80,15 @@ public final class ModelLifecycle {
     }
   }
 
+  /** Lists the definitions' versions as UNAVAILABLE "unloaded": in the repository, not loaded (until asked). */
+  public void declareUnloaded(List<ModelDefinition> definitions) {
+    for (ModelDefinition m : definitions) {
+      Map<String, ModelVersion> versions = models.computeIfAbsent(m.name(), k -> new LinkedHashMap<>());
+      m.versionNumbers().forEach(v -> versions.put(Long.toString(v),
+          ModelVersion.of(unavailable(m.name(), Long.toString(v), UNLOADED), null)));
+    }
+  }
+
   /**
    * Makes the slot hold exactly these models: each is loaded (or reloaded where its files or configuration
    * changed), and every model held that is not among them is unloaded. Completes when every change is done,
