@@ -4,6 +4,7 @@ import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import io.maas.model.Sha256;
 import io.maas.model.WantedModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,10 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -70,7 +68,7 @@ public final class UploadedFiles {
     return vertx.executeBlocking(() -> {
       Map<String, String> digests = new HashMap<>();
       for (Map.Entry<String, byte[]> f : byPath.entrySet()) {
-        String sha = sha256(f.getValue());
+        String sha = Sha256.hex(f.getValue());
         write(sha, f.getValue());
         map.set(sha, f.getValue());
         digests.put(f.getKey(), sha);
@@ -106,11 +104,4 @@ public final class UploadedFiles {
         : vertx.executeBlocking(() -> map.removeEntryListener(listener)).mapEmpty();
   }
 
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

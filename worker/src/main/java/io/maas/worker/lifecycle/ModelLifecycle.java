@@ -261,11 +261,6 @@ public final class ModelLifecycle {
             : MaasException.notFound("model '%s' version %s is not loaded on worker %s", model, version, workerId));
   }
 
-  /** The model serving a request (tests). */
-  ServedModel served(String model, String version) {
-    return find(model, version).served();
-  }
-
   /** Whether the slot holds (or held) a version of the model. */
   public boolean holds(String model) {
     return models.containsKey(model);

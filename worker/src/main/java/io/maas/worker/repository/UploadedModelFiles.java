@@ -2,13 +2,11 @@ package io.maas.worker.repository;
 
 import io.maas.error.MaasException;
 import io.maas.model.ModelFilePath;
+import io.maas.model.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -37,14 +35,14 @@ public final class UploadedModelFiles {
       if (!target.startsWith(modelDir.normalize())) {
         throw MaasException.invalid("'file:%s' is outside the model's directory", f.getKey());
       }
-      if (Files.isRegularFile(target) && sha256(Files.readAllBytes(target)).equals(f.getValue())) {
+      if (Files.isRegularFile(target) && Sha256.hex(Files.readAllBytes(target)).equals(f.getValue())) {
         continue;
       }
       byte[] bytes = fetch.apply(f.getValue());
       if (bytes == null) {
         throw MaasException.unavailable("uploaded file %s (SHA-256 %s) is held by no gateway", f.getKey(), f.getValue());
       }
-      String actual = sha256(bytes);
+      String actual = Sha256.hex(bytes);
       if (!actual.equals(f.getValue())) {
         throw MaasException.unavailable("uploaded file %s has SHA-256 %s, not the %s the gateway computed: not written",
             f.getKey(), actual, f.getValue());
@@ -62,11 +60,4 @@ public final class UploadedModelFiles {
     }
   }
 
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

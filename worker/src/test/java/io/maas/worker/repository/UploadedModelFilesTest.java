@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import io.maas.model.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Uploaded files reach a model's directory whole and checked against their digest, and nowhere else. */
 class UploadedModelFilesTest {
   private static final byte[] MODEL = "model bytes".getBytes(StandardCharsets.UTF_8);
-  private static final String SHA = UploadedModelFiles.sha256(MODEL);
+  private static final String SHA = Sha256.hex(MODEL);
 
   @TempDir
   Path repo;
