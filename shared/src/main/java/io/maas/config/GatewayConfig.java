@@ -19,11 +19,20 @@ import io.vertx.core.json.JsonObject;
  * @param connections limits on the clients' connections to the REST and gRPC servers
  * @param hedge whether and when a request that a worker is slow to answer is sent to a second worker
  * @param bodies limits on the request bodies (and gRPC messages) being read
+ * @param placement how this gateway places models on workers in placed mode, when it is the one deciding
  */
 public record GatewayConfig(
     String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis,
     long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker, boolean grpcOnHttpPort,
-    ConnectionLimits connections, HedgeConfig hedge, BodyLimits bodies) {
+    ConnectionLimits connections, HedgeConfig hedge, BodyLimits bodies, PlacementConfig placement) {
+
+  /** With the default placement settings. */
+  public GatewayConfig(String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements,
+      long requestTimeoutMillis, long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker,
+      boolean grpcOnHttpPort, ConnectionLimits connections, HedgeConfig hedge, BodyLimits bodies) {
+    this(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis, maxRequestTimeoutMillis,
+        maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, hedge, bodies, PlacementConfig.DEFAULT);
+  }
 
   /** The defaults of conf/maas.yaml for the routing settings: for tests and embedders. */
   public GatewayConfig(
@@ -53,25 +62,31 @@ public record GatewayConfig(
   /** The same settings with another breaker. */
   public GatewayConfig withBreaker(BreakerConfig b) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort, connections, hedge, bodies);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort, connections, hedge, bodies, placement);
   }
 
   /** The same settings with other connection limits. */
   public GatewayConfig withConnections(ConnectionLimits c) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, c, hedge, bodies);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, c, hedge, bodies, placement);
   }
 
   /** The same settings with other hedging settings. */
   public GatewayConfig withHedge(HedgeConfig h) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, h, bodies);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, h, bodies, placement);
+  }
+
+  /** The same settings with other placement settings. */
+  public GatewayConfig withPlacement(PlacementConfig p) {
+    return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, hedge, bodies, p);
   }
 
   /** The same settings with other body limits. */
   public GatewayConfig withBodies(BodyLimits b) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, hedge, b);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, hedge, b, placement);
   }
 
   /**
@@ -174,6 +189,7 @@ public record GatewayConfig(
         HedgeConfig.fromJson(j),
         new BodyLimits(
             ConfigValues.nonNegativeLong(j, "gateway", "body_memory_budget_bytes"),
-            (int) ConfigValues.positiveLong(j, "gateway", "body_read_timeout_s")));
+            (int) ConfigValues.positiveLong(j, "gateway", "body_read_timeout_s")),
+        PlacementConfig.fromJson(j));
   }
 }

@@ -11,13 +11,15 @@ import java.util.Locale;
  * @param mode {@link Mode#NONE}: the repository as it was at start, no changes; {@link Mode#POLL}: the
  *     repository is read again every {@code repositoryPollSeconds} (new models and versions load, removed ones
  *     unload, changed files or configuration reload); {@link Mode#EXPLICIT}: the set changes only through the
- *     repository API (load, unload)
+ *     repository API (load, unload); {@link Mode#PLACED}: the cluster's placement chooses the models (by
+ *     memory and traffic, loading on demand, see {@code docs/placement.md}); the repository API's unload takes a
+ *     model out of placement, its load puts it back
  * @param loadModels in explicit mode, the models loaded at start: names, or {@code *} for every model
  * @param repositoryPollSeconds in poll mode, how often the repository is read again
  */
 public record ModelControlConfig(Mode mode, List<String> loadModels, long repositoryPollSeconds) {
   /** Triton's model control modes. */
-  public enum Mode { NONE, POLL, EXPLICIT }
+  public enum Mode { NONE, POLL, EXPLICIT, PLACED }
 
   /** The quick start's: explicit, every model loaded at start, so the repository API works out of the box. */
   public static final ModelControlConfig DEFAULT = new ModelControlConfig(Mode.EXPLICIT, List.of("*"), 15);
@@ -29,9 +31,13 @@ public record ModelControlConfig(Mode mode, List<String> loadModels, long reposi
     }
   }
 
-  /** Whether a model is loaded at start. */
+  /** Whether a model is loaded at start (placed mode: none; the placement chooses). */
   public boolean loadsAtStart(String model) {
-    return mode != Mode.EXPLICIT || loadModels.contains("*") || loadModels.contains(model);
+    return switch (mode) {
+      case NONE, POLL -> true;
+      case EXPLICIT -> loadModels.contains("*") || loadModels.contains(model);
+      case PLACED -> false;
+    };
   }
 
   static ModelControlConfig fromJson(JsonObject worker) {
@@ -40,8 +46,9 @@ public record ModelControlConfig(Mode mode, List<String> loadModels, long reposi
       case "none" -> Mode.NONE;
       case "poll" -> Mode.POLL;
       case "explicit" -> Mode.EXPLICIT;
+      case "placed" -> Mode.PLACED;
       default -> throw new IllegalArgumentException(
-          "worker.model_control_mode must be none, poll or explicit, not '" + word + "'");
+          "worker.model_control_mode must be none, poll, explicit or placed, not '" + word + "'");
     };
     Object load = worker.getValue("load_model", new JsonArray().add("*"));
     List<String> names = load instanceof String s

@@ -13,12 +13,19 @@ import java.util.List;
  *     ({@code tensorrt}, {@code cuda}); the CPU provider is always the fallback
  * @param session ONNX Runtime session options for this slot
  * @param sim the simulation's settings (used by {@code sim} slots only)
+ * @param memoryLimitMb the slot's memory budget ({@code memory_limit_mb}): placement never asks it to hold model
+ *     versions whose footprints add up to more; 0: the device's default (see {@code docs/placement.md})
  */
-public record SlotConfig(String device, List<String> executionProviders, SessionConfig session, SimConfig sim) {
+public record SlotConfig(String device, List<String> executionProviders, SessionConfig session, SimConfig sim,
+    long memoryLimitMb) {
 
   public static final String SIM = "sim";
 
   public SlotConfig {
+    if (memoryLimitMb < 0 || memoryLimitMb > 1L << 30) {
+      throw new IllegalArgumentException("slot " + device + ": memory_limit_mb must be 0 (the device's default) or a "
+          + "positive number of MiB, not " + memoryLimitMb);
+    }
     if (!device.equals("cpu") && !device.equals(SIM) && !device.matches("cuda:\\d+")) {
       throw new IllegalArgumentException("a slot's device must be 'cpu', 'cuda:N' or 'sim', not '" + device + "'");
     }
@@ -32,6 +39,11 @@ public record SlotConfig(String device, List<String> executionProviders, Session
     if (!executionProviders.isEmpty() && !device.startsWith("cuda:")) {
       throw new IllegalArgumentException("slot " + device + ": execution providers are for cuda:N slots");
     }
+  }
+
+  /** A slot with the device's default memory budget. */
+  public SlotConfig(String device, List<String> executionProviders, SessionConfig session, SimConfig sim) {
+    this(device, executionProviders, session, sim, 0);
   }
 
   /** A slot of a real device (cpu or cuda:N) with the simulation's default settings. */
@@ -61,6 +73,7 @@ public record SlotConfig(String device, List<String> executionProviders, Session
             .stream()
             .map(Object::toString)
             .toList();
-    return new SlotConfig(device, providers, SessionConfig.fromJson(j, defaults), SimConfig.fromJson(j));
+    return new SlotConfig(device, providers, SessionConfig.fromJson(j, defaults), SimConfig.fromJson(j),
+        j.getLong("memory_limit_mb", 0L));
   }
 }

@@ -17,6 +17,8 @@ import java.util.List;
  * @param queueDepth requests the worker holds now (queued or running), for load-aware routing
  * @param draining whether the worker is leaving: it finishes what it holds and takes nothing new
  * @param maxInFlight how many requests it runs at once (its model instances); more wait in its queue
+ * @param resources its memory budget and what its model versions cost and are used ({@link WorkerResources#NONE}
+ *     from a worker that does not say)
  */
 public record WorkerAnnouncement(
     String workerId,
@@ -27,10 +29,18 @@ public record WorkerAnnouncement(
     long ttlMillis,
     int queueDepth,
     boolean draining,
-    int maxInFlight) {
+    int maxInFlight,
+    WorkerResources resources) {
 
   public WorkerAnnouncement {
     models = List.copyOf(models);
+    resources = resources == null ? WorkerResources.NONE : resources;
+  }
+
+  /** An announcement that tells nothing of memory or use. */
+  public WorkerAnnouncement(String workerId, String nodeId, String address, String device, List<ModelStatus> models,
+      long ttlMillis, int queueDepth, boolean draining, int maxInFlight) {
+    this(workerId, nodeId, address, device, models, ttlMillis, queueDepth, draining, maxInFlight, WorkerResources.NONE);
   }
 
   public JsonObject toJson() {
@@ -45,7 +55,8 @@ public record WorkerAnnouncement(
         .put("ttl_ms", ttlMillis)
         .put("queue_depth", queueDepth)
         .put("draining", draining)
-        .put("max_in_flight", maxInFlight);
+        .put("max_in_flight", maxInFlight)
+        .put("resources", resources.toJson());
   }
 
   public static WorkerAnnouncement fromJson(JsonObject json) {
@@ -58,6 +69,7 @@ public record WorkerAnnouncement(
         json.getLong("ttl_ms"),
         json.getInteger("queue_depth", 0),
         json.getBoolean("draining", false),
-        json.getInteger("max_in_flight", 0));
+        json.getInteger("max_in_flight", 0),
+        WorkerResources.fromJson(json.getJsonObject("resources")));
   }
 }

@@ -1,5 +1,6 @@
 package io.maas.worker.repository;
 
+import io.maas.model.ModelPolicy;
 import io.maas.model.TensorSpec;
 import io.maas.tensor.DataType;
 import io.vertx.core.json.JsonArray;
@@ -21,6 +22,10 @@ import java.util.Set;
  * @param text the text section (the model also takes strings, tokenised by the worker), or null
  * @param dynamicBatching the dynamic_batching section, or null: one request per execution
  * @param warmup the model_warmup samples, run before a loaded version is READY (empty: none)
+ * @param policy replicas, traffic weights and version labels ({@code replicas}, {@code traffic},
+ *     {@code version_labels}): how the cluster serves the model
+ * @param memoryEstimateBytes {@code memory_mb}: what a version is expected to take on a device before it was
+ *     ever loaded and measured; 0: not stated
  */
 public record ModelConfig(
     String name,
@@ -32,18 +37,33 @@ public record ModelConfig(
     String modelFilename,
     TextConfig text,
     DynamicBatching dynamicBatching,
-    List<ModelWarmup> warmup) {
+    List<ModelWarmup> warmup,
+    ModelPolicy policy,
+    long memoryEstimateBytes) {
 
   public static final String DEFAULT_MODEL_FILENAME = "model.onnx";
+  private static final long MB = 1024 * 1024;
   private static final Set<String> PLATFORMS = Set.of("onnxruntime_onnx", "onnxruntime", "onnx");
 
   public ModelConfig {
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
     warmup = List.copyOf(warmup);
+    policy = policy == null ? ModelPolicy.NONE : policy;
+    if (memoryEstimateBytes < 0) {
+      throw new IllegalArgumentException("memory_mb must be 0 or more");
+    }
     if (dynamicBatching != null && maxBatchSize != null) {
       dynamicBatching.checkAgainst(maxBatchSize);
     }
+  }
+
+  /** A configuration without a placement policy or memory estimate. */
+  public ModelConfig(String name, Integer maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs,
+      InstancePlacement placement, VersionPolicy versionPolicy, String modelFilename, TextConfig text,
+      DynamicBatching dynamicBatching, List<ModelWarmup> warmup) {
+    this(name, maxBatchSize, inputs, outputs, placement, versionPolicy, modelFilename, text, dynamicBatching, warmup,
+        ModelPolicy.NONE, 0);
   }
 
   /** A configuration without warmup samples. */
@@ -69,7 +89,7 @@ public record ModelConfig(
   /** The same configuration serving the versions this policy picks. */
   public ModelConfig withVersionPolicy(VersionPolicy policy) {
     return new ModelConfig(name, maxBatchSize, inputs, outputs, placement, policy, modelFilename, text, dynamicBatching,
-        warmup);
+        warmup, this.policy, memoryEstimateBytes);
   }
 
   /**
@@ -84,7 +104,11 @@ public record ModelConfig(
     if (dynamicBatching != null) {
       json.put("dynamic_batching", dynamicBatching.toJson());
     }
-    return json.put("default_model_filename", modelFilename);
+    json.put("default_model_filename", modelFilename);
+    if (memoryEstimateBytes > 0) {
+      json.put("memory_mb", memoryEstimateBytes / MB);
+    }
+    return policy.into(json);
   }
 
   /** The configuration of a model directory that has no config file. */
@@ -121,7 +145,18 @@ public record ModelConfig(
         json.getString("default_model_filename", DEFAULT_MODEL_FILENAME),
         text(json),
         DynamicBatching.fromJson(json.getValue("dynamic_batching")),
-        ModelWarmup.fromJson(json.getValue("model_warmup")));
+        ModelWarmup.fromJson(json.getValue("model_warmup")),
+        ModelPolicy.fromJson(json),
+        memoryMb(json) * MB);
+  }
+
+  private static long memoryMb(JsonObject json) {
+    Object v = json.getValue("memory_mb", 0);
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 0
+        || n.longValue() > 16L * 1024 * 1024) {
+      throw new IllegalArgumentException("memory_mb must be a whole number of MiB, 0..16777216, not " + v);
+    }
+    return n.longValue();
   }
 
   private static TextConfig text(JsonObject json) {
