@@ -19,6 +19,8 @@ import io.maas.gateway.http.openai.EmbeddingsRoutes;
 import io.maas.gateway.http.simple.SimplePredictRoutes;
 import io.maas.gateway.http.tfserving.TfServingRoutes;
 import io.maas.gateway.pipeline.InferencePipeline;
+import io.maas.gateway.placement.ColdLoads;
+import io.maas.gateway.placement.Placer;
 import io.maas.gateway.repository.RepositoryControl;
 import io.maas.gateway.repository.UploadedFiles;
 import io.maas.gateway.repository.WantedModels;
@@ -58,6 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
   private WantedModels wanted;
   private UploadedFiles uploads;
   private WorkerRegistry registry;
+  private Placer placer;
   private HttpServer server;
   private HttpServer grpcServer;
   private HttpServer adminServer;
@@ -129,10 +132,13 @@ public final class GatewayVerticle extends VerticleBase {
         bodyBudget.capacity() >> 20, config.bodies().memoryBudgetBytes() == GatewayConfig.BodyLimits.AUTO
             ? ": an eighth of the heap" : "", Runtime.getRuntime().maxMemory() >> 20);
     RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), bodyBudget, config.bodies());
+    placer = new Placer(vertx, cluster.hazelcast(), registry, config.placement(), metrics.registry());
+    ColdLoads coldLoads = new ColdLoads(vertx, registry, placer, metrics.registry());
     InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
-        config, admission, new GatewayMetrics(metrics.registry()));
+        config, admission, new GatewayMetrics(metrics.registry()), coldLoads);
     ClusterStatistics statistics = new ClusterStatistics(vertx, registry, ClusterStatistics.DEFAULT_TIMEOUT_MS);
-    RepositoryControl repository = new RepositoryControl(vertx, registry, wanted, uploads, config.maxRequestTimeoutMillis());
+    RepositoryControl repository = new RepositoryControl(vertx, registry, wanted, uploads, config.maxRequestTimeoutMillis(),
+        coldLoads);
     Router router = RestRouter.create(vertx, admission, List.of(
         new StatsRoutes(statistics), // ahead of V2Routes: its /v2/models/:model would take /v2/models/stats
         new RepositoryRoutes(repository, bodies),
@@ -144,6 +150,7 @@ public final class GatewayVerticle extends VerticleBase {
         bodyBudget);
     restConnections = new ClientConnections(config.grpcOnHttpPort() ? "rest_grpc" : "rest", limits, metrics.registry());
     return registry.start()
+        .compose(v -> placer.start())
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
             "gateway.admin_host, gateway.admin_port", metrics,
             tenancy == null ? null : tenancy.adminApi().router(vertx)))
@@ -241,6 +248,7 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> tenancy == null ? Future.succeededFuture() : tenancy.stop())
         .compose(v -> wanted == null ? Future.succeededFuture() : wanted.stop())
         .compose(v -> uploads == null ? Future.succeededFuture() : uploads.stop())
+        .compose(v -> placer == null ? Future.succeededFuture() : placer.stop())
         .compose(v -> registry.stop());
   }
 

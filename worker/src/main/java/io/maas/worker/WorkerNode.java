@@ -8,6 +8,7 @@ import io.maas.config.ModelControlConfig;
 import io.maas.config.SlotConfig;
 import io.maas.config.WorkerConfig;
 import io.maas.model.WantedModel;
+import io.maas.worker.placement.ClusterAssignments;
 import io.maas.worker.repository.BasePathModels;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.repository.ModelSource;
@@ -49,15 +50,25 @@ public final class WorkerNode {
   public static Future<List<String>> deploy(Vertx vertx, WorkerConfig config, String nodeId, MeterRegistry meters,
       HazelcastInstance hazelcast) {
     ModelSource source = ModelSource.of(config);
-    ClusterWantedModels wanted = hazelcast == null || config.control().mode() != ModelControlConfig.Mode.EXPLICIT
+    boolean placed = config.control().mode() == ModelControlConfig.Mode.PLACED;
+    ClusterWantedModels wanted = hazelcast == null || (config.control().mode() != ModelControlConfig.Mode.EXPLICIT && !placed)
         ? null : new ClusterWantedModels(hazelcast);
+    ClusterAssignments assignments = hazelcast != null && placed ? new ClusterAssignments(hazelcast) : null;
     UploadedModelFiles uploads = hazelcast == null ? null
         : new UploadedModelFiles(sha -> hazelcast.<String, byte[]>getMap(WantedModel.FILES_MAP).get(sha));
-    List<String> ids = new ArrayList<>();
+    List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
     AtomicReference<ClusterWantedModels.Follower> follower = new AtomicReference<>();
     return vertx.executeBlocking(() -> {
       // follow first, then read: a change made between the two is held, not missed
       follower.set(wanted == null ? null : wanted.follow());
+      if (assignments != null) {
+        // a slot's assignment changed: it reads it again (a notice before the slot listens is caught by its timer)
+        assignments.onChange(id -> {
+          if (ids.contains(id)) {
+            vertx.eventBus().send(Addresses.workerControl(id), new JsonObject().put("op", "refresh"));
+          }
+        });
+      }
       return readModels(config, source, uploads, wanted == null ? Map.of() : wanted.snapshot());
     })
         .compose(models -> {
@@ -71,13 +82,20 @@ public final class WorkerNode {
             String id = node + "-" + slot.device().replace(":", "") + "-" + i;
             ids.add(id);
             deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models.load(), models.unloaded(),
-                source, uploads, meters)));
+                source, uploads, meters, assignments)));
           }
           return Future.all(deployments).map(all -> all.<String>list());
         })
         .onSuccess(deployed -> {
           if (follower.get() != null) {
-            follower.get().start(change -> ids.forEach(id -> apply(vertx, id, change)));
+            follower.get().start(change -> ids.forEach(id -> {
+              if (placed) {
+                // placed: a changed model reloads where it is assigned (newer files or configuration)
+                vertx.eventBus().send(Addresses.workerControl(id), new JsonObject().put("op", "refresh"));
+              } else {
+                apply(vertx, id, change);
+              }
+            }));
           }
         });
   }
@@ -127,7 +145,8 @@ public final class WorkerNode {
     List<ModelDefinition> unloaded = new ArrayList<>();
     for (ModelDefinition m : all) {
       WantedModel w = wanted.get(m.name());
-      if (w == null ? config.control().loadsAtStart(m.name()) : w.loaded()) {
+      boolean placed = config.control().mode() == ModelControlConfig.Mode.PLACED; // placement chooses, later
+      if (!placed && (w == null ? config.control().loadsAtStart(m.name()) : w.loaded())) {
         models.add(w == null || w.config() == null ? m : source.find(m.name(), w.config()).orElse(m));
       } else {
         unloaded.add(m);

@@ -11,6 +11,8 @@ import io.maas.model.ModelStatus;
 import io.maas.model.WorkerAnnouncement;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.lifecycle.ModelLifecycle;
+import io.maas.worker.placement.AssignedModels;
+import io.maas.worker.placement.ClusterAssignments;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.repository.ModelSource;
 import io.maas.worker.repository.UploadedModelFiles;
@@ -48,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
+  /** Placed mode: how often a slot reads its assignment again, whatever the notices said. */
+  private static final long REFRESH_MS = 5000;
 
   private final String workerId;
   private final String nodeId;
@@ -61,6 +65,10 @@ public final class WorkerVerticle extends VerticleBase {
   /** Where uploaded model files come from; null outside a cluster (uploads are refused). */
   private final UploadedModelFiles uploads;
   private final MeterRegistry meters;
+  /** Placed mode: the cluster's assignments; null in the other modes (or outside a cluster). */
+  private final ClusterAssignments assignments;
+  private AssignedModels placed;
+  private long refreshTimer = -1;
 
   /** The model versions this slot holds; touched on this verticle's event loop only. */
   private ModelLifecycle lifecycle;
@@ -81,7 +89,8 @@ public final class WorkerVerticle extends VerticleBase {
   /** @param meters the process's meter registry, where this worker's and its models' meters go */
   public WorkerVerticle(String workerId, String nodeId, SlotConfig slot, WorkerConfig config, OrtRuntime runtime,
       List<ModelDefinition> models, List<ModelDefinition> unloaded, ModelSource source, UploadedModelFiles uploads,
-      MeterRegistry meters) {
+      MeterRegistry meters, ClusterAssignments assignments) {
+    this.assignments = assignments;
     this.unloaded = unloaded.stream().filter(m -> m.config().placement().accepts(slot)).toList();
     this.uploads = uploads;
     this.meters = meters;
@@ -123,6 +132,13 @@ public final class WorkerVerticle extends VerticleBase {
           LOG.info("worker {} on {} listening on {}", workerId, device.device(), Addresses.worker(workerId));
           announce();
           lifecycle.apply(device, models);
+          if (config.control().mode() == ModelControlConfig.Mode.PLACED && assignments != null) {
+            placed = new AssignedModels(vertx, workerId, lifecycle, device, source, uploads, assignments::of,
+                assignments::wanted, m -> m.config().placement().accepts(slot));
+            placed.refresh();
+            // a safety net under the cluster's notices: a notice missed (sent before this slot listened) costs time only
+            refreshTimer = vertx.setPeriodic(REFRESH_MS, id -> placed.refresh());
+          }
           if (config.control().mode() == ModelControlConfig.Mode.POLL) {
             pollTimer = vertx.setPeriodic(config.control().repositoryPollSeconds() * 1000, id -> poll());
           }
@@ -144,7 +160,16 @@ public final class WorkerVerticle extends VerticleBase {
     JsonObject body = msg.body() == null ? new JsonObject() : msg.body();
     String model = body.getString("model", "");
     Future<List<ModelStatus>> done;
-    if (config.control().mode() != ModelControlConfig.Mode.EXPLICIT) {
+    if ("refresh".equals(body.getString("op"))) {
+      if (placed != null) {
+        placed.refresh();
+      }
+      msg.reply(new JsonObject().put("worker_id", workerId));
+      return;
+    }
+    if (config.control().mode() == ModelControlConfig.Mode.PLACED) {
+      done = onPlacedControl(body, model);
+    } else if (config.control().mode() != ModelControlConfig.Mode.EXPLICIT) {
       done = Future.failedFuture(MaasException.invalid("models are loaded and unloaded through the repository API in "
           + "explicit mode only; worker %s reads its repository in %s mode (worker.model_control_mode)", workerId,
           config.control().mode().name().toLowerCase()));
@@ -176,6 +201,43 @@ public final class WorkerVerticle extends VerticleBase {
     done.onSuccess(statuses -> msg.reply(new JsonObject().put("worker_id", workerId).put("model", model)
             .put("statuses", new JsonArray(statuses.stream().map(ModelStatus::toJson).toList()))))
         .onFailure(e -> fail(msg, e));
+  }
+
+  /**
+   * Placed mode: a load makes the model available to placement here (its files installed, its versions listed
+   * "unloaded", a failed one listed loadable again) and reloads it where it is held; an unload unloads it.
+   */
+  private Future<List<ModelStatus>> onPlacedControl(JsonObject body, String model) {
+    if ("unload".equals(body.getString("op"))) {
+      return lifecycle.holds(model) ? lifecycle.change(device, model, Optional.empty())
+          : Future.failedFuture(MaasException.notFound("model '%s' is not held by worker %s", model, workerId));
+    }
+    if (!"load".equals(body.getString("op"))) {
+      return Future.failedFuture(MaasException.invalid("unknown repository operation '%s'", body.getString("op")));
+    }
+    JsonObject override = body.getJsonObject("config");
+    Map<String, String> files = new HashMap<>();
+    body.getJsonObject("files", new JsonObject()).forEach(e -> files.put(e.getKey(), (String) e.getValue()));
+    return vertx.executeBlocking(() -> {
+      if (!files.isEmpty() && uploads != null) {
+        uploads.install(source.directoryOf(model), files);
+      }
+      return source.find(model, override);
+    }, false).compose(found -> {
+      if (found.isEmpty() || !found.get().config().placement().accepts(slot)) {
+        return Future.failedFuture(MaasException.notFound("model '%s' is not in the repository of worker %s", model,
+            workerId));
+      }
+      if (!found.get().error().isEmpty()) {
+        lifecycle.declareAvailable(found.get());
+        return Future.failedFuture(MaasException.invalid("model '%s': %s", model, found.get().error()));
+      }
+      lifecycle.declareAvailable(found.get());
+      if (placed != null) {
+        placed.refresh();
+      }
+      return Future.succeededFuture(lifecycle.statuses().stream().filter(s -> s.name().equals(model)).toList());
+    });
   }
 
   private void onInfer(Message<InferenceRequest> msg) {
@@ -253,6 +315,7 @@ public final class WorkerVerticle extends VerticleBase {
     draining = true;
     vertx.cancelTimer(announceTimer);
     vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(refreshTimer);
     LOG.info("worker {} draining: {} request(s) in flight, taking requests for {} ms more", workerId, inFlight,
         config.drainGraceMillis());
     announce();

@@ -4,6 +4,7 @@ import io.maas.config.GatewayConfig;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.gateway.hedging.Hedging;
+import io.maas.gateway.placement.ColdLoads;
 import io.maas.gateway.routing.LoadBalancer;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Caller;
@@ -26,6 +27,8 @@ public final class InferencePipeline {
   private final long maxTimeoutMillis;
   private final Admission admission;
   private final GatewayMetrics metrics;
+  /** Load on demand in placed mode; null: requests for a model loaded nowhere fail at once. */
+  private final ColdLoads coldLoads;
 
   public InferencePipeline(Vertx vertx, WorkerRegistry registry, LoadBalancer balancer, GatewayConfig config) {
     this(vertx, registry, balancer, config, null, GatewayMetrics.none());
@@ -43,6 +46,13 @@ public final class InferencePipeline {
    */
   public InferencePipeline(Vertx vertx, WorkerRegistry registry, LoadBalancer balancer, GatewayConfig config,
       Admission admission, GatewayMetrics metrics) {
+    this(vertx, registry, balancer, config, admission, metrics, null);
+  }
+
+  /** @param coldLoads where requests for a model loaded nowhere wait for it to load; null: they fail at once */
+  public InferencePipeline(Vertx vertx, WorkerRegistry registry, LoadBalancer balancer, GatewayConfig config,
+      Admission admission, GatewayMetrics metrics, ColdLoads coldLoads) {
+    this.coldLoads = coldLoads;
     this.admission = admission;
     this.metrics = metrics;
     this.registry = registry;
@@ -80,14 +90,41 @@ public final class InferencePipeline {
 
   /** Runs the request with no key checks and tells which worker served it. */
   private Future<Served> inferServed(InferenceRequest request, String requestId) {
+    Deadline deadline;
     try {
-      Deadline deadline = Deadline.of(request.parameters(), defaultTimeoutMillis, maxTimeoutMillis, System.nanoTime());
-      ModelStatus version = registry.resolve(request.model(), request.version());
-      InferenceRequest resolved = request.withVersion(version.version());
-      return dispatcher.dispatch(resolved, registry.candidates(resolved.model(), resolved.version()), deadline,
-          requestId);
+      deadline = Deadline.of(request.parameters(), defaultTimeoutMillis, maxTimeoutMillis, System.nanoTime());
     } catch (MaasException e) {
       return Future.failedFuture(e);
     }
+    InferenceRequest resolved;
+    try {
+      ModelStatus version = registry.resolve(request.model(), request.version());
+      resolved = request.withVersion(version.version());
+    } catch (MaasException e) {
+      return afterColdLoad(request, e, deadline, requestId);
+    }
+    Future<Served> served = dispatcher.dispatch(resolved, registry.candidates(resolved.model(), resolved.version()),
+        deadline, requestId);
+    // placed mode: a version evicted (or its workers lost) just as the request went is loaded again, once
+    return coldLoads == null ? served : served.recover(e -> afterColdLoad(resolved, e, deadline, requestId));
+  }
+
+  /**
+   * Placed mode: a request for a version placed workers can load but none holds ready waits for it to load, then
+   * goes on; any other failure stands.
+   */
+  private Future<Served> afterColdLoad(InferenceRequest request, Throwable failure, Deadline deadline, String requestId) {
+    if (coldLoads == null || !(failure instanceof MaasException m) || m.code() != ErrorCode.UNAVAILABLE) {
+      return Future.failedFuture(failure);
+    }
+    return coldLoads.loadableVersion(request.model(), request.version())
+        .map(version -> {
+          InferenceRequest resolved = request.withVersion(version);
+          return coldLoads.await(request.model(), version, deadline.startNanos() + deadline.budgetNanos(),
+                  deadline.expired())
+              .compose(loaded -> dispatcher.dispatch(resolved, registry.candidates(request.model(), version), deadline,
+                  requestId));
+        })
+        .orElseGet(() -> Future.failedFuture(failure));
   }
 }

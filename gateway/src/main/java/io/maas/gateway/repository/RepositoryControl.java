@@ -3,6 +3,7 @@ package io.maas.gateway.repository;
 import io.maas.bus.Addresses;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import io.maas.gateway.placement.ColdLoads;
 import io.maas.gateway.routing.ModelView;
 import io.maas.gateway.routing.WorkerEndpoint;
 import io.maas.gateway.routing.WorkerRegistry;
@@ -42,6 +43,8 @@ public final class RepositoryControl {
   private final WantedModels wanted;
   private final UploadedFiles uploads;
   private final long timeoutMillis;
+  /** Placed mode: a loaded model is placed at once (one copy at least); null: no placed workers are served. */
+  private final ColdLoads coldLoads;
 
   /**
    * @param timeoutMillis how long a worker gets to load or unload: {@code gateway.max_request_timeout_ms} (a large
@@ -49,6 +52,13 @@ public final class RepositoryControl {
    */
   public RepositoryControl(Vertx vertx, WorkerRegistry registry, WantedModels wanted, UploadedFiles uploads,
       long timeoutMillis) {
+    this(vertx, registry, wanted, uploads, timeoutMillis, null);
+  }
+
+  /** @param coldLoads how placed workers get a model loaded through the API: placed at once, as if a request waited */
+  public RepositoryControl(Vertx vertx, WorkerRegistry registry, WantedModels wanted, UploadedFiles uploads,
+      long timeoutMillis, ColdLoads coldLoads) {
+    this.coldLoads = coldLoads;
     this.uploads = uploads;
     this.vertx = vertx;
     this.registry = registry;
@@ -188,12 +198,27 @@ public final class RepositoryControl {
     return e.getMessage();
   }
 
-  /** Completes once this gateway routes to the model (the workers' announcements arrived), or at the deadline. */
+  /**
+   * Completes once this gateway routes to the model (the workers' announcements arrived), or at the deadline. A model
+   * placed workers hold is placed (one copy of its highest version at least): the load fails with the placement's
+   * reason (UNAVAILABLE) when it cannot be.
+   */
   private Future<Void> routed(String model, long deadlineNanos) {
+    if (coldLoads != null && registry.model(model).map(ModelView::readyVersions).filter(v -> !v.isEmpty()).isEmpty()) {
+      var version = coldLoads.loadableVersion(model, "");
+      if (version.isPresent()) {
+        return coldLoads.await(model, version.get(), deadlineNanos, MaasException.unavailable(
+            "model '%s' was not placed within gateway.max_request_timeout_ms", model));
+      }
+    }
+    return readyOrDeadline(model, deadlineNanos);
+  }
+
+  private Future<Void> readyOrDeadline(String model, long deadlineNanos) {
     boolean ready = registry.model(model).map(ModelView::readyVersions).filter(v -> !v.isEmpty()).isPresent();
     if (ready || System.nanoTime() - deadlineNanos > 0) {
       return Future.succeededFuture();
     }
-    return vertx.timer(ROUTED_POLL_MS).compose(t -> routed(model, deadlineNanos));
+    return vertx.timer(ROUTED_POLL_MS).compose(t -> readyOrDeadline(model, deadlineNanos));
   }
 }

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -85,7 +86,7 @@ public final class ModelLifecycle {
     for (ModelDefinition m : definitions) {
       Map<String, ModelVersion> versions = models.computeIfAbsent(m.name(), k -> new LinkedHashMap<>());
       m.versionNumbers().forEach(v -> versions.put(Long.toString(v),
-          ModelVersion.of(unavailable(m.name(), Long.toString(v), UNLOADED), null)));
+          ModelVersion.of(unloaded(m.name(), Long.toString(v), m.config().servedSections()), null)));
     }
   }
 
@@ -116,6 +117,12 @@ public final class ModelLifecycle {
         .transform(previous -> reconcile(device, name));
     changing.put(name, next);
     return next.map(done -> statusesOf(name));
+  }
+
+  /** {@link #change(DeviceSlot, String, Optional)}, counting loads for waiting requests as cold loads. */
+  public Future<List<ModelStatus>> change(DeviceSlot device, String name, Optional<ModelDefinition> definition,
+      boolean cold) {
+    return change(device, name, definition);
   }
 
   /** Brings a model to its newest wanted state. */
@@ -202,7 +209,7 @@ public final class ModelLifecycle {
     LOG.info("model {} version {} UNLOADING: finishing the requests it took", name, version);
     return retire(v).onComplete(closed -> {
       v.observers().close();
-      put(ModelVersion.of(unavailable(name, version, UNLOADED), v.fingerprint()));
+      put(ModelVersion.of(unloaded(name, version, v.status().config()), v.fingerprint()));
       LOG.info("model {} version {} unloaded", name, version);
     });
   }
@@ -261,6 +268,45 @@ public final class ModelLifecycle {
             : MaasException.notFound("model '%s' version %s is not loaded on worker %s", model, version, workerId));
   }
 
+  /**
+   * Lists a model's versions the slot does not list yet as UNAVAILABLE "unloaded" (in the repository, loadable),
+   * and those that failed to load as "unloaded" again, so that placement may try them again; a model directory that
+   * cannot be read is listed with its reason. Nothing loaded changes.
+   */
+  public void declareAvailable(ModelDefinition m) {
+    Map<String, ModelVersion> versions = models.computeIfAbsent(m.name(), k -> new LinkedHashMap<>());
+    if (!m.error().isEmpty()) {
+      versions.put("", ModelVersion.of(unavailable(m.name(), "", m.error()), null));
+      changed.run();
+      return;
+    }
+    versions.remove("");
+    for (long number : m.versionNumbers()) {
+      String v = Long.toString(number);
+      ModelVersion current = versions.get(v);
+      if (current == null || (current.status().state() == ModelReadyState.UNAVAILABLE && current.served() == null)) {
+        versions.put(v, ModelVersion.of(unloaded(m.name(), v, m.config().servedSections()), null));
+      }
+    }
+    changed.run();
+  }
+
+  /** The models with a version loading, loaded or unloading on the slot. */
+  public List<String> heldModels() {
+    return models.keySet().stream().filter(m -> !heldVersions(m).isEmpty()).toList();
+  }
+
+  /** A model's versions loading, loaded or unloading on the slot. */
+  public Set<String> heldVersions(String model) {
+    Set<String> held = new HashSet<>();
+    models.getOrDefault(model, Map.of()).forEach((v, m) -> {
+      if (!v.isEmpty() && m.status().state() != ModelReadyState.UNAVAILABLE) {
+        held.add(v);
+      }
+    });
+    return held;
+  }
+
   /** Whether the slot holds (or held) a version of the model. */
   public boolean holds(String model) {
     return models.containsKey(model);
@@ -309,6 +355,12 @@ public final class ModelLifecycle {
     return new ModelStatus(model.name(), model.version(), ModelReadyState.READY, "", "onnxruntime_onnx",
         model.signature().maxBatchSize(), model.signature().inputs(), model.signature().outputs(),
         model.signature().text(), definition.config().servedSections());
+  }
+
+  /** A version in the repository, not loaded; with the configuration it would load with (placement reads it). */
+  private static ModelStatus unloaded(String name, String version, JsonObject config) {
+    return new ModelStatus(name, version, ModelReadyState.UNAVAILABLE, UNLOADED, "", 0, List.of(), List.of(), null,
+        config);
   }
 
   private static ModelStatus unavailable(String name, String version, String reason) {
