@@ -21,6 +21,7 @@ import io.maas.gateway.http.tfserving.TfServingRoutes;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.placement.ColdLoads;
 import io.maas.gateway.placement.Placer;
+import io.maas.gateway.placement.PlacementView;
 import io.maas.gateway.repository.RepositoryControl;
 import io.maas.gateway.repository.UploadedFiles;
 import io.maas.gateway.repository.WantedModels;
@@ -141,7 +142,7 @@ public final class GatewayVerticle extends VerticleBase {
         coldLoads);
     Router router = RestRouter.create(vertx, admission, List.of(
         new StatsRoutes(statistics), // ahead of V2Routes: its /v2/models/:model would take /v2/models/stats
-        new RepositoryRoutes(repository, bodies),
+        new RepositoryRoutes(repository, bodies, new PlacementView(vertx, registry, placer)),
         new V2Routes(registry, pipeline, config, bodies),
         new TfServingRoutes(registry, pipeline, config, bodies),
         new EmbeddingsRoutes(registry, pipeline, bodies),

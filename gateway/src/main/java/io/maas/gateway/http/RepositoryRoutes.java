@@ -2,6 +2,7 @@ package io.maas.gateway.http;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import io.maas.gateway.placement.PlacementView;
 import io.maas.gateway.repository.LoadParameters;
 import io.maas.gateway.repository.RepositoryControl;
 import io.maas.gateway.tenancy.Caller;
@@ -29,15 +30,33 @@ public final class RepositoryRoutes implements RestRoutes {
   /** A load may upload model files: its body is read as inference bodies are (size limit, memory budget). */
   private final RequestBodies bodies;
 
+  /** Placement's account of each worker; null: not served. */
+  private final PlacementView placement;
+
   public RepositoryRoutes(RepositoryControl control, RequestBodies bodies) {
+    this(control, bodies, null);
+  }
+
+  public RepositoryRoutes(RepositoryControl control, RequestBodies bodies, PlacementView placement) {
     this.control = control;
     this.bodies = bodies;
+    this.placement = placement;
   }
 
   @Override
   public void mount(Router router) {
     router.post("/v2/repository/models/:model/load").handler(bodies.reader()).handler(this::load);
     router.post("/v2/repository/models/:model/unload").handler(bodies.reader()).handler(this::unload);
+    if (placement != null) {
+      router.get("/v2/repository/placement").handler(this::placement);
+    }
+  }
+
+  /** maas's extension: per worker, its budget, what it holds and what placement did there (docs/placement.md). */
+  private void placement(RoutingContext ctx) {
+    authorize(ctx, "see placement");
+    placement.render().onSuccess(view -> ctx.response().putHeader("Content-Type", "application/json")
+        .end(view.encode())).onFailure(ctx::fail);
   }
 
   private void load(RoutingContext ctx) {
@@ -56,10 +75,14 @@ public final class RepositoryRoutes implements RestRoutes {
   }
 
   private static void authorize(RoutingContext ctx) {
+    authorize(ctx, "load or unload models");
+  }
+
+  private static void authorize(RoutingContext ctx, String what) {
     Caller caller = RestAuth.caller(ctx);
     if (!caller.mayManageRepository()) {
       throw new MaasException(ErrorCode.PERMISSION_DENIED, "API key maas_" + caller.key().id()
-          + " may not load or unload models: that needs the '" + Scopes.REPOSITORY + "' scope, or the admin token");
+          + " may not " + what + ": that needs the '" + Scopes.REPOSITORY + "' scope, or the admin token");
     }
   }
 

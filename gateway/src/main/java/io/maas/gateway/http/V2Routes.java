@@ -107,6 +107,11 @@ public final class V2Routes implements RestRoutes {
               if (!m.reason().isEmpty()) {
                 state.put("reason", m.reason());
               }
+              // what it costs and how it is used there (placement's inputs, docs/placement.md)
+              w.announcement().resources().versions().stream()
+                  .filter(u -> u.model().equals(model) && u.version().equals(version)).findFirst()
+                  .ifPresent(u -> state.put("footprint_bytes", u.footprintBytes()).put("in_flight", u.inFlight())
+                      .put("last_used_ms", u.lastUsedMillis()));
               out.add(state);
             }));
     return out;
