@@ -251,6 +251,21 @@ public final class WorkerRegistry {
         "model '%s' version %s is not ready: %s", model, chosen, view.notReadyReason(chosen)));
   }
 
+  /** Whether a placed worker (placement chooses what it holds) can load the model: it may be loaded on demand. */
+  public boolean placed(String model) {
+    for (WorkerEndpoint w : workers.values()) {
+      var resources = w.announcement().resources();
+      if (resources.placed()) {
+        for (var v : resources.versions()) {
+          if (v.model().equals(model)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   /** The routable workers holding the model version READY. */
   public List<WorkerEndpoint> candidates(String model, String version) {
     return routable().filter(w -> w.serves(model, version)).toList();
