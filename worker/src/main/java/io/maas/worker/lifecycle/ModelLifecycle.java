@@ -5,8 +5,11 @@ import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
+import io.maas.model.VersionUsage;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.device.ServedModel;
+import io.maas.worker.memory.Footprint;
+import io.maas.worker.memory.SlotFootprints;
 import io.maas.worker.repository.ModelDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -35,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * one serving, takes over once READY, and the old one is closed when it has answered everything it took:
  * requests never see the switch. A load that fails leaves what served before serving.
  *
+ * <p>It also keeps what each version takes of the slot's memory and how it is used ({@link #usage()},
+ * {@link #memoryUsedBytes()}).
+ *
  * <p>Confined to the slot's event loop: not thread-safe.
  */
 public final class ModelLifecycle {
@@ -46,6 +52,7 @@ public final class ModelLifecycle {
   private final MeterRegistry meters;
   private final WorkerExecutor executor;
   private final Runnable changed;
+  private final SlotUsage usage;
   /** Model name -> version -> its state and, once loaded, what serves it. */
   private final Map<String, Map<String, ModelVersion>> models = new LinkedHashMap<>();
   /** Model name -> the newest wanted definition (empty: unloaded). */
@@ -56,12 +63,15 @@ public final class ModelLifecycle {
   /**
    * @param meters where each loaded version's meters go
    * @param executor where sessions are closed (blocking)
+   * @param footprints the slot's: what its versions take or are expected to take
    * @param changed called after every state change (the worker announces its models again)
    */
-  public ModelLifecycle(String workerId, MeterRegistry meters, WorkerExecutor executor, Runnable changed) {
+  public ModelLifecycle(String workerId, MeterRegistry meters, WorkerExecutor executor, SlotFootprints footprints,
+      Runnable changed) {
     this.workerId = workerId;
     this.meters = meters;
     this.executor = executor;
+    this.usage = new SlotUsage(footprints);
     this.changed = changed;
   }
 
@@ -71,6 +81,7 @@ public final class ModelLifecycle {
    */
   public void declare(List<ModelDefinition> definitions) {
     for (ModelDefinition m : definitions) {
+      usage.define(m);
       Map<String, ModelVersion> versions = models.computeIfAbsent(m.name(), k -> new LinkedHashMap<>());
       if (!m.error().isEmpty()) {
         versions.put("", ModelVersion.of(unavailable(m.name(), "", m.error()), null));
@@ -83,6 +94,7 @@ public final class ModelLifecycle {
   /** Lists the definitions' versions as UNAVAILABLE "unloaded": in the repository, not loaded (until asked). */
   public void declareUnloaded(List<ModelDefinition> definitions) {
     for (ModelDefinition m : definitions) {
+      usage.define(m);
       Map<String, ModelVersion> versions = models.computeIfAbsent(m.name(), k -> new LinkedHashMap<>());
       m.versionNumbers().forEach(v -> versions.put(Long.toString(v),
           ModelVersion.of(unavailable(m.name(), Long.toString(v), UNLOADED), null)));
@@ -111,6 +123,7 @@ public final class ModelLifecycle {
    * when a version could not load.
    */
   public Future<List<ModelStatus>> change(DeviceSlot device, String name, Optional<ModelDefinition> definition) {
+    definition.ifPresent(usage::define);
     wanted.put(name, definition);
     Future<Void> next = changing.getOrDefault(name, Future.succeededFuture())
         .transform(previous -> reconcile(device, name));
@@ -157,16 +170,33 @@ public final class ModelLifecycle {
     if (!replacing && (current == null || current.status().state() != ModelReadyState.LOADING)) {
       put(ModelVersion.of(ModelStatus.loading(name, version), fingerprint));
     }
+    if (replacing) { // both are in memory until the old one is closed
+      usage.loadingBeside(name, version);
+      changed.run();
+    }
     LOG.info("model {} version {} {} on {}", name, version, replacing ? "loading again beside the one serving" : "LOADING",
         device.device());
     return device.load(definition, number, observers.observer())
-        .onSuccess(model -> {
-          observers.serving(model);
-          put(new ModelVersion(ready(model, definition), model, observers, fingerprint));
-          LOG.info("model {} version {} READY on {} ({} instance(s)){}", name, version, device.device(),
-              model.instanceCount(), replacing ? ", replacing the one loaded before" : "");
+        .andThen(done -> {
           if (replacing) {
-            retire(current);
+            usage.loadedBeside(name, version);
+          }
+        })
+        .onSuccess(model -> {
+          Footprint footprint = usage.loaded(name, version, model.footprintBytes());
+          observers.serving(model, footprint.bytes());
+          if (replacing) {
+            usage.retiring(current); // in memory until closed
+          }
+          put(new ModelVersion(ready(model, definition), model, observers, fingerprint, footprint));
+          LOG.info("model {} version {} READY on {} ({} instance(s), footprint {} MiB{}){}", name, version,
+              device.device(), model.instanceCount(), String.format("%.1f", footprint.bytes() / (1024.0 * 1024)),
+              footprint.measured() ? "" : " estimated", replacing ? ", replacing the one loaded before" : "");
+          if (replacing) {
+            retire(current).onComplete(closed -> {
+              usage.retired(current);
+              changed.run();
+            });
           }
         })
         .recover(e -> {
@@ -174,6 +204,7 @@ public final class ModelLifecycle {
           if (replacing) {
             LOG.warn("model {} version {} failed to load again ({}); the one loaded before keeps serving", name,
                 version, reason);
+            changed.run();
           } else {
             put(ModelVersion.of(unavailable(name, version, reason), fingerprint));
             LOG.warn("model {} version {} UNAVAILABLE: {}", name, version, reason);
@@ -236,6 +267,7 @@ public final class ModelLifecycle {
     } catch (MaasException e) {
       return Future.failedFuture(e);
     }
+    usage.used(request.model(), v.status().version(), System.currentTimeMillis());
     return v.infer(request);
   }
 
@@ -275,6 +307,19 @@ public final class ModelLifecycle {
 
   private List<ModelStatus> statusesOf(String name) {
     return models.getOrDefault(name, Map.of()).values().stream().map(ModelVersion::status).toList();
+  }
+
+  /**
+   * What every version the slot holds or lists takes of its memory and how it is used: its footprint (measured
+   * when it loaded here, else estimated), when it last took a request, and the requests it holds now.
+   */
+  public List<VersionUsage> usage() {
+    return usage.versions(models);
+  }
+
+  /** The footprints of the versions in memory now: LOADING, READY or UNLOADING (and both sides of a reload). */
+  public long memoryUsedBytes() {
+    return usage.memoryUsedBytes(models);
   }
 
   /** The KServe {@code model_stats} of the loaded versions: all, or those of a model (and version); "" for any. */

@@ -12,11 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The Prometheus meters of one model version on one worker (tags {@code model}, {@code version},
- * {@code worker}), modelled on Triton's {@code nv_inference_*} family; see docs/metrics.md. {@link #close()}
- * removes them from the registry when the model or its worker goes away.
+ * {@code worker}), modelled on Triton's {@code nv_inference_*} family, and what it takes
+ * ({@code maas_model_footprint_bytes}); see docs/metrics.md. {@link #close()} removes them from the registry when the model or
+ * its worker goes away.
  */
 public final class ModelMetrics implements ModelObserver, AutoCloseable {
   /** Histogram buckets for durations: 100 µs to 10 s. */
@@ -77,6 +79,21 @@ public final class ModelMetrics implements ModelObserver, AutoCloseable {
   public void watchQueue(IntSupplier queued) {
     keep(Gauge.builder("maas.inference.queue.depth", queued, IntSupplier::getAsInt)
         .description("requests waiting for an execution now (nv_inference_pending_request_count)")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry));
+  }
+
+  /**
+   * Registers the gauge of the version's footprint: the memory it takes on its slot, read at every scrape.
+   *
+   * @param bytes thread-safe, cheap
+   */
+  public void watchFootprint(LongSupplier bytes) {
+    keep(Gauge.builder("maas.model.footprint", bytes, LongSupplier::getAsLong)
+        .description("memory the loaded version takes on its slot: measured as it loaded, else estimated "
+            + "(docs/placement.md)")
+        .baseUnit("bytes")
         .tags(tags)
         .strongReference(true)
         .register(registry));
