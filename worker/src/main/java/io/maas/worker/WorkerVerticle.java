@@ -263,7 +263,8 @@ public final class WorkerVerticle extends VerticleBase {
     List<ModelStatus> all = lifecycle.statuses();
     String announcedDevice = device == null ? slot.device() : device.device();
     memoryUsedBytes = lifecycle.memoryUsedBytes();
-    WorkerResources resources = new WorkerResources(placed(), budgetBytes, memoryUsedBytes, lifecycle.usage(), 0);
+    WorkerResources resources = new WorkerResources(placed(), budgetBytes, memoryUsedBytes, lifecycle.usage(),
+        lifecycle.coldLoads());
     WorkerAnnouncement a = new WorkerAnnouncement(workerId, nodeId, Addresses.worker(workerId), announcedDevice, all,
         config.announceIntervalMillis() * 3, inFlight, draining, instanceCount(), resources);
     vertx.eventBus().publish(Addresses.ANNOUNCE, a.toJson());

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A worker announces its resources: its budget, the memory its versions hold, each version's footprint and use;
- * and keeps the same in its meters, which go with it. In placed mode it holds nothing at first and
+ * A worker announces its resources: its budget, the memory its versions hold, each version's footprint and use,
+ * its cold loads; and keeps the same in its meters, which go with it. In placed mode it holds nothing at first and
  * lists estimates; a cuda slot whose budget cannot be read does not start in placed mode.
  */
 @ExtendWith(VertxExtension.class)
@@ -91,6 +91,7 @@ class WorkerResourcesTest {
     assertEquals(List.of(new VersionUsage("ident", "1", 150 * MIB, true, 0, 0),
         new VersionUsage("simple", "1", 150 * MIB, true, 0, 0)),
         r.versions().stream().sorted(Comparator.comparing(VersionUsage::model)).toList());
+    assertEquals(0, r.coldLoads());
 
     String scrape = meters.scrape();
     String worker = "worker=\"" + a.workerId() + "\"";
@@ -98,6 +99,8 @@ class WorkerResourcesTest {
     assertTrue(scrape.contains("maas_worker_memory_used_bytes{" + worker + "} " + (double) (300 * MIB)), scrape);
     assertTrue(scrape.contains("maas_model_footprint_bytes{model=\"ident\",version=\"1\"," + worker + "} "
         + (double) (150 * MIB)), scrape);
+    assertTrue(scrape.contains("maas_model_cold_loads_total{model=\"simple\",version=\"1\"," + worker + "} 0.0"),
+        scrape);
 
     vertx.undeploy(vertx.deploymentIDs().iterator().next()).await(30, TimeUnit.SECONDS);
     String after = meters.scrape();

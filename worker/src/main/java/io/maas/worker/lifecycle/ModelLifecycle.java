@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * requests never see the switch. A load that fails leaves what served before serving.
  *
  * <p>It also keeps what each version takes of the slot's memory and how it is used ({@link #usage()},
- * {@link #memoryUsedBytes()}).
+ * {@link #memoryUsedBytes()}), and counts cold loads: versions loaded by a change marked cold (a request asked
+ * for a model loaded nowhere).
  *
  * <p>Confined to the slot's event loop: not thread-safe.
  */
@@ -55,10 +56,13 @@ public final class ModelLifecycle {
   private final SlotUsage usage;
   /** Model name -> version -> its state and, once loaded, what serves it. */
   private final Map<String, Map<String, ModelVersion>> models = new LinkedHashMap<>();
-  /** Model name -> the newest wanted definition (empty: unloaded). */
-  private final Map<String, Optional<ModelDefinition>> wanted = new HashMap<>();
+  /** Model name -> the newest wanted definition (empty: unloaded), and whether its loads are cold. */
+  private final Map<String, Wanted> wanted = new HashMap<>();
   /** Model name -> the change being applied, which the next one waits for. */
   private final Map<String, Future<Void>> changing = new HashMap<>();
+
+  /** A model's wanted state: a definition (empty: unloaded), and whether loading it is a cold load. */
+  private record Wanted(Optional<ModelDefinition> definition, boolean cold) {}
 
   /**
    * @param meters where each loaded version's meters go
@@ -123,8 +127,18 @@ public final class ModelLifecycle {
    * when a version could not load.
    */
   public Future<List<ModelStatus>> change(DeviceSlot device, String name, Optional<ModelDefinition> definition) {
+    return change(device, name, definition, false);
+  }
+
+  /**
+   * {@link #change(DeviceSlot, String, Optional)}, saying whether it is a cold load: one a request asked for, of
+   * a model loaded nowhere. Then every version that loads (was not serving already) counts one cold load, in its
+   * statistics ({@code cold_load_count}), its meter and the slot's total.
+   */
+  public Future<List<ModelStatus>> change(DeviceSlot device, String name, Optional<ModelDefinition> definition,
+      boolean cold) {
     definition.ifPresent(usage::define);
-    wanted.put(name, definition);
+    wanted.put(name, new Wanted(definition, cold));
     Future<Void> next = changing.getOrDefault(name, Future.succeededFuture())
         .transform(previous -> reconcile(device, name));
     changing.put(name, next);
@@ -133,7 +147,8 @@ public final class ModelLifecycle {
 
   /** Brings a model to its newest wanted state. */
   private Future<Void> reconcile(DeviceSlot device, String name) {
-    Optional<ModelDefinition> target = wanted.get(name);
+    Optional<ModelDefinition> target = wanted.get(name).definition();
+    boolean cold = wanted.get(name).cold();
     Map<String, ModelVersion> current = models.getOrDefault(name, Map.of());
     if (target.isPresent() && !target.get().error().isEmpty()) {
       // a model directory that cannot be read changes nothing that serves
@@ -147,7 +162,7 @@ public final class ModelLifecycle {
     target.ifPresent(d -> d.versionNumbers().forEach(v -> keep.add(Long.toString(v))));
     // the new versions load first: the ones they replace serve unversioned requests until then
     List<Future<Void>> loads = new ArrayList<>();
-    target.ifPresent(d -> d.versionNumbers().forEach(v -> loads.add(load(device, d, v))));
+    target.ifPresent(d -> d.versionNumbers().forEach(v -> loads.add(load(device, d, v, cold))));
     return Future.join(loads).transform(loaded -> {
       List<Future<Void>> unloads = new ArrayList<>();
       new ArrayList<>(current.keySet()).stream().filter(v -> !keep.contains(v)).forEach(v -> unloads.add(unload(name, v)));
@@ -156,7 +171,7 @@ public final class ModelLifecycle {
     });
   }
 
-  private Future<Void> load(DeviceSlot device, ModelDefinition definition, long number) {
+  private Future<Void> load(DeviceSlot device, ModelDefinition definition, long number, boolean cold) {
     String name = definition.name();
     String version = Long.toString(number);
     Fingerprint fingerprint = Fingerprint.of(definition, number);
@@ -185,13 +200,18 @@ public final class ModelLifecycle {
         .onSuccess(model -> {
           Footprint footprint = usage.loaded(name, version, model.footprintBytes());
           observers.serving(model, footprint.bytes());
+          if (cold && !replacing) {
+            observers.coldLoaded();
+            usage.coldLoaded();
+          }
           if (replacing) {
             usage.retiring(current); // in memory until closed
           }
           put(new ModelVersion(ready(model, definition), model, observers, fingerprint, footprint));
-          LOG.info("model {} version {} READY on {} ({} instance(s), footprint {} MiB{}){}", name, version,
+          LOG.info("model {} version {} READY on {} ({} instance(s), footprint {} MiB{}){}{}", name, version,
               device.device(), model.instanceCount(), String.format("%.1f", footprint.bytes() / (1024.0 * 1024)),
-              footprint.measured() ? "" : " estimated", replacing ? ", replacing the one loaded before" : "");
+              footprint.measured() ? "" : " estimated", cold && !replacing ? ", a cold load" : "",
+              replacing ? ", replacing the one loaded before" : "");
           if (replacing) {
             retire(current).onComplete(closed -> {
               usage.retired(current);
@@ -320,6 +340,11 @@ public final class ModelLifecycle {
   /** The footprints of the versions in memory now: LOADING, READY or UNLOADING (and both sides of a reload). */
   public long memoryUsedBytes() {
     return usage.memoryUsedBytes(models);
+  }
+
+  /** Versions loaded cold on this slot since it started. */
+  public long coldLoads() {
+    return usage.coldLoads();
   }
 
   /** The KServe {@code model_stats} of the loaded versions: all, or those of a model (and version); "" for any. */

@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * What one slot's model versions take of its memory and how they are used, as the worker announces them: each
- * version's footprint ({@link SlotFootprints}), when it last took a request and how many it holds, and the memory
- * the slot holds now. Confined to the slot's event loop: not thread-safe.
+ * version's footprint ({@link SlotFootprints}), when it last took a request and how many it holds, the memory the
+ * slot holds now, and its cold loads. Confined to the slot's event loop: not thread-safe.
  *
  * <p>The memory held counts every version LOADING, READY or UNLOADING, and also, during a reload, the version
  * loading beside the one serving and, after it, the replaced one until it is closed: both are in memory then.
@@ -32,6 +32,7 @@ final class SlotUsage {
   private final Set<ModelVersion> retiring = new HashSet<>();
   /** Version -> when it last took a request (ms since the epoch). */
   private final Map<VersionKey, Long> lastUsed = new HashMap<>();
+  private long coldLoads;
 
   private record VersionKey(String model, String version) {}
 
@@ -73,6 +74,16 @@ final class SlotUsage {
   /** A version took a request now. */
   void used(String model, String version, long nowMillis) {
     lastUsed.put(new VersionKey(model, version), nowMillis);
+  }
+
+  /** A version loaded cold: because a request asked for a model loaded nowhere. */
+  void coldLoaded() {
+    coldLoads++;
+  }
+
+  /** Cold loads on this slot since it started. */
+  long coldLoads() {
+    return coldLoads;
   }
 
   /** One entry per version the slot holds or lists (its unreadable-model entries, version "", aside). */

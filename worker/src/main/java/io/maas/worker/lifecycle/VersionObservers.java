@@ -48,6 +48,12 @@ final class VersionObservers {
     }
   }
 
+  /** The version loaded cold: counted in its statistics and its meter. */
+  void coldLoaded() {
+    statistics.coldLoaded();
+    metrics.coldLoaded();
+  }
+
   /** Removes the version's meters. */
   void close() {
     metrics.close();

@@ -16,8 +16,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The Prometheus meters of one model version on one worker (tags {@code model}, {@code version},
- * {@code worker}), modelled on Triton's {@code nv_inference_*} family, and what it takes
- * ({@code maas_model_footprint_bytes}); see docs/metrics.md. {@link #close()} removes them from the registry when the model or
+ * {@code worker}), modelled on Triton's {@code nv_inference_*} family, and what it takes and how it came
+ * ({@code maas_model_*}); see docs/metrics.md. {@link #close()} removes them from the registry when the model or
  * its worker goes away.
  */
 public final class ModelMetrics implements ModelObserver, AutoCloseable {
@@ -43,6 +43,7 @@ public final class ModelMetrics implements ModelObserver, AutoCloseable {
   private final Timer computeInfer;
   private final Timer computeOutput;
   private final DistributionSummary batchSize;
+  private final Counter coldLoads;
 
   public ModelMetrics(MeterRegistry registry, String model, String version, String worker) {
     this.registry = registry;
@@ -69,6 +70,8 @@ public final class ModelMetrics implements ModelObserver, AutoCloseable {
         .tags(tags)
         .serviceLevelObjectives(BATCH_BUCKETS)
         .register(registry));
+    coldLoads = counter("maas.model.cold.loads",
+        "times the version loaded because a request asked for a model loaded nowhere (placed mode)");
   }
 
   /**
@@ -97,6 +100,11 @@ public final class ModelMetrics implements ModelObserver, AutoCloseable {
         .tags(tags)
         .strongReference(true)
         .register(registry));
+  }
+
+  /** The version loaded cold: because a request asked for a model loaded nowhere. */
+  public void coldLoaded() {
+    coldLoads.increment();
   }
 
   @Override

@@ -21,6 +21,7 @@ import io.maas.worker.memory.SlotFootprints;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.repository.ModelRepository;
 import io.maas.worker.runtime.OrtRuntime;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -28,6 +29,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -44,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * What a slot's versions take and how they are used, as the worker announces them: a real ONNX Runtime load of
  * the repository's MiniLM is measured (at least its file), and estimated before (twice its file); a sim slot's
  * versions take sim_model_mb or their memory_mb; the memory held follows loads, unloads and both sides of a
- * reload; a request moves its version's last use and in-flight count.
+ * reload; a request moves its version's last use and in-flight count; a cold change counts cold loads in the
+ * statistics, the meter and the slot's total.
  */
 class ResourceUsageTest {
   private static final long MIB = 1024 * 1024;
@@ -181,6 +184,37 @@ class ResourceUsageTest {
     VersionUsage after = await(onContext(() -> Future.succeededFuture(usage("a"))));
     assertEquals(0, after.inFlight());
     assertEquals(during.lastUsedMillis(), after.lastUsedMillis());
+  }
+
+  @Test
+  void aColdChangeCountsColdLoadsInStatisticsMetricAndTheSlotsTotal() throws Exception {
+    openSim(100, 1);
+    affine("cold", "");
+    affine("warm", "");
+    await(onContext(() -> lifecycle.change(slot, "cold", definition("cold"), true)));
+    await(change("warm"));
+    assertEquals(1, coldLoadCount("cold"));
+    assertEquals(0, coldLoadCount("warm"));
+    assertEquals(1.0, coldLoadMeter("cold").count());
+    assertEquals(0.0, coldLoadMeter("warm").count());
+    assertEquals(1, lifecycle.coldLoads());
+
+    await(onContext(() -> lifecycle.change(slot, "cold", definition("cold"), true)));
+    assertEquals(1, lifecycle.coldLoads(), "a version already serving does not load again");
+
+    await(onContext(() -> lifecycle.change(slot, "cold", Optional.empty())));
+    await(onContext(() -> lifecycle.change(slot, "cold", definition("cold"), true)));
+    assertEquals(2, lifecycle.coldLoads(), "the slot's total since it started");
+    assertEquals(1, coldLoadCount("cold"), "statistics count since the version loaded");
+  }
+
+  private long coldLoadCount(String model) {
+    JsonObject stats = lifecycle.statistics(model, "").getJsonObject(0);
+    return stats.getLong("cold_load_count");
+  }
+
+  private Counter coldLoadMeter(String model) {
+    return meters.get("maas.model.cold.loads").tags("model", model, "version", "1", "worker", "w1").counter();
   }
 
   /** The affine_fp32 model of conf/models under another name, with more configuration. */
