@@ -244,7 +244,8 @@ public final class Placer {
           PlacementPlan.Kind.EVICTED ? "evicting" : "removing", c.unit(), (c.kind() == PlacementPlan.Kind.ADDED ? "on " : "from ")
           + c.workerId(), c.reason());
       count(c);
-      if (c.kind() == PlacementPlan.Kind.ADDED && demand.containsKey(c.unit())) {
+      if (c.kind() == PlacementPlan.Kind.ADDED && demand.remove(c.unit()) != null) {
+        // the ask is answered: requests still waiting when it is READY somewhere ask again (every second)
         cold.computeIfAbsent(c.workerId(), k -> new HashMap<>()).put(c.unit().model(), now + COLD_MS);
       }
     }
