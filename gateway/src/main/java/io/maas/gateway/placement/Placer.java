@@ -249,13 +249,11 @@ public final class Placer {
         cold.computeIfAbsent(c.workerId(), k -> new HashMap<>()).put(c.unit().model(), now + COLD_MS);
       }
     }
-    // workers no longer in the pool lose their assignment (a worker that left; one draining keeps what it has)
-    Set<String> inPool = new HashSet<>();
-    pool.forEach(w -> inPool.add(w.id()));
-    Set<String> draining = new HashSet<>();
-    registry.workers().forEach(w -> draining.add(w.workerId()));
+    // a worker gone from the registry loses its assignment; one still there but not in the pool (draining) keeps it
+    Set<String> known = new HashSet<>();
+    registry.workers().forEach(w -> known.add(w.workerId()));
     for (String id : List.copyOf(current.keySet())) {
-      if (!inPool.contains(id) && !draining.contains(id)) {
+      if (!known.contains(id)) {
         current.remove(id);
         cold.remove(id);
         assignments.removeAsync(id);
