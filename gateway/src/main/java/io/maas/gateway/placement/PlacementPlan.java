@@ -218,7 +218,7 @@ final class PlacementPlan {
     void fitBudget(PoolWorker w) {
       while (used(w) > w.budgetBytes()) {
         Unit victim = evictable(w, null).stream().findFirst()
-            .or(() -> next.get(w.id()).keySet().stream().min(Comparator.comparingLong(w::lastUsed)))
+            .or(() -> next.get(w.id()).keySet().stream().max(Comparator.comparingLong(w::idleFor)))
             .orElseThrow();
         evict(w, victim, "over its budget");
       }
@@ -232,7 +232,7 @@ final class PlacementPlan {
           .filter(e -> w.inFlight(e.getKey()) == 0)
           .filter(e -> count(e.getKey()) > replicas.apply(e.getKey().model()).min())
           .map(Map.Entry::getKey)
-          .sorted(Comparator.comparingLong(w::lastUsed))
+          .sorted(Comparator.comparingLong(w::idleFor).reversed())
           .toList();
     }
 
@@ -280,29 +280,29 @@ final class PlacementPlan {
         place(roomy, u, why);
         return java.util.Optional.empty();
       }
-      // evict: on the worker where the copies to go were used least recently
+      // evict: on the worker where the most recently used of the copies to go has been idle longest
       PoolWorker best = null;
       List<Unit> bestVictims = null;
-      long bestRecency = Long.MAX_VALUE;
+      long bestIdle = -1;
       for (PoolWorker w : candidates) {
         if (w.footprint(u) > w.budgetBytes()) {
           continue;
         }
         long room = w.budgetBytes() - used(w);
         List<Unit> victims = new ArrayList<>();
-        long recency = 0;
+        long idle = Long.MAX_VALUE;
         for (Unit v : evictable(w, u)) {
           if (room >= w.footprint(u)) {
             break;
           }
           victims.add(v);
           room += w.footprint(v);
-          recency = Math.max(recency, w.lastUsed(v));
+          idle = Math.min(idle, w.idleFor(v));
         }
-        if (room >= w.footprint(u) && recency < bestRecency) {
+        if (room >= w.footprint(u) && idle > bestIdle) {
           best = w;
           bestVictims = victims;
-          bestRecency = recency;
+          bestIdle = idle;
         }
       }
       if (best == null) {

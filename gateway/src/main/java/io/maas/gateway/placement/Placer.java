@@ -322,7 +322,8 @@ public final class Placer {
         failed.add(new Unit(s.name(), s.version()));
       }
     }
-    return new PoolWorker(a.workerId(), a.resources().memoryLimitBytes(), listed, failed, w.load());
+    return new PoolWorker(a.workerId(), a.resources().memoryLimitBytes(), listed, failed, w.load(),
+        a.resources().atMillis());
   }
 
   /** Each model's replicas: the repository API's, else its configuration's (as its workers announce it). */

@@ -12,8 +12,10 @@ import java.util.Set;
  * @param listed each version its repository has (loaded or not), with its footprint and use on this worker
  * @param failed versions that failed to load here (not placed here again until loaded again through the API)
  * @param load the requests it holds now (queued or running), for choosing among workers with room
+ * @param atMillis when the worker said what it lists (its clock): idle times are measured to then
  */
-record PoolWorker(String id, long budgetBytes, Map<Unit, VersionUsage> listed, Set<Unit> failed, int load) {
+record PoolWorker(String id, long budgetBytes, Map<Unit, VersionUsage> listed, Set<Unit> failed, int load,
+    long atMillis) {
   PoolWorker {
     listed = Map.copyOf(listed);
     failed = Set.copyOf(failed);
@@ -31,6 +33,16 @@ record PoolWorker(String id, long budgetBytes, Map<Unit, VersionUsage> listed, S
   long lastUsed(Unit u) {
     VersionUsage use = listed.get(u);
     return use == null ? 0 : use.lastUsedMillis();
+  }
+
+  /**
+   * How long the version had taken no request here when the worker said so: least recently used first, measured
+   * on the worker's own clock at its own announcement, so that workers announcing at different moments compare
+   * fairly (a version never used here: the longest).
+   */
+  long idleFor(Unit u) {
+    long last = lastUsed(u);
+    return last == 0 ? Long.MAX_VALUE : Math.max(0, atMillis - last);
   }
 
   int inFlight(Unit u) {

@@ -31,7 +31,7 @@ class PlacementPlanTest {
       long[] u = use.getOrDefault(m, new long[] {0, 0});
       listed.put(new Unit(m, "1"), new VersionUsage(m, "1", footprintMb * MB, false, u[0], (int) u[1]));
     }
-    return new PoolWorker(id, budgetMb * MB, listed, Set.of(), 0);
+    return new PoolWorker(id, budgetMb * MB, listed, Set.of(), 0, NOW);
   }
 
   private PlacementPlan.Decision decide(List<PoolWorker> pool, Map<String, Map<Unit, Long>> current,
@@ -82,6 +82,23 @@ class PlacementPlanTest {
     assertEquals(3, d.assignment().get("a").size());
     assertFalse(d.assignment().get("a").containsKey(new Unit("m3", "1")));
     assertTrue(d.unplaced().get(new Unit("m3", "1")).startsWith("no room"), d.unplaced().toString());
+  }
+
+  @Test
+  void leastRecentlyUsedIsMeasuredAtEachWorkersOwnAnnouncement() {
+    // a announced 900 ms ago: its hot m0 was used 10 ms before that; b announced just now: its m1 idle for 400 ms
+    Unit m0 = new Unit("m0", "1");
+    Unit m1 = new Unit("m1", "1");
+    Map<Unit, VersionUsage> onA = Map.of(m0, new VersionUsage("m0", "1", 100 * MB, false, NOW - 910, 0),
+        new Unit("m2", "1"), new VersionUsage("m2", "1", 100 * MB, false, 0, 0));
+    Map<Unit, VersionUsage> onB = Map.of(m1, new VersionUsage("m1", "1", 100 * MB, false, NOW - 400, 0),
+        new Unit("m2", "1"), new VersionUsage("m2", "1", 100 * MB, false, 0, 0));
+    PoolWorker a = new PoolWorker("a", 100 * MB, onA, Set.of(), 0, NOW - 900);
+    PoolWorker b = new PoolWorker("b", 100 * MB, onB, Set.of(), 0, NOW);
+    Map<String, Map<Unit, Long>> current = Map.of("a", new TreeMap<>(Map.of(m0, 0L)), "b", new TreeMap<>(Map.of(m1, 0L)));
+    PlacementPlan.Decision d = decide(List.of(a, b), current, Map.of(), Map.of(new Unit("m2", "1"), NOW), NOW);
+    assertTrue(d.assignment().get("a").containsKey(m0), "idle 10 ms when a last said: kept");
+    assertTrue(d.assignment().get("b").containsKey(new Unit("m2", "1")), "m1, idle 400 ms, made room: " + d.changes());
   }
 
   @Test
