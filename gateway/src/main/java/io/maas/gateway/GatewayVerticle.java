@@ -115,7 +115,7 @@ public final class GatewayVerticle extends VerticleBase {
       LOG.info("API keys are off (gateway.auth_enabled: false; --api-keys turns them on): every caller reaching {}"
           + " may use every model", config.host());
     }
-    wanted = new WantedModels(vertx, cluster.hazelcast(), tenancyConfig.dataDir());
+    wanted = new WantedModels(vertx, cluster.hazelcast(), tenancyConfig.dataDir(), registry.policies());
     uploads = new UploadedFiles(vertx, cluster.hazelcast(), tenancyConfig.dataDir());
     Future<Tenancy> keys = uploads.start().compose(v -> wanted.start()).compose(v -> tenancyConfig.authEnabled()
         ? Tenancy.start(vertx, cluster.hazelcast(), tenancyConfig) : Future.succeededFuture());

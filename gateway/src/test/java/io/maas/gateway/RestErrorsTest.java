@@ -122,9 +122,19 @@ class RestErrorsTest {
   }
 
   @Test
-  void nonNumericVersionIsABadRequest() throws Exception {
-    HttpResponse<String> r = node.post("/v2/models/simple/versions/latest/infer", GOOD);
+  void aVersionNeitherANumberNorALabelIsABadRequest() throws Exception {
+    HttpResponse<String> r = node.post("/v2/models/simple/versions/1.5/infer", GOOD);
     assertEquals(400, r.statusCode(), r.body());
+    assertTrue(RunningNode.json(r).getString("error").contains("neither a version number nor a version label"),
+        r.body());
+  }
+
+  @Test
+  void aVersionLabelTheModelDoesNotHaveIsNotFound() throws Exception {
+    HttpResponse<String> r = node.post("/v2/models/simple/versions/latest/infer", GOOD);
+    assertEquals(404, r.statusCode(), r.body());
+    assertTrue(RunningNode.json(r).getString("error").contains("unknown version label 'latest' of model 'simple'"),
+        r.body());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.maas.model;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * How the cluster serves a model beyond its signature: how many copies it keeps ({@link Replicas}), how
@@ -17,6 +18,8 @@ import java.util.TreeMap;
  */
 public record ModelPolicy(Replicas replicas, Map<String, Integer> traffic, Map<String, String> labels) {
   public static final ModelPolicy NONE = new ModelPolicy(null, Map.of(), Map.of());
+  /** A version label: a letter, then letters, digits, '_', '.' or '-' (64 at most), so it never reads as a number. */
+  private static final Pattern LABEL = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
 
   public ModelPolicy {
     traffic = traffic == null ? Map.of() : Map.copyOf(new TreeMap<>(traffic));
@@ -88,7 +91,7 @@ public record ModelPolicy(Replicas replicas, Map<String, Integer> traffic, Map<S
         throw new IllegalArgumentException("version_labels must be an object of label to version, e.g. {\"stable\": 1}");
       }
       for (Map.Entry<String, Object> e : names) {
-        if (!e.getKey().matches("[A-Za-z][A-Za-z0-9_.-]{0,63}")) {
+        if (!isLabel(e.getKey())) {
           throw new IllegalArgumentException("version label '" + shortened(e.getKey())
               + "' must start with a letter and hold letters, digits, '_', '.' or '-' (64 at most)");
         }
@@ -96,6 +99,11 @@ public record ModelPolicy(Replicas replicas, Map<String, Integer> traffic, Map<S
       }
     }
     return new ModelPolicy(replicas, traffic, labels);
+  }
+
+  /** Whether a name is a well-formed version label (one a request may name a version by). */
+  public static boolean isLabel(String name) {
+    return LABEL.matcher(name).matches();
   }
 
   private static String version(String where, String v) {

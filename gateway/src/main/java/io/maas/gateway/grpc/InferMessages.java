@@ -7,6 +7,7 @@ import io.maas.gateway.grpc.v2.ModelInferRequest.InferInputTensor;
 import io.maas.gateway.grpc.v2.ModelInferRequest.InferRequestedOutputTensor;
 import io.maas.gateway.grpc.v2.ModelInferResponse;
 import io.maas.gateway.grpc.v2.ModelInferResponse.InferOutputTensor;
+import io.maas.gateway.routing.VersionChoice;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.maas.tensor.DataType;
@@ -30,15 +31,12 @@ final class InferMessages {
 
   private InferMessages() {}
 
-  /** The model version a request names: "" (the policy's choice) or a decimal number, normalised. */
+  /**
+   * The model version a request names: "" (the policy's choice), a decimal number, normalised, or a version label
+   * (resolved by the model's policy).
+   */
   static String version(String v) {
-    if (v.isEmpty()) {
-      return v;
-    }
-    if (!v.matches("\\d{1,18}")) {
-      throw MaasException.invalid("model version '%s' is not a number", v);
-    }
-    return Long.toString(Long.parseLong(v));
+    return VersionChoice.requested(v);
   }
 
   static String modelName(String name) {

@@ -177,8 +177,9 @@ public final class InferenceGrpcService implements Service {
   /** Ready or not for a known model (version); NOT_FOUND for an unknown one, as REST's 404. */
   Future<ModelReadyResponse> modelReady(ModelReadyRequest r) {
     String model = InferMessages.modelName(r.getName());
-    String version = InferMessages.version(r.getVersion());
+    String requested = InferMessages.version(r.getVersion());
     ModelView view = registry.model(model).orElseThrow(() -> MaasException.notFound("unknown model '%s'", model));
+    String version = registry.versions().named(view, requested);
     if (!version.isEmpty() && !view.knows(version) && !view.statuses().isEmpty()) {
       throw MaasException.notFound("unknown version %s of model '%s'", version, model);
     }
@@ -217,7 +218,8 @@ public final class InferenceGrpcService implements Service {
   /** Triton's model configuration, as REST's {@code /v2/models/{m}/config} serves it. */
   Future<ModelConfigResponse> modelConfig(ModelConfigRequest r) {
     ModelStatus s = registry.resolve(InferMessages.modelName(r.getName()), InferMessages.version(r.getVersion()));
-    return Future.succeededFuture(ModelConfigResponse.newBuilder().setConfig(ModelConfigs.fromJson(ServedConfig.of(s)))
+    return Future.succeededFuture(ModelConfigResponse.newBuilder().setConfig(ModelConfigs.fromJson(
+        ServedConfig.of(s, registry.policies().policyOf(s.name()))))
         .build());
   }
 

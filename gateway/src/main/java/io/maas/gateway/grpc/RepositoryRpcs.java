@@ -52,7 +52,7 @@ final class RepositoryRpcs {
     Map<String, Object> values = new LinkedHashMap<>();
     r.getParametersMap().forEach((name, p) -> values.put(name, value(p)));
     LoadParameters load = LoadParameters.of(values);
-    return control.load(model, load.config(), load.files()).map(RepositoryModelLoadResponse.getDefaultInstance());
+    return control.load(model, load.config(), load.files(), load.policy()).map(RepositoryModelLoadResponse.getDefaultInstance());
   }
 
   /** Parameters (Triton's unload_dependents) change nothing: models have no dependents here. */

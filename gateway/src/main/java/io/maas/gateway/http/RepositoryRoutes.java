@@ -65,7 +65,7 @@ public final class RepositoryRoutes implements RestRoutes {
     Map<String, Object> values = new LinkedHashMap<>();
     parameters.fieldNames().forEach(name -> values.put(name, parameters.getValue(name))); // objects as JsonObject
     LoadParameters load = LoadParameters.of(values);
-    answer(ctx, control.load(ModelNames.check(ctx.pathParam("model")), load.config(), load.files()));
+    answer(ctx, control.load(ModelNames.check(ctx.pathParam("model")), load.config(), load.files(), load.policy()));
   }
 
   private void unload(RoutingContext ctx) {

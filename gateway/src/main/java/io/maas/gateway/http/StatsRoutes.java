@@ -11,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
  * <pre>
  * GET /v2/models/stats                                   every model version
  * GET /v2/models/{model}/stats                           every version of a model
- * GET /v2/models/{model}/versions/{version}/stats        one version
+ * GET /v2/models/{model}/versions/{version}/stats        one version (by number or label)
  * </pre>
  * The answer is Triton's {@code {"model_stats": [...]}} plus {@code maas_workers}: how many workers were
  * asked and how many answered in time (those that did not are left out of the sums). Mount it ahead of
@@ -33,7 +33,7 @@ public final class StatsRoutes implements RestRoutes {
 
   private void stats(RoutingContext ctx) {
     String model = ctx.pathParam("model") == null ? "" : ctx.pathParam("model");
-    statistics.collect(model, RestRequests.version(ctx))
+    statistics.collect(model, RestRequests.versionOrLabel(ctx))
         .onSuccess(s -> ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
             .put("model_stats", new JsonArray(s.modelStats()))
             .put("maas_workers", new JsonObject().put("asked", s.asked()).put("answered", s.answered()))

@@ -20,7 +20,8 @@ import java.util.List;
 
 /**
  * The KServe V2 (Open Inference Protocol) REST endpoints, plus Triton's model configuration and
- * repository index.
+ * repository index. Wherever a path names a version ({@code /v2/models/{m}/versions/{v}}) it may name it by a
+ * version label of the model's policy (e.g. {@code canary}).
  */
 public final class V2Routes implements RestRoutes {
   public static final String SERVER_NAME = "maas";
@@ -130,8 +131,8 @@ public final class V2Routes implements RestRoutes {
 
   private void modelReady(RoutingContext ctx) {
     String model = ctx.pathParam("model");
-    String version = version(ctx);
     ModelView view = registry.model(model).orElseThrow(() -> MaasException.notFound("unknown model '%s'", model));
+    String version = registry.versions().named(view, version(ctx));
     if (!version.isEmpty() && !view.knows(version) && !view.statuses().isEmpty()) {
       throw MaasException.notFound("unknown version %s of model '%s'", version, model);
     }
@@ -146,9 +147,13 @@ public final class V2Routes implements RestRoutes {
     json(ctx, ready ? 200 : 503, body);
   }
 
-  /** Triton's model configuration extension: the configuration as served, with what was auto-completed. */
+  /**
+   * Triton's model configuration extension: the configuration as served, with what was auto-completed, and the
+   * model's effective replicas, traffic weights and version labels.
+   */
   private void modelConfig(RoutingContext ctx) {
-    json(ctx, 200, ServedConfig.of(resolve(ctx)));
+    ModelStatus s = resolve(ctx);
+    json(ctx, 200, ServedConfig.of(s, registry.policies().policyOf(s.name())));
   }
 
   private void infer(RoutingContext ctx) {
@@ -181,7 +186,7 @@ public final class V2Routes implements RestRoutes {
   }
 
   private static String version(RoutingContext ctx) {
-    return RestRequests.version(ctx);
+    return RestRequests.versionOrLabel(ctx);
   }
 
   private static JsonArray specs(List<TensorSpec> specs) {

@@ -97,11 +97,16 @@ public final class InferencePipeline {
       return Future.failedFuture(e);
     }
     InferenceRequest resolved;
+    InferenceRequest wanted = request;
     try {
-      ModelStatus version = registry.resolve(request.model(), request.version());
+      if (coldLoads != null && registry.placed(request.model())) {
+        // placed: the version is chosen among those placement can load (a canary's too), not only those ready
+        wanted = request.withVersion(registry.versions().choose(request.model(), request.version(), true));
+      }
+      ModelStatus version = registry.resolve(wanted.model(), wanted.version());
       resolved = request.withVersion(version.version());
     } catch (MaasException e) {
-      return afterColdLoad(request, e, deadline, requestId);
+      return afterColdLoad(wanted, e, deadline, requestId);
     }
     Future<Served> served = dispatcher.dispatch(resolved, registry.candidates(resolved.model(), resolved.version()),
         deadline, requestId);

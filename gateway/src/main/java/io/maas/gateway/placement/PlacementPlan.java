@@ -52,7 +52,21 @@ final class PlacementPlan {
    * @param assignment worker id to the versions it is to hold, each with when it was placed there (ms)
    * @param unplaced versions that need a copy (waiting requests, {@code replicas.min}) they could not get, and why
    */
-  record Decision(Map<String, Map<Unit, Long>> assignment, List<Change> changes, Map<Unit, String> unplaced) {}
+  record Decision(Map<String, Map<Unit, Long>> assignment, List<Change> changes, Map<Unit, String> unplaced) {
+    /** The versions that cannot be placed while the pool stays as it is (too large for every budget). */
+    Map<Unit, String> hopeless() {
+      Map<Unit, String> out = new LinkedHashMap<>();
+      unplaced.forEach((u, reason) -> {
+        if (reason.startsWith(TOO_LARGE)) {
+          out.put(u, reason);
+        }
+      });
+      return out;
+    }
+  }
+
+  /** How the reason for a version larger than every budget starts. */
+  static final String TOO_LARGE = "it needs ";
 
   private final PlacementConfig config;
 

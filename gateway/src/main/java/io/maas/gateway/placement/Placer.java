@@ -273,7 +273,8 @@ public final class Placer {
       events.setAsync(id, new JsonObject().put("added", n[0]).put("removed", n[1]).put("evicted", n[2]).encode());
     }
     pool.forEach(w -> current.putIfAbsent(w.id(), d.assignment().get(w.id())));
-    d.unplaced().forEach((u, reason) -> {
+    // waiting requests are told at once only what waiting cannot change; a pool full of versions in use frees up
+    d.hopeless().forEach((u, reason) -> {
       if (demand.containsKey(u)) {
         vertx.eventBus().publish(REFUSED, new JsonObject().put("model", u.model()).put("version", u.version())
             .put("reason", reason));

@@ -8,6 +8,7 @@ import io.maas.gateway.routing.ModelView;
 import io.maas.gateway.routing.WorkerEndpoint;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.model.ModelNames;
+import io.maas.model.ModelPolicy;
 import io.maas.model.ModelStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -74,11 +75,15 @@ public final class RepositoryControl {
    *     null: the file's
    * @param files files to put in the model's directory on every worker first (Triton's {@code file:} parameters),
    *     by path in the model's directory; empty: none
+   * @param policy replicas, traffic weights and version labels replacing the configuration's ({@link ModelPolicy#NONE}:
+   *     the configuration's); its versions must be loaded ({@link PolicyVersions})
    * @return the model's versions' states on each worker that loaded it
    */
-  public Future<List<ModelStatus>> load(String model, JsonObject config, Map<String, byte[]> files) {
+  public Future<List<ModelStatus>> load(String model, JsonObject config, Map<String, byte[]> files,
+      ModelPolicy policy) {
     try {
       ModelNames.check(model);
+      PolicyVersions.check(registry.workers(), model, config, policy);
     } catch (MaasException e) {
       return Future.failedFuture(e);
     }
@@ -90,7 +95,7 @@ public final class RepositoryControl {
       if (!digests.isEmpty()) {
         change.put("files", new JsonObject(new java.util.TreeMap<String, Object>(digests)));
       }
-      return wanted.put(model, true, config, digests).compose(v -> everywhere(model, change, "load"));
+      return wanted.put(model, true, config, digests, policy).compose(v -> everywhere(model, change, "load"));
     })
         .recover(e -> e instanceof MaasException m && m.code() == ErrorCode.NOT_FOUND
             ? wanted.forget(model).transform(forgotten -> Future.failedFuture(e)) : Future.failedFuture(e))
@@ -104,7 +109,7 @@ public final class RepositoryControl {
     } catch (MaasException e) {
       return Future.failedFuture(e);
     }
-    return wanted.put(model, false, null, Map.of())
+    return wanted.put(model, false, null, Map.of(), ModelPolicy.NONE)
         .compose(v -> everywhere(model, new JsonObject().put("op", "unload").put("model", model), "unload"))
         .recover(e -> e instanceof MaasException m && m.code() == ErrorCode.NOT_FOUND
             ? wanted.forget(model).transform(forgotten -> Future.failedFuture(e)) : Future.failedFuture(e));

@@ -1,5 +1,6 @@
 package io.maas.gateway.repository;
 
+import io.maas.model.ModelPolicy;
 import io.maas.model.ModelStatus;
 import io.maas.model.TensorSpec;
 import io.maas.tensor.DataType;
@@ -10,8 +11,9 @@ import io.vertx.core.json.JsonObject;
  * A model version's configuration as served, in Triton's model configuration JSON (the JSON form of
  * {@code model_config.proto}'s {@code ModelConfig}): its signature as the worker announced it (auto-completed
  * parts included; dims without the batch dimension when {@code max_batch_size} &gt; 0, as in Triton) and the
- * sections the worker serves it with. REST's {@code GET /v2/models/{m}/config} writes it, gRPC's
- * {@code ModelConfig} maps it: both edges answer the same.
+ * sections the worker serves it with, then the model's effective {@code replicas}, {@code traffic} and
+ * {@code version_labels} (its configuration's, overridden by the repository API's). REST's
+ * {@code GET /v2/models/{m}/config} writes it, gRPC's {@code ModelConfig} maps it: both edges answer the same.
  */
 public final class ServedConfig {
   /** The sections a worker announces beyond the signature, in the order Triton's JSON has them. */
@@ -20,7 +22,8 @@ public final class ServedConfig {
 
   private ServedConfig() {}
 
-  public static JsonObject of(ModelStatus s) {
+  /** @param policy the model's effective policy ({@code ModelPolicies}), whose set fields are added */
+  public static JsonObject of(ModelStatus s, ModelPolicy policy) {
     JsonArray inputs = new JsonArray();
     JsonArray outputs = new JsonArray();
     s.inputs().forEach(t -> inputs.add(entry(t, s.maxBatchSize())));
@@ -37,7 +40,7 @@ public final class ServedConfig {
         json.put(section, value);
       }
     }
-    return json;
+    return policy.into(json);
   }
 
   private static JsonObject entry(TensorSpec t, int maxBatchSize) {

@@ -4,7 +4,10 @@ import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.maas.gateway.routing.ModelPolicies;
+import io.maas.model.ModelPolicy;
 import io.maas.model.WantedModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The cluster's wanted models ({@link WantedModel#MAP}), kept durable by every gateway in
  * {@code <gateway.data_dir>/models.json}. On start a gateway merges its copy into the map, the newest change
  * of each model winning (so a restart in any order keeps the last change made anywhere), then writes the
- * map's content to its copy whenever an entry changes, from whichever gateway.
+ * map's content to its copy whenever an entry changes, from whichever gateway. It also tells {@link ModelPolicies}
+ * each model's wanted policy (replicas, traffic, labels) as the map changes, so requests read it locally.
  */
 public final class WantedModels {
   private static final Logger LOG = LoggerFactory.getLogger(WantedModels.class);
@@ -35,12 +39,15 @@ public final class WantedModels {
   private final Vertx vertx;
   private final IMap<String, String> map;
   private final Path file;
+  private final ModelPolicies policies;
   /** A write of the copy is due: set by events, cleared by the writer, so a burst of changes writes once. */
   private final AtomicBoolean dirty = new AtomicBoolean();
   private UUID listener;
 
-  public WantedModels(Vertx vertx, HazelcastInstance hazelcast, Path dataDir) {
+  /** @param policies told each model's wanted policy: the map's, and this gateway's own changes at once */
+  public WantedModels(Vertx vertx, HazelcastInstance hazelcast, Path dataDir, ModelPolicies policies) {
     this.vertx = vertx;
+    this.policies = policies;
     this.map = hazelcast.getMap(WantedModel.MAP);
     this.file = dataDir.resolve(FILE);
   }
@@ -55,7 +62,8 @@ public final class WantedModels {
         }
         LOG.info("wanted models: merged {} from {}", saved.size(), file);
       }
-      listener = map.addEntryListener(new Changes(), false);
+      listener = map.addEntryListener(new Changes(), true);
+      map.values().forEach(WantedModels.this::follow);
       write();
       return null;
     });
@@ -71,15 +79,33 @@ public final class WantedModels {
     }
   }
 
-  /** Records a change made through the API: the newest of the model's. */
-  public Future<Void> put(String model, boolean loaded, JsonObject config, Map<String, String> files) {
-    WantedModel wanted = new WantedModel(model, loaded, config, files, System.currentTimeMillis());
-    return Future.fromCompletionStage(map.setAsync(model, wanted.toJson()), vertx.getOrCreateContext());
+  /**
+   * Records a change made through the API: the newest of the model's. Its policy applies on this gateway once
+   * recorded (the map's event, which tells every gateway, may come a little later).
+   */
+  public Future<Void> put(String model, boolean loaded, JsonObject config, Map<String, String> files,
+      ModelPolicy policy) {
+    WantedModel wanted = new WantedModel(model, loaded, config, files, System.currentTimeMillis(), policy);
+    return Future.fromCompletionStage(map.setAsync(model, wanted.toJson()), vertx.getOrCreateContext())
+        .onSuccess(v -> follow(wanted));
+  }
+
+  private void follow(String json) {
+    try {
+      follow(WantedModel.fromJson(json));
+    } catch (RuntimeException e) {
+      LOG.warn("a wanted model in the cluster map cannot be read, its policy is ignored: {}", e.getMessage());
+    }
+  }
+
+  private void follow(WantedModel wanted) {
+    policies.wanted(wanted.name(), wanted.loaded() ? wanted.policy() : ModelPolicy.NONE);
   }
 
   /** Drops a model's entry: a load of a model no worker holds is no change. */
   public Future<Void> forget(String model) {
-    return Future.fromCompletionStage(map.removeAsync(model), vertx.getOrCreateContext()).mapEmpty();
+    return Future.fromCompletionStage(map.removeAsync(model), vertx.getOrCreateContext())
+        .onSuccess(v -> policies.wanted(model, ModelPolicy.NONE)).mapEmpty();
   }
 
   /** Writes the map's content to the copy; a gateway whose cluster never had a wanted model writes nothing. */
@@ -102,14 +128,24 @@ public final class WantedModels {
         .mapEmpty();
   }
 
-  private final class Changes implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
+  /** Called on Hazelcast's event threads, in the map's order of changes to each model. */
+  private final class Changes implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
+      EntryRemovedListener<String, String> {
     @Override
     public void entryAdded(EntryEvent<String, String> event) {
+      follow(event.getValue());
       changed();
     }
 
     @Override
     public void entryUpdated(EntryEvent<String, String> event) {
+      follow(event.getValue());
+      changed();
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, String> event) {
+      policies.wanted(event.getKey(), ModelPolicy.NONE);
       changed();
     }
 

@@ -20,6 +20,47 @@ public record ModelView(String name, List<ModelStatus> statuses) {
         .sorted(Comparator.comparingLong(Long::parseLong)).toList();
   }
 
+  /** Whether a version is READY on some worker (a loop: this is on the request path). */
+  public boolean isReady(String version) {
+    for (ModelStatus s : statuses) {
+      if (s.isReady() && s.version().equals(version)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The highest version READY somewhere, or "" when none is. */
+  public String highestReady() {
+    return highest(true);
+  }
+
+  /** The highest version any worker holds in any state, or "" when none names one. */
+  public String highestKnown() {
+    return highest(false);
+  }
+
+  private String highest(boolean readyOnly) {
+    String best = "";
+    long bestNumber = -1;
+    for (ModelStatus s : statuses) {
+      if ((!readyOnly || s.isReady()) && !s.version().isEmpty()) {
+        long n = Long.parseLong(s.version());
+        if (n > bestNumber) {
+          bestNumber = n;
+          best = s.version();
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Every version some worker holds, in any state, ascending. */
+  public List<String> knownVersions() {
+    return statuses.stream().map(ModelStatus::version).filter(v -> !v.isEmpty()).distinct()
+        .sorted(Comparator.comparingLong(Long::parseLong)).toList();
+  }
+
   /** The status describing a version READY somewhere (its signature), if any. */
   public Optional<ModelStatus> ready(String version) {
     return statuses.stream().filter(s -> s.isReady() && s.version().equals(version)).findFirst();

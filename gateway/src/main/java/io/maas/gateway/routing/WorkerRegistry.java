@@ -19,8 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,8 @@ public final class WorkerRegistry {
   /** Every model name ever announced, so that a model whose workers all left is 503, not 404. */
   private final Set<String> knownModels = ConcurrentHashMap.newKeySet();
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final ModelPolicies policies;
+  private final VersionChoice versions;
   private long sweepTimer = -1;
 
   /**
@@ -57,10 +61,27 @@ public final class WorkerRegistry {
    *     announcements (tests)
    */
   public WorkerRegistry(Vertx vertx, GatewayConfig config, ClusterNode cluster) {
+    this(vertx, config, cluster, new SplittableRandom());
+  }
+
+  /** @param random draws the weighted pick among a model's versions ({@link VersionChoice}) */
+  public WorkerRegistry(Vertx vertx, GatewayConfig config, ClusterNode cluster, RandomGenerator random) {
     this.vertx = vertx;
     this.config = config;
     this.cluster = cluster;
     this.probe = new ReachabilityProbe(vertx);
+    this.policies = new ModelPolicies(this::model);
+    this.versions = new VersionChoice(this::model, policies, random);
+  }
+
+  /** Each model's effective replicas, traffic weights and version labels. */
+  public ModelPolicies policies() {
+    return policies;
+  }
+
+  /** Which version a request for a model is served by (labels, traffic weights). */
+  public VersionChoice versions() {
+    return versions;
   }
 
   /** Starts listening, then asks every worker to announce itself at once. Call it on the owner's context. */
@@ -189,33 +210,60 @@ public final class WorkerRegistry {
     return knownModels.contains(model);
   }
 
+  /** One model as the routable workers hold it (only its statuses are gathered: this is on the request path). */
   public Optional<ModelView> model(String name) {
-    return Optional.ofNullable(models().get(name));
+    if (!knownModels.contains(name)) {
+      return Optional.empty();
+    }
+    List<ModelStatus> statuses = new ArrayList<>();
+    for (WorkerEndpoint w : workers.values()) {
+      if (w.reachable()) {
+        for (ModelStatus s : w.announcement().models()) {
+          if (s.name().equals(name)) {
+            statuses.add(s);
+          }
+        }
+      }
+    }
+    return Optional.of(new ModelView(name, statuses));
   }
 
   /**
-   * The version a request for (model, version) is served by: the given one, or the latest READY one.
+   * The version a request for (model, version) is served by: a number names itself, a label the version it names;
+   * none is the model's policy's choice ({@link VersionChoice}: by traffic weight, else the latest READY one).
    *
-   * @throws MaasException NOT_FOUND for an unknown model or version, UNAVAILABLE if none is ready
+   * @throws MaasException NOT_FOUND for an unknown model, version or label, UNAVAILABLE if none is ready
    */
   public ModelStatus resolve(String model, String version) {
     ModelView view = model(model).orElseThrow(() -> MaasException.notFound("unknown model '%s'", model));
     if (view.statuses().isEmpty()) {
       throw MaasException.unavailable("no worker holds model '%s' now", model);
     }
-    if (version.isEmpty()) {
-      List<String> ready = view.readyVersions();
-      if (ready.isEmpty()) {
-        throw MaasException.unavailable("model '%s' is not ready: %s", model, view.notReadyReason(""));
+    String chosen = versions.choose(view, version, false);
+    if (chosen.isEmpty()) {
+      throw MaasException.unavailable("model '%s' is not ready: %s", model, view.notReadyReason(""));
+    }
+    if (!view.knows(chosen)) {
+      throw MaasException.notFound("unknown version %s%s of model '%s'; versions: %s", chosen,
+          chosen.equals(version) ? "" : " (label '" + version + "')", model, view.knownVersions());
+    }
+    return view.ready(chosen).orElseThrow(() -> MaasException.unavailable(
+        "model '%s' version %s is not ready: %s", model, chosen, view.notReadyReason(chosen)));
+  }
+
+  /** Whether a placed worker (placement chooses what it holds) can load the model: it may be loaded on demand. */
+  public boolean placed(String model) {
+    for (WorkerEndpoint w : workers.values()) {
+      var resources = w.announcement().resources();
+      if (resources.placed()) {
+        for (var v : resources.versions()) {
+          if (v.model().equals(model)) {
+            return true;
+          }
+        }
       }
-      return view.ready(ready.get(ready.size() - 1)).orElseThrow();
     }
-    if (!view.knows(version)) {
-      throw MaasException.notFound("unknown version %s of model '%s'; versions: %s", version, model,
-          view.statuses().stream().map(ModelStatus::version).filter(v -> !v.isEmpty()).distinct().sorted().toList());
-    }
-    return view.ready(version).orElseThrow(() -> MaasException.unavailable(
-        "model '%s' version %s is not ready: %s", model, version, view.notReadyReason(version)));
+    return false;
   }
 
   /** The routable workers holding the model version READY. */

@@ -56,16 +56,18 @@ public final class ClusterStatistics {
    * worker ever announced.
    *
    * @param model a model name, or "" for every model
-   * @param version a version, or "" for every version
+   * @param version a version (number or label), or "" for every version
    */
   public Future<Snapshot> collect(String model, String version) {
     Map<String, List<String>> expected;
+    String number;
     try {
-      expected = expected(model, version);
+      number = model.isEmpty() ? version : registry.versions().named(model, version);
+      expected = expected(model, number);
     } catch (MaasException e) {
       return Future.failedFuture(e);
     }
-    return collect(model, version, expected);
+    return collect(model, number, expected);
   }
 
   /** The model versions an answer covers. */

@@ -25,6 +25,16 @@ final class WorkerOptions {
         + failMs + "}");
   }
 
+  /**
+   * One simulated slot in placed mode: a memory budget of {@code budgetMb}, each model taking {@code modelMb}; the
+   * cluster's placement chooses what it holds.
+   */
+  static WorkerOptions placedSim(int baseMs, int budgetMb, int modelMb) {
+    return new WorkerOptions("{\"device\":\"sim\",\"sim_base_ms\":" + baseMs + ",\"sim_per_item_ms\":0,"
+        + "\"memory_limit_mb\":" + budgetMb + ",\"sim_model_mb\":" + modelMb + "}")
+        .set("worker.model_control_mode=placed");
+  }
+
   /** One real ONNX Runtime CPU slot. */
   static WorkerOptions cpu() {
     return new WorkerOptions("{\"device\":\"cpu\",\"intra_op_threads\":1}");

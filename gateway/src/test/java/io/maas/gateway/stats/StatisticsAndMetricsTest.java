@@ -175,7 +175,8 @@ class StatisticsAndMetricsTest {
     assertEquals(404, node.get("/v2/models/nope/stats").statusCode());
     assertEquals(404, node.get("/v2/models/nope/versions/1/stats").statusCode());
     assertEquals(404, node.get("/v2/models/affine_fp32/versions/7/stats").statusCode());
-    assertEquals(400, node.get("/v2/models/affine_fp32/versions/x/stats").statusCode());
+    assertEquals(404, node.get("/v2/models/affine_fp32/versions/x/stats").statusCode(), "a label it does not have");
+    assertEquals(400, node.get("/v2/models/affine_fp32/versions/1.5/stats").statusCode());
   }
 
   @Test

@@ -22,18 +22,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * TF Serving's REST API: {@code POST /v1/models/{m}[/versions/{v}]:predict}, model status
- * {@code GET /v1/models/{m}[/versions/{v}]} and {@code GET .../metadata}. Errors come as TF Serving writes
- * them, {@code {"error": "..."}}.
+ * TF Serving's REST API: {@code POST /v1/models/{m}[/versions/{v}|/labels/{label}]:predict}, model status
+ * {@code GET /v1/models/{m}[/versions/{v}|/labels/{label}]} and {@code GET .../metadata}. A label names a version
+ * by the model's {@code version_labels}; one the model does not have is 404 (TF Serving itself answers 400
+ * "Unrecognized servable version label"). Errors come as TF Serving writes them, {@code {"error": "..."}}.
  */
 public final class TfServingRoutes implements RestRoutes {
   /**
    * The verb follows the model (or version) after a colon, so a plain {@code :param} path cannot hold
    * it: Vert.x would read {@code :predict} as a second parameter.
    */
-  static final String VERB_PATH = "/v1/models/(?<model>[^/:]+)(?:/versions/(?<version>[^/:]+))?:(?<verb>[^/:]+)";
+  static final String VERB_PATH =
+      "/v1/models/(?<model>[^/:]+)(?:/versions/(?<version>[^/:]+)|/labels/(?<label>[^/:]+))?:(?<verb>[^/:]+)";
   private static final String MODEL = "/v1/models/:model";
   private static final String VERSION = "/v1/models/:model/versions/:version";
+  private static final String LABEL = "/v1/models/:model/labels/:label";
 
   private final WorkerRegistry registry;
   private final InferencePipeline pipeline;
@@ -53,7 +56,7 @@ public final class TfServingRoutes implements RestRoutes {
     router.postWithRegex(VERB_PATH)
         .handler(bodies.reader())
         .handler(this::predict);
-    for (String base : List.of(MODEL, VERSION)) {
+    for (String base : List.of(MODEL, VERSION, LABEL)) {
       router.get(base).handler(this::status);
       router.get(base + "/metadata").handler(this::metadata);
     }
@@ -66,7 +69,7 @@ public final class TfServingRoutes implements RestRoutes {
     if (!verb.equals("predict")) {
       throw MaasException.notFound("':%s' is not served here; this server implements ':predict'", verb);
     }
-    ModelStatus model = registry.resolve(ctx.pathParam("model"), RestRequests.version(ctx));
+    ModelStatus model = registry.resolve(ctx.pathParam("model"), version(ctx));
     TfPredict.Decoded decoded = TfPredict.decode(model, ctx.body().buffer(), limits);
     pipeline.infer(decoded.request(), requestId, RestAuth.caller(ctx))
         .map(r -> TfPredict.encode(r, decoded.format()))
@@ -76,8 +79,9 @@ public final class TfServingRoutes implements RestRoutes {
 
   private void status(RoutingContext ctx) {
     String name = ctx.pathParam("model");
-    String version = RestRequests.version(ctx);
+    String requested = version(ctx);
     ModelView view = registry.model(name).orElseThrow(() -> MaasException.notFound("unknown model '%s'", name));
+    String version = registry.versions().named(view, requested);
     if (!version.isEmpty() && !view.knows(version)) {
       throw MaasException.notFound("unknown version %s of model '%s'", version, name);
     }
@@ -105,7 +109,13 @@ public final class TfServingRoutes implements RestRoutes {
   }
 
   private void metadata(RoutingContext ctx) {
-    json(ctx, TfMetadata.metadata(registry.resolve(ctx.pathParam("model"), RestRequests.version(ctx))));
+    json(ctx, TfMetadata.metadata(registry.resolve(ctx.pathParam("model"), version(ctx))));
+  }
+
+  /** The version the path names: a number ({@code /versions/}), a label ({@code /labels/}), or "" for none. */
+  private static String version(RoutingContext ctx) {
+    String label = RestRequests.label(ctx);
+    return label.isEmpty() ? RestRequests.version(ctx) : label;
   }
 
   private static void json(RoutingContext ctx, JsonObject body) {
