@@ -34,7 +34,7 @@ public record CommandLine(String mode, String configFile, JsonObject modeDefault
   public static final String USAGE =
       "usage: [standalone|gateway|worker] [--config FILE] [--model-repository DIR] [--http-port N] [--host ADDR]\n"
           + "       [--cluster-name NAME] [--cluster-host ADDR] [--cluster-port N] [--cluster-members A,B]\n"
-          + "       [--model-control-mode none|poll|explicit] [--load-model NAME|'*']... [--repository-poll-secs N]\n"
+          + "       [--model-control-mode none|poll|explicit|placed] [--load-model NAME|'*']... [--repository-poll-secs N]\n"
           + "       [--api-keys] [--set section.key=value]...\n"
           + "   or: tensorflow_model_server's flags (--port, --rest_api_port, --model_name, --model_base_path,\n"
           + "       --model_config_file, ...): see docs/tfserving-dropin.md";

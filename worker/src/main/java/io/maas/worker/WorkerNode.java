@@ -9,6 +9,7 @@ import io.maas.config.SlotConfig;
 import io.maas.config.WorkerConfig;
 import io.maas.model.WantedModel;
 import io.maas.worker.placement.ClusterAssignments;
+import io.maas.worker.memory.ProcessMemory;
 import io.maas.worker.repository.BasePathModels;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.repository.ModelSource;
@@ -75,14 +76,16 @@ public final class WorkerNode {
           // ORT's own log would repeat every rejected client input at ERROR level; maas reports those to
           // the client and logs its own failures, so only ORT's fatal messages go to stderr.
           OrtRuntime runtime = new OrtRuntime(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL));
+          // one for all the slots: the resident set they measure their loads by is the process's
+          ProcessMemory memory = ProcessMemory.of(config.slots());
           String node = UUID.randomUUID().toString().substring(0, 8);
           List<Future<String>> deployments = new ArrayList<>();
           for (int i = 0; i < config.slots().size(); i++) {
             SlotConfig slot = config.slots().get(i);
             String id = node + "-" + slot.device().replace(":", "") + "-" + i;
             ids.add(id);
-            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models.load(), models.unloaded(),
-                source, uploads, meters, assignments)));
+            deployments.add(vertx.deployVerticle(new WorkerVerticle(id, nodeId, slot, config, runtime, models.load(),
+                models.unloaded(), source, uploads, meters, memory, assignments)));
           }
           return Future.all(deployments).map(all -> all.<String>list());
         })

@@ -9,17 +9,20 @@ import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
 import io.maas.model.ModelStatus;
 import io.maas.model.WorkerAnnouncement;
+import io.maas.model.WorkerResources;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.lifecycle.ModelLifecycle;
 import io.maas.worker.placement.AssignedModels;
 import io.maas.worker.placement.ClusterAssignments;
+import io.maas.worker.memory.ProcessMemory;
+import io.maas.worker.memory.SlotFootprints;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.repository.ModelSource;
 import io.maas.worker.repository.UploadedModelFiles;
 import io.maas.worker.runtime.OrtRuntime;
 import io.maas.worker.stats.ModelMetrics;
 import io.maas.worker.stats.ModelStatistics;
-import io.micrometer.core.instrument.Gauge;
+import io.maas.worker.stats.WorkerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * its own worker threads, never on the event loop, or the simulated device) and announces what it holds
  * to the gateways. Every model version it loads reports to its {@link ModelStatistics} (answered on
  * {@link Addresses#workerStats}) and its {@link ModelMetrics} (in the process's meter registry).
+ *
+ * <p>It announces its resources too ({@link WorkerResources}): the slot's memory budget (worked out before
+ * anything else starts: a {@code cuda:N} slot whose budget cannot be worked out fails its start in placed mode),
+ * the memory its versions take, and what each version takes and how it is used (see {@code docs/placement.md}).
  *
  * <p>It leaves gracefully when undeployed (on SIGTERM the process's shutdown hook closes Vert.x): it
  * announces that it is draining and publishes its departure, so gateways stop routing to it; it keeps
@@ -69,6 +76,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final ClusterAssignments assignments;
   private AssignedModels placed;
   private long refreshTimer = -1;
+  private final ProcessMemory memory;
 
   /** The model versions this slot holds; touched on this verticle's event loop only. */
   private ModelLifecycle lifecycle;
@@ -84,16 +92,24 @@ public final class WorkerVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> stats;
   private MessageConsumer<JsonObject> control;
   private long pollTimer = -1;
-  private Gauge inFlightGauge;
+  private WorkerMetrics workerMetrics;
+  /** The slot's memory budget in bytes; 0 until known, or where it cannot be worked out outside placed mode. */
+  private long budgetBytes;
+  /** What the versions held take now: written at every announcement, on this verticle's event loop; read by scrapes. */
+  private volatile long memoryUsedBytes;
 
-  /** @param meters the process's meter registry, where this worker's and its models' meters go */
+  /**
+   * @param meters the process's meter registry, where this worker's and its models' meters go
+   * @param memory the process's, shared by its slots: their budgets, and the meter that measures their loads
+   */
   public WorkerVerticle(String workerId, String nodeId, SlotConfig slot, WorkerConfig config, OrtRuntime runtime,
       List<ModelDefinition> models, List<ModelDefinition> unloaded, ModelSource source, UploadedModelFiles uploads,
-      MeterRegistry meters, ClusterAssignments assignments) {
+      MeterRegistry meters, ProcessMemory memory, ClusterAssignments assignments) {
     this.assignments = assignments;
     this.unloaded = unloaded.stream().filter(m -> m.config().placement().accepts(slot)).toList();
     this.uploads = uploads;
     this.meters = meters;
+    this.memory = memory;
     this.workerId = workerId;
     this.nodeId = nodeId;
     this.slot = slot;
@@ -110,20 +126,16 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     executor = vertx.createSharedWorkerExecutor("maas-" + workerId, Math.max(1, instanceCount()));
-    lifecycle = new ModelLifecycle(workerId, meters, executor, this::announce);
+    lifecycle = new ModelLifecycle(workerId, meters, executor, SlotFootprints.of(slot), this::announce);
     lifecycle.declare(models);
     lifecycle.declareUnloaded(unloaded);
-    infer = vertx.eventBus().consumer(Addresses.worker(workerId), this::onInfer);
-    stats = vertx.eventBus().consumer(Addresses.workerStats(workerId), this::onStats);
-    control = vertx.eventBus().consumer(Addresses.workerControl(workerId), this::onControl);
-    inFlightGauge = Gauge.builder("maas.inference.in.flight", this, w -> w.inFlight)
-        .description("requests this worker has taken and not answered yet (queued or running)")
-        .tag("worker", workerId)
-        .strongReference(true)
-        .register(meters);
-    discover = vertx.eventBus().consumer(Addresses.DISCOVER, m -> announce());
-    announceTimer = vertx.setPeriodic(config.announceIntervalMillis(), id -> announce());
-    return DeviceSlot.open(vertx, executor, runtime, slot, config.defaultMaxBatchSize(), config.maxQueueSize())
+    return budget()
+        .compose(bytes -> {
+          budgetBytes = bytes;
+          listen();
+          return DeviceSlot.open(vertx, executor, runtime, slot, config.defaultMaxBatchSize(), config.maxQueueSize(),
+              memory.meter());
+        })
         .compose(opened -> {
           device = opened;
           return Future.join(List.of(infer.completion(), discover.completion(), stats.completion(), control.completion()));
@@ -143,6 +155,39 @@ public final class WorkerVerticle extends VerticleBase {
             pollTimer = vertx.setPeriodic(config.control().repositoryPollSeconds() * 1000, id -> poll());
           }
         });
+  }
+
+  /**
+   * The slot's memory budget ({@link io.maas.worker.memory.MemoryBudget}). Where it cannot be worked out (a
+   * {@code cuda:N} slot without {@code nvidia-smi} or {@code memory_limit_mb}), placed mode cannot place models on
+   * the slot: its start fails, saying so; the other modes need no budget, and the slot announces none (0).
+   */
+  private Future<Long> budget() {
+    return executor.executeBlocking(() -> memory.budgets().bytesFor(slot), false)
+        .recover(e -> {
+          if (placed()) {
+            return Future.failedFuture(e);
+          }
+          LOG.warn("worker {}: no memory budget ({}); placed mode would need one", workerId, e.getMessage());
+          return Future.succeededFuture(0L);
+        });
+  }
+
+  /** Takes requests, statistics queries, repository changes and discovery calls; announces periodically. */
+  private void listen() {
+    infer = vertx.eventBus().consumer(Addresses.worker(workerId), this::onInfer);
+    stats = vertx.eventBus().consumer(Addresses.workerStats(workerId), this::onStats);
+    control = vertx.eventBus().consumer(Addresses.workerControl(workerId), this::onControl);
+    workerMetrics = new WorkerMetrics(meters, workerId, () -> inFlight);
+    if (budgetBytes > 0) {
+      workerMetrics.watchMemory(budgetBytes, () -> memoryUsedBytes);
+    }
+    discover = vertx.eventBus().consumer(Addresses.DISCOVER, m -> announce());
+    announceTimer = vertx.setPeriodic(config.announceIntervalMillis(), id -> announce());
+  }
+
+  private boolean placed() {
+    return config.control().mode() == ModelControlConfig.Mode.PLACED;
   }
 
   /** Poll mode: the repository as it is now (new models load, removed ones unload, changed ones reload). */
@@ -279,8 +324,11 @@ public final class WorkerVerticle extends VerticleBase {
   private void announce() {
     List<ModelStatus> all = lifecycle.statuses();
     String announcedDevice = device == null ? slot.device() : device.device();
+    memoryUsedBytes = lifecycle.memoryUsedBytes();
+    WorkerResources resources = new WorkerResources(placed(), budgetBytes, memoryUsedBytes, lifecycle.usage(),
+        lifecycle.coldLoads());
     WorkerAnnouncement a = new WorkerAnnouncement(workerId, nodeId, Addresses.worker(workerId), announcedDevice, all,
-        config.announceIntervalMillis() * 3, inFlight, draining, instanceCount());
+        config.announceIntervalMillis() * 3, inFlight, draining, instanceCount(), resources);
     vertx.eventBus().publish(Addresses.ANNOUNCE, a.toJson());
   }
 
@@ -304,8 +352,8 @@ public final class WorkerVerticle extends VerticleBase {
   /** This worker and its models are gone: so are their meters. */
   private void removeMeters() {
     lifecycle.removeMeters();
-    if (inFlightGauge != null) {
-      meters.remove(inFlightGauge);
+    if (workerMetrics != null) {
+      workerMetrics.close();
     }
   }
 

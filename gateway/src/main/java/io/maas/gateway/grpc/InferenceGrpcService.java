@@ -248,7 +248,7 @@ public final class InferenceGrpcService implements Service {
   private Future<ModelInferResponse> modelInfer(ModelInferRequest r, String requestId, MultiMap responseHeaders,
       Caller caller) {
     return guard(() -> {
-      registry.resolve(InferMessages.modelName(r.getModelName()), InferMessages.version(r.getModelVersion()));
+      pipeline.checkKnown(InferMessages.modelName(r.getModelName()), InferMessages.version(r.getModelVersion()));
       return pipeline.inferServed(InferMessages.decode(r, maxTensorElements), requestId, caller);
     }).map(served -> {
       if (responseHeaders != null) {

@@ -11,8 +11,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Triton's {@code ModelStatisticsResponse} from the cluster's statistics (the {@code $model_stat} objects REST
- * answers), field by field. {@code memory_usage} and {@code response_stats} stay empty: workers do not
- * measure a model's memory, and every request has exactly one response (no decoupled models).
+ * answers), field by field. {@code memory_usage} and {@code response_stats} stay empty: a version's memory is
+ * announced by workers for placement (docs/placement.md), not kept with its statistics, and every request has
+ * exactly one response (no decoupled models). maas's own {@code cold_load_count} has no field here.
  */
 final class StatisticsMessages {
   private StatisticsMessages() {}

@@ -158,7 +158,8 @@ public final class V2Routes implements RestRoutes {
 
   private void infer(RoutingContext ctx) {
     String requestId = RestRequests.requestId(ctx);
-    resolve(ctx); // an unknown model or version is a 404 whatever the body holds
+    // an unknown model or version is a 404 whatever the body holds; one not ready is the pipeline's (placed: loaded)
+    pipeline.checkKnown(ctx.pathParam("model"), version(ctx));
     V2Json.Decoded decoded = V2Json.decodeRequest(ctx.pathParam("model"), version(ctx), ctx.body().buffer(),
         ctx.request().getHeader(BinaryTensorData.HEADER_LENGTH), limits);
     pipeline.inferServed(decoded.request(), requestId, RestAuth.caller(ctx))

@@ -115,6 +115,53 @@ public final class InferencePipeline {
   }
 
   /**
+   * The version a request for (model, version) would be served by, as {@link WorkerRegistry#resolve} says, for the
+   * edges that need its signature before they can decode a request (TF Serving, simple predict, embeddings). In
+   * placed mode a version loaded nowhere is loaded first, within the default request timeout (its signature is
+   * known once it is READY).
+   */
+  public Future<ModelStatus> model(String model, String version) {
+    try {
+      return Future.succeededFuture(registry.resolve(model, version));
+    } catch (MaasException e) {
+      if (coldLoads == null || e.code() != ErrorCode.UNAVAILABLE || !registry.placed(model)) {
+        return Future.failedFuture(e);
+      }
+      String wanted;
+      try {
+        wanted = registry.versions().choose(model, version, true);
+      } catch (MaasException notFound) {
+        return Future.failedFuture(notFound);
+      }
+      Deadline deadline = new Deadline(System.nanoTime(), defaultTimeoutMillis * 1_000_000L, false);
+      return coldLoads.loadableVersion(model, wanted)
+          .map(v -> coldLoads.await(model, v, deadline.startNanos() + deadline.budgetNanos(), deadline.expired())
+              .compose(loaded -> {
+                try {
+                  return Future.succeededFuture(registry.resolve(model, v));
+                } catch (MaasException again) {
+                  return Future.<ModelStatus>failedFuture(again);
+                }
+              }))
+          .orElseGet(() -> Future.failedFuture(e));
+    }
+  }
+
+  /**
+   * Whether a request for (model, version) may go on to the pipeline: NOT_FOUND for an unknown model or version is
+   * thrown at once (whatever the body holds); a version not ready is the pipeline's to answer or load.
+   */
+  public void checkKnown(String model, String version) {
+    try {
+      registry.resolve(model, version);
+    } catch (MaasException e) {
+      if (e.code() != ErrorCode.UNAVAILABLE) {
+        throw e;
+      }
+    }
+  }
+
+  /**
    * Placed mode: a request for a version placed workers can load but none holds ready waits for it to load, then
    * goes on; any other failure stands.
    */

@@ -32,14 +32,17 @@ import java.util.function.Predicate;
  *       {@code replicas.min} 0 stays, cached, until its room is needed.
  *   <li>Each copy to add goes, waiting requests' versions first, to the worker that can hold it with room for its
  *       footprint there and the fewest requests held. If none has room, the least recently used copies that may go
- *       (idle on that worker, above their version's {@code replicas.min}, not placed in the last
- *       {@link #PROTECT_MS}) are evicted on the worker where that frees enough room at the least recent use; a
+ *       (idle on that worker, above their version's {@code replicas.min}, and used there since they
+ *       were placed or placed more than {@link #PROTECT_MS} ago) are evicted on the worker where that frees enough room at the least recent use; a
  *       version that fits nowhere is reported with the reason.
  * </ol>
  * No worker is ever assigned more than its budget.
  */
 final class PlacementPlan {
-  /** A copy placed this recently is not evicted: it may not have taken the request it was placed for yet. */
+  /**
+   * A copy placed this recently is not evicted until it has taken a request there: it may not have served the
+   * request it was placed for yet.
+   */
   static final long PROTECT_MS = 5000;
   private static final long MB = 1024 * 1024;
 
@@ -225,7 +228,7 @@ final class PlacementPlan {
     List<Unit> evictable(PoolWorker w, Unit forUnit) {
       return next.get(w.id()).entrySet().stream()
           .filter(e -> !e.getKey().equals(forUnit))
-          .filter(e -> now - e.getValue() >= PROTECT_MS)
+          .filter(e -> now - e.getValue() >= PROTECT_MS || w.lastUsed(e.getKey()) >= e.getValue())
           .filter(e -> w.inFlight(e.getKey()) == 0)
           .filter(e -> count(e.getKey()) > replicas.apply(e.getKey().model()).min())
           .map(Map.Entry::getKey)
@@ -309,8 +312,8 @@ final class PlacementPlan {
           return java.util.Optional.of("it needs " + needs / MB + " MiB and the largest budget of a worker that could "
               + "hold it is " + largest / MB + " MiB");
         }
-        return java.util.Optional.of("no room: the workers that could hold it are full of versions in use, placed in "
-            + "the last " + PROTECT_MS / 1000 + " s, or kept by their replicas.min");
+        return java.util.Optional.of("no room: the workers that could hold it are full of versions in use, just placed "
+            + "for requests that wait, or kept by their replicas.min");
       }
       for (Unit v : bestVictims) {
         evict(best, v, "room for " + u);

@@ -244,17 +244,16 @@ public final class Placer {
           PlacementPlan.Kind.EVICTED ? "evicting" : "removing", c.unit(), (c.kind() == PlacementPlan.Kind.ADDED ? "on " : "from ")
           + c.workerId(), c.reason());
       count(c);
-      if (c.kind() == PlacementPlan.Kind.ADDED && demand.containsKey(c.unit())) {
+      if (c.kind() == PlacementPlan.Kind.ADDED && demand.remove(c.unit()) != null) {
+        // the ask is answered: requests still waiting when it is READY somewhere ask again (every second)
         cold.computeIfAbsent(c.workerId(), k -> new HashMap<>()).put(c.unit().model(), now + COLD_MS);
       }
     }
-    // workers no longer in the pool lose their assignment (a worker that left; one draining keeps what it has)
-    Set<String> inPool = new HashSet<>();
-    pool.forEach(w -> inPool.add(w.id()));
-    Set<String> draining = new HashSet<>();
-    registry.workers().forEach(w -> draining.add(w.workerId()));
+    // a worker gone from the registry loses its assignment; one still there but not in the pool (draining) keeps it
+    Set<String> known = new HashSet<>();
+    registry.workers().forEach(w -> known.add(w.workerId()));
     for (String id : List.copyOf(current.keySet())) {
-      if (!inPool.contains(id) && !draining.contains(id)) {
+      if (!known.contains(id)) {
         current.remove(id);
         cold.remove(id);
         assignments.removeAsync(id);

@@ -7,7 +7,8 @@ import java.util.TreeMap;
 
 /**
  * Sums Triton {@code $model_stat} objects of one model version from several workers: counts and
- * nanoseconds add up, {@code last_inference} is the latest, {@code batch_stats} merge by batch size.
+ * nanoseconds add up (maas's own {@code cold_load_count} too), {@code last_inference} is the latest,
+ * {@code batch_stats} merge by batch size.
  */
 final class StatsSum {
   private static final String[] INFERENCE_STATS = {
@@ -19,6 +20,7 @@ final class StatsSum {
   private long lastInference;
   private long inferenceCount;
   private long executionCount;
+  private long coldLoadCount;
   private final Map<String, long[]> inference = new TreeMap<>();
   /** Batch size -> stat name -> {count, ns}. */
   private final Map<Long, Map<String, long[]>> batches = new TreeMap<>();
@@ -36,6 +38,7 @@ final class StatsSum {
     lastInference = Math.max(lastInference, stat.getLong("last_inference", 0L));
     inferenceCount += stat.getLong("inference_count", 0L);
     executionCount += stat.getLong("execution_count", 0L);
+    coldLoadCount += stat.getLong("cold_load_count", 0L);
     JsonObject stats = stat.getJsonObject("inference_stats", new JsonObject());
     inference.forEach((key, sum) -> addDuration(sum, stats.getJsonObject(key)));
     JsonArray batchStats = stat.getJsonArray("batch_stats", new JsonArray());
@@ -74,6 +77,7 @@ final class StatsSum {
         .put("last_inference", lastInference)
         .put("inference_count", inferenceCount)
         .put("execution_count", executionCount)
+        .put("cold_load_count", coldLoadCount)
         .put("inference_stats", stats)
         .put("batch_stats", batchStats);
   }

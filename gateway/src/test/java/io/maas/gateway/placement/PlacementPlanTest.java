@@ -85,6 +85,19 @@ class PlacementPlanTest {
   }
 
   @Test
+  void aCopyJustPlacedMayGoOnceItServedARequest() {
+    Unit m0 = new Unit("m0", "1");
+    PoolWorker unused = worker("a", 100, 2, 100, Map.of());
+    PoolWorker used = worker("a", 100, 2, 100, Map.of("m0", new long[] {NOW - 500, 0}));
+    Map<String, Map<Unit, Long>> current = Map.of("a", new TreeMap<>(Map.of(m0, NOW - 1000)));
+    Map<Unit, Long> demand = Map.of(new Unit("m1", "1"), NOW);
+    assertTrue(decide(List.of(unused), current, Map.of(), demand, NOW).assignment().get("a").containsKey(m0),
+        "placed a second ago and not used yet: kept");
+    assertFalse(decide(List.of(used), current, Map.of(), demand, NOW).assignment().get("a").containsKey(m0),
+        "used since it was placed: it may go");
+  }
+
+  @Test
   void aVersionLargerThanEveryBudgetIsReportedNotPlaced() {
     PoolWorker a = worker("a", 200, 1, 500, Map.of());
     PlacementPlan.Decision d = decide(List.of(a), Map.of(), Map.of(), Map.of(new Unit("m0", "1"), NOW), NOW);

@@ -121,6 +121,7 @@ class StatisticsAndMetricsTest {
     assertEquals(BATCHES.length, count(s, "success"));
     assertEquals(BATCHES.length, count(s, "queue"));
     assertEquals(items(), s.getLong("inference_count"));
+    assertEquals(0, s.getLong("cold_load_count"), "loaded at start, none cold: the field survives the sum");
     long executions = s.getLong("execution_count");
     assertTrue(executions >= 1 && executions <= BATCHES.length, "execution_count " + executions);
     assertEquals(executions, count(s, "compute_infer"), "one request per execution without batching");

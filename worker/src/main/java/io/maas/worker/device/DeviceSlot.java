@@ -1,6 +1,7 @@
 package io.maas.worker.device;
 
 import io.maas.config.SlotConfig;
+import io.maas.worker.memory.FootprintMeter;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
 import io.maas.worker.sim.SimSlot;
@@ -21,12 +22,13 @@ public interface DeviceSlot {
    * @param executor the worker verticle's executor, for blocking work (loading, ORT runs, closing)
    * @param defaultMaxBatchSize see {@link io.maas.config.WorkerConfig#defaultMaxBatchSize()}
    * @param defaultMaxQueueSize see {@link io.maas.config.WorkerConfig#maxQueueSize()}
+   * @param meter the process's, measuring what each version takes as it loads on a real device
    */
   static Future<DeviceSlot> open(Vertx vertx, WorkerExecutor executor, OrtRuntime runtime, SlotConfig slot,
-      int defaultMaxBatchSize, int defaultMaxQueueSize) {
+      int defaultMaxBatchSize, int defaultMaxQueueSize, FootprintMeter meter) {
     return slot.isSim()
         ? SimSlot.open(vertx, executor, runtime, slot.sim(), defaultMaxBatchSize, defaultMaxQueueSize)
-        : OrtSlot.open(executor, runtime, slot, defaultMaxBatchSize, defaultMaxQueueSize);
+        : OrtSlot.open(executor, runtime, slot, defaultMaxBatchSize, defaultMaxQueueSize, meter);
   }
 
   /** The device the slot really runs on, as announced: {@code cpu}, {@code cuda:0}, {@code sim}... */

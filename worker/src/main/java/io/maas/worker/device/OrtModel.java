@@ -16,6 +16,7 @@ import io.maas.worker.stats.ModelObserver;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A model loaded into ONNX Runtime sessions behind its {@link DynamicBatcher}: requests are validated,
@@ -25,10 +26,14 @@ final class OrtModel implements ServedModel {
   private final LoadedModel model;
   private final DynamicBatcher batcher;
   private final ModelObserver observer;
+  private final OptionalLong footprintBytes;
 
-  OrtModel(LoadedModel model, BatchPolicy policy, WorkerExecutor executor, BatchClock clock, ModelObserver observer) {
+  /** @param footprintBytes what creating its sessions took, measured; empty where it could not be */
+  OrtModel(LoadedModel model, BatchPolicy policy, WorkerExecutor executor, BatchClock clock, ModelObserver observer,
+      OptionalLong footprintBytes) {
     this.model = model;
     this.observer = observer;
+    this.footprintBytes = footprintBytes;
     this.batcher = new DynamicBatcher("'" + model.name() + "' version " + model.version(), policy,
         model.instanceCount(), new Runner(model, executor, policy.batching()), clock, observer);
   }
@@ -51,6 +56,11 @@ final class OrtModel implements ServedModel {
   @Override
   public int instanceCount() {
     return model.instanceCount();
+  }
+
+  @Override
+  public OptionalLong footprintBytes() {
+    return footprintBytes;
   }
 
   @Override

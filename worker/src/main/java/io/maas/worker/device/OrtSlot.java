@@ -6,6 +6,7 @@ import io.maas.worker.batching.SystemBatchClock;
 import io.maas.worker.instance.LoadedModel;
 import io.maas.worker.instance.ModelLoader;
 import io.maas.worker.instance.Warmup;
+import io.maas.worker.memory.FootprintMeter;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.runtime.OrtRuntime;
 import io.maas.worker.stats.ModelObserver;
@@ -16,6 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * A real device slot: ONNX Runtime sessions on the CPU or a GPU, run on the slot's worker threads. A version
  * is loaded and warmed up ({@code model_warmup}) in one task on those threads; its future completes after both.
+ * Creating a version's sessions is measured by the process's {@link FootprintMeter} (warmup is not: what a run
+ * allocates belongs to running, not to holding the model).
  */
 public final class OrtSlot implements DeviceSlot {
   private final WorkerExecutor executor;
@@ -23,9 +26,12 @@ public final class OrtSlot implements DeviceSlot {
   private final ModelLoader loader;
   private final int defaultMaxQueueSize;
   private final ScheduledExecutorService batchTimer;
+  private final FootprintMeter meter;
 
-  private OrtSlot(WorkerExecutor executor, OrtRuntime.SlotOptions options, ModelLoader loader, int defaultMaxQueueSize) {
+  private OrtSlot(WorkerExecutor executor, OrtRuntime.SlotOptions options, ModelLoader loader, int defaultMaxQueueSize,
+      FootprintMeter meter) {
     this.executor = executor;
+    this.meter = meter;
     this.options = options;
     this.loader = loader;
     this.defaultMaxQueueSize = defaultMaxQueueSize;
@@ -33,10 +39,10 @@ public final class OrtSlot implements DeviceSlot {
   }
 
   static Future<DeviceSlot> open(WorkerExecutor executor, OrtRuntime runtime, SlotConfig slot, int defaultMaxBatchSize,
-      int defaultMaxQueueSize) {
+      int defaultMaxQueueSize, FootprintMeter meter) {
     return executor.executeBlocking(() -> runtime.optionsFor(slot))
         .map(options -> new OrtSlot(executor, options, new ModelLoader(runtime, defaultMaxBatchSize),
-            defaultMaxQueueSize));
+            defaultMaxQueueSize, meter));
   }
 
   @Override
@@ -48,13 +54,15 @@ public final class OrtSlot implements DeviceSlot {
   public Future<ServedModel> load(ModelDefinition model, long version, ModelObserver observer) {
     SystemBatchClock clock = SystemBatchClock.onCurrentContext(batchTimer);
     return executor.executeBlocking(() -> {
-      LoadedModel loaded = loader.load(model, version, options.options());
+      FootprintMeter.Measured<LoadedModel> measured = meter.measure(model.versions().get(version),
+          () -> loader.load(model, version, options.options()));
+      LoadedModel loaded = measured.value();
       try {
         BatchPolicy policy = BatchPolicy.of(loaded.signature().maxBatchSize(), model.config().dynamicBatching(),
             defaultMaxQueueSize);
         // before the future completes: the version stays LOADING (a reload: the old one serves) until it ran
         Warmup.run(loaded, model.config().warmup(), model.directory(version), policy.batching(), observer);
-        return new OrtModel(loaded, policy, executor, clock, observer);
+        return new OrtModel(loaded, policy, executor, clock, observer, measured.footprintBytes());
       } catch (RuntimeException e) {
         loaded.close();
         throw e;

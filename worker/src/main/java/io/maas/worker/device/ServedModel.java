@@ -4,6 +4,7 @@ import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.maas.worker.instance.ModelSignature;
 import io.vertx.core.Future;
+import java.util.OptionalLong;
 
 /**
  * One model version ready to serve on one device slot: ONNX Runtime sessions ({@link OrtModel}) or the
@@ -25,6 +26,12 @@ public interface ServedModel {
    * are busy). Never blocks the calling thread.
    */
   Future<InferenceResponse> infer(InferenceRequest request);
+
+  /**
+   * The memory the model took as it loaded on its slot, measured there (on the simulated device: what it is taken
+   * to occupy); empty where it could not be measured.
+   */
+  OptionalLong footprintBytes();
 
   /** Requests waiting for an execution now (a live gauge: the autoscaling signal). */
   default int queued() {

@@ -5,8 +5,11 @@ import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
+import io.maas.model.VersionUsage;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.device.ServedModel;
+import io.maas.worker.memory.Footprint;
+import io.maas.worker.memory.SlotFootprints;
 import io.maas.worker.repository.ModelDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -36,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * one serving, takes over once READY, and the old one is closed when it has answered everything it took:
  * requests never see the switch. A load that fails leaves what served before serving.
  *
+ * <p>It also keeps what each version takes of the slot's memory and how it is used ({@link #usage()},
+ * {@link #memoryUsedBytes()}), and counts cold loads: versions loaded by a change marked cold (a request asked
+ * for a model loaded nowhere).
+ *
  * <p>Confined to the slot's event loop: not thread-safe.
  */
 public final class ModelLifecycle {
@@ -47,22 +54,29 @@ public final class ModelLifecycle {
   private final MeterRegistry meters;
   private final WorkerExecutor executor;
   private final Runnable changed;
+  private final SlotUsage usage;
   /** Model name -> version -> its state and, once loaded, what serves it. */
   private final Map<String, Map<String, ModelVersion>> models = new LinkedHashMap<>();
-  /** Model name -> the newest wanted definition (empty: unloaded). */
-  private final Map<String, Optional<ModelDefinition>> wanted = new HashMap<>();
+  /** Model name -> the newest wanted definition (empty: unloaded), and whether its loads are cold. */
+  private final Map<String, Wanted> wanted = new HashMap<>();
   /** Model name -> the change being applied, which the next one waits for. */
   private final Map<String, Future<Void>> changing = new HashMap<>();
+
+  /** A model's wanted state: a definition (empty: unloaded), and whether loading it is a cold load. */
+  private record Wanted(Optional<ModelDefinition> definition, boolean cold) {}
 
   /**
    * @param meters where each loaded version's meters go
    * @param executor where sessions are closed (blocking)
+   * @param footprints the slot's: what its versions take or are expected to take
    * @param changed called after every state change (the worker announces its models again)
    */
-  public ModelLifecycle(String workerId, MeterRegistry meters, WorkerExecutor executor, Runnable changed) {
+  public ModelLifecycle(String workerId, MeterRegistry meters, WorkerExecutor executor, SlotFootprints footprints,
+      Runnable changed) {
     this.workerId = workerId;
     this.meters = meters;
     this.executor = executor;
+    this.usage = new SlotUsage(footprints);
     this.changed = changed;
   }
 
@@ -72,6 +86,7 @@ public final class ModelLifecycle {
    */
   public void declare(List<ModelDefinition> definitions) {
     for (ModelDefinition m : definitions) {
+      usage.define(m);
       Map<String, ModelVersion> versions = models.computeIfAbsent(m.name(), k -> new LinkedHashMap<>());
       if (!m.error().isEmpty()) {
         versions.put("", ModelVersion.of(unavailable(m.name(), "", m.error()), null));
@@ -84,6 +99,7 @@ public final class ModelLifecycle {
   /** Lists the definitions' versions as UNAVAILABLE "unloaded": in the repository, not loaded (until asked). */
   public void declareUnloaded(List<ModelDefinition> definitions) {
     for (ModelDefinition m : definitions) {
+      usage.define(m);
       Map<String, ModelVersion> versions = models.computeIfAbsent(m.name(), k -> new LinkedHashMap<>());
       m.versionNumbers().forEach(v -> versions.put(Long.toString(v),
           ModelVersion.of(unloaded(m.name(), Long.toString(v), m.config().servedSections()), null)));
@@ -112,22 +128,28 @@ public final class ModelLifecycle {
    * when a version could not load.
    */
   public Future<List<ModelStatus>> change(DeviceSlot device, String name, Optional<ModelDefinition> definition) {
-    wanted.put(name, definition);
+    return change(device, name, definition, false);
+  }
+
+  /**
+   * {@link #change(DeviceSlot, String, Optional)}, saying whether it is a cold load: one a request asked for, of
+   * a model loaded nowhere. Then every version that loads (was not serving already) counts one cold load, in its
+   * statistics ({@code cold_load_count}), its meter and the slot's total.
+   */
+  public Future<List<ModelStatus>> change(DeviceSlot device, String name, Optional<ModelDefinition> definition,
+      boolean cold) {
+    definition.ifPresent(usage::define);
+    wanted.put(name, new Wanted(definition, cold));
     Future<Void> next = changing.getOrDefault(name, Future.succeededFuture())
         .transform(previous -> reconcile(device, name));
     changing.put(name, next);
     return next.map(done -> statusesOf(name));
   }
 
-  /** {@link #change(DeviceSlot, String, Optional)}, counting loads for waiting requests as cold loads. */
-  public Future<List<ModelStatus>> change(DeviceSlot device, String name, Optional<ModelDefinition> definition,
-      boolean cold) {
-    return change(device, name, definition);
-  }
-
   /** Brings a model to its newest wanted state. */
   private Future<Void> reconcile(DeviceSlot device, String name) {
-    Optional<ModelDefinition> target = wanted.get(name);
+    Optional<ModelDefinition> target = wanted.get(name).definition();
+    boolean cold = wanted.get(name).cold();
     Map<String, ModelVersion> current = models.getOrDefault(name, Map.of());
     if (target.isPresent() && !target.get().error().isEmpty()) {
       // a model directory that cannot be read changes nothing that serves
@@ -141,7 +163,7 @@ public final class ModelLifecycle {
     target.ifPresent(d -> d.versionNumbers().forEach(v -> keep.add(Long.toString(v))));
     // the new versions load first: the ones they replace serve unversioned requests until then
     List<Future<Void>> loads = new ArrayList<>();
-    target.ifPresent(d -> d.versionNumbers().forEach(v -> loads.add(load(device, d, v))));
+    target.ifPresent(d -> d.versionNumbers().forEach(v -> loads.add(load(device, d, v, cold))));
     return Future.join(loads).transform(loaded -> {
       List<Future<Void>> unloads = new ArrayList<>();
       new ArrayList<>(current.keySet()).stream().filter(v -> !keep.contains(v)).forEach(v -> unloads.add(unload(name, v)));
@@ -150,7 +172,7 @@ public final class ModelLifecycle {
     });
   }
 
-  private Future<Void> load(DeviceSlot device, ModelDefinition definition, long number) {
+  private Future<Void> load(DeviceSlot device, ModelDefinition definition, long number, boolean cold) {
     String name = definition.name();
     String version = Long.toString(number);
     Fingerprint fingerprint = Fingerprint.of(definition, number);
@@ -164,16 +186,38 @@ public final class ModelLifecycle {
     if (!replacing && (current == null || current.status().state() != ModelReadyState.LOADING)) {
       put(ModelVersion.of(ModelStatus.loading(name, version), fingerprint));
     }
+    if (replacing) { // both are in memory until the old one is closed
+      usage.loadingBeside(name, version);
+      changed.run();
+    }
     LOG.info("model {} version {} {} on {}", name, version, replacing ? "loading again beside the one serving" : "LOADING",
         device.device());
     return device.load(definition, number, observers.observer())
-        .onSuccess(model -> {
-          observers.serving(model);
-          put(new ModelVersion(ready(model, definition), model, observers, fingerprint));
-          LOG.info("model {} version {} READY on {} ({} instance(s)){}", name, version, device.device(),
-              model.instanceCount(), replacing ? ", replacing the one loaded before" : "");
+        .andThen(done -> {
           if (replacing) {
-            retire(current);
+            usage.loadedBeside(name, version);
+          }
+        })
+        .onSuccess(model -> {
+          Footprint footprint = usage.loaded(name, version, model.footprintBytes());
+          observers.serving(model, footprint.bytes());
+          if (cold && !replacing) {
+            observers.coldLoaded();
+            usage.coldLoaded();
+          }
+          if (replacing) {
+            usage.retiring(current); // in memory until closed
+          }
+          put(new ModelVersion(ready(model, definition), model, observers, fingerprint, footprint));
+          LOG.info("model {} version {} READY on {} ({} instance(s), footprint {} MiB{}){}{}", name, version,
+              device.device(), model.instanceCount(), String.format("%.1f", footprint.bytes() / (1024.0 * 1024)),
+              footprint.measured() ? "" : " estimated", cold && !replacing ? ", a cold load" : "",
+              replacing ? ", replacing the one loaded before" : "");
+          if (replacing) {
+            retire(current).onComplete(closed -> {
+              usage.retired(current);
+              changed.run();
+            });
           }
         })
         .recover(e -> {
@@ -181,6 +225,7 @@ public final class ModelLifecycle {
           if (replacing) {
             LOG.warn("model {} version {} failed to load again ({}); the one loaded before keeps serving", name,
                 version, reason);
+            changed.run();
           } else {
             put(ModelVersion.of(unavailable(name, version, reason), fingerprint));
             LOG.warn("model {} version {} UNAVAILABLE: {}", name, version, reason);
@@ -243,6 +288,7 @@ public final class ModelLifecycle {
     } catch (MaasException e) {
       return Future.failedFuture(e);
     }
+    usage.used(request.model(), v.status().version(), System.currentTimeMillis());
     return v.infer(request);
   }
 
@@ -274,6 +320,9 @@ public final class ModelLifecycle {
    * cannot be read is listed with its reason. Nothing loaded changes.
    */
   public void declareAvailable(ModelDefinition m) {
+    if (m.error().isEmpty()) {
+      usage.define(m);
+    }
     Map<String, ModelVersion> versions = models.computeIfAbsent(m.name(), k -> new LinkedHashMap<>());
     if (!m.error().isEmpty()) {
       versions.put("", ModelVersion.of(unavailable(m.name(), "", m.error()), null));
@@ -321,6 +370,24 @@ public final class ModelLifecycle {
 
   private List<ModelStatus> statusesOf(String name) {
     return models.getOrDefault(name, Map.of()).values().stream().map(ModelVersion::status).toList();
+  }
+
+  /**
+   * What every version the slot holds or lists takes of its memory and how it is used: its footprint (measured
+   * when it loaded here, else estimated), when it last took a request, and the requests it holds now.
+   */
+  public List<VersionUsage> usage() {
+    return usage.versions(models);
+  }
+
+  /** The footprints of the versions in memory now: LOADING, READY or UNLOADING (and both sides of a reload). */
+  public long memoryUsedBytes() {
+    return usage.memoryUsedBytes(models);
+  }
+
+  /** Versions loaded cold on this slot since it started. */
+  public long coldLoads() {
+    return usage.coldLoads();
   }
 
   /** The KServe {@code model_stats} of the loaded versions: all, or those of a model (and version); "" for any. */

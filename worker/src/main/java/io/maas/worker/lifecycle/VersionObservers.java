@@ -9,14 +9,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * A model version's statistics (KServe) and meters (Prometheus). They outlive a reload of the version (the
- * new model takes over the same counters, and the queue gauge follows the model serving now) and go when
- * the version is unloaded.
+ * new model takes over the same counters, and the queue and footprint gauges follow the model serving now) and
+ * go when the version is unloaded.
  */
 final class VersionObservers {
   private final ModelStatistics statistics = new ModelStatistics();
   private final ModelMetrics metrics;
   /** Read by scrapes, from another thread. */
   private volatile ServedModel serving;
+  /** The footprint of the model serving: read by scrapes, from another thread. */
+  private volatile long footprintBytes;
+  private boolean footprintWatched;
 
   VersionObservers(MeterRegistry meters, String model, String version, String worker) {
     metrics = new ModelMetrics(meters, model, version, worker);
@@ -35,9 +38,20 @@ final class VersionObservers {
     return statistics;
   }
 
-  /** The model now serving the version: the queue gauge reads its queue. */
-  void serving(ServedModel model) {
+  /** The model now serving the version: the queue gauge reads its queue, the footprint gauge its footprint. */
+  void serving(ServedModel model, long footprintBytes) {
     serving = model;
+    this.footprintBytes = footprintBytes;
+    if (!footprintWatched) {
+      footprintWatched = true;
+      metrics.watchFootprint(() -> this.footprintBytes);
+    }
+  }
+
+  /** The version loaded cold: counted in its statistics and its meter. */
+  void coldLoaded() {
+    statistics.coldLoaded();
+    metrics.coldLoaded();
   }
 
   /** Removes the version's meters. */

@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
  * The {@code sim} device slot: a SIMULATION of an accelerator for capacity work on machines without
  * GPUs. It reads each model's signature the way a real slot does (from a session opened only for that,
  * then closed), and serves {@link SimulatedModel}s that hold an instance for a configured time instead
- * of computing anything. Warmup samples are checked as on a real slot, not run.
+ * of computing anything. Warmup samples are checked as on a real slot, not run. A model version is taken to
+ * occupy its configuration's {@code memory_mb}, else the slot's {@code sim_model_mb}: that is its footprint.
  */
 public final class SimSlot implements DeviceSlot {
   public static final String DEVICE = "sim";
+  private static final long MIB = 1024 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(SimSlot.class);
 
   private final Vertx vertx;
@@ -80,7 +82,13 @@ public final class SimSlot implements DeviceSlot {
         .map(signature -> new SimulatedModel(vertx, model.name(), Long.toString(version), signature,
             model.config().placement().count(), sim, failUntilNanos,
             BatchPolicy.of(signature.maxBatchSize(), model.config().dynamicBatching(), defaultMaxQueueSize), clock,
-            observer));
+            observer, footprintBytes(model)));
+  }
+
+  /** What a version of the model is taken to occupy: its {@code memory_mb}, else the slot's {@code sim_model_mb}. */
+  private long footprintBytes(ModelDefinition model) {
+    long stated = model.config().memoryEstimateBytes();
+    return stated > 0 ? stated : sim.modelMb() * MIB;
   }
 
   /**

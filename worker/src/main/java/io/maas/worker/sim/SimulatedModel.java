@@ -18,6 +18,7 @@ import io.maas.worker.stats.ModelObserver;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A model version on the SIMULATED device: requests are validated exactly as on a real slot and go
@@ -34,13 +35,16 @@ public final class SimulatedModel implements ServedModel {
   private final long failUntilNanos;
   private final ModelObserver observer;
   private final DynamicBatcher batcher;
+  private final long footprintBytes;
 
   /**
    * @param failUntilNanos {@link System#nanoTime()} before which every request fails with INTERNAL
    *     (the slot's {@code sim_fail_for_ms} window)
+   * @param footprintBytes the memory it is taken to occupy on the simulated device
    */
   public SimulatedModel(Vertx vertx, String name, String version, ModelSignature signature, int instances,
-      SimConfig sim, long failUntilNanos, BatchPolicy policy, BatchClock clock, ModelObserver observer) {
+      SimConfig sim, long failUntilNanos, BatchPolicy policy, BatchClock clock, ModelObserver observer,
+      long footprintBytes) {
     if (instances < 1) {
       throw new IllegalArgumentException("a model needs at least one instance");
     }
@@ -50,6 +54,7 @@ public final class SimulatedModel implements ServedModel {
     this.instances = instances;
     this.failUntilNanos = failUntilNanos;
     this.observer = observer;
+    this.footprintBytes = footprintBytes;
     this.batcher = new DynamicBatcher("'" + name + "' version " + version, policy, instances,
         new Runner(vertx, name, version, signature, sim), clock, observer);
   }
@@ -72,6 +77,11 @@ public final class SimulatedModel implements ServedModel {
   @Override
   public int instanceCount() {
     return instances;
+  }
+
+  @Override
+  public OptionalLong footprintBytes() {
+    return OptionalLong.of(footprintBytes);
   }
 
   @Override

@@ -12,11 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The Prometheus meters of one model version on one worker (tags {@code model}, {@code version},
- * {@code worker}), modelled on Triton's {@code nv_inference_*} family; see docs/metrics.md. {@link #close()}
- * removes them from the registry when the model or its worker goes away.
+ * {@code worker}), modelled on Triton's {@code nv_inference_*} family, and what it takes and how it came
+ * ({@code maas_model_*}); see docs/metrics.md. {@link #close()} removes them from the registry when the model or
+ * its worker goes away.
  */
 public final class ModelMetrics implements ModelObserver, AutoCloseable {
   /** Histogram buckets for durations: 100 µs to 10 s. */
@@ -41,6 +43,7 @@ public final class ModelMetrics implements ModelObserver, AutoCloseable {
   private final Timer computeInfer;
   private final Timer computeOutput;
   private final DistributionSummary batchSize;
+  private final Counter coldLoads;
 
   public ModelMetrics(MeterRegistry registry, String model, String version, String worker) {
     this.registry = registry;
@@ -67,6 +70,8 @@ public final class ModelMetrics implements ModelObserver, AutoCloseable {
         .tags(tags)
         .serviceLevelObjectives(BATCH_BUCKETS)
         .register(registry));
+    coldLoads = counter("maas.model.cold.loads",
+        "times the version loaded because a request asked for a model loaded nowhere (placed mode)");
   }
 
   /**
@@ -80,6 +85,26 @@ public final class ModelMetrics implements ModelObserver, AutoCloseable {
         .tags(tags)
         .strongReference(true)
         .register(registry));
+  }
+
+  /**
+   * Registers the gauge of the version's footprint: the memory it takes on its slot, read at every scrape.
+   *
+   * @param bytes thread-safe, cheap
+   */
+  public void watchFootprint(LongSupplier bytes) {
+    keep(Gauge.builder("maas.model.footprint", bytes, LongSupplier::getAsLong)
+        .description("memory the loaded version takes on its slot: measured as it loaded, else estimated "
+            + "(docs/placement.md)")
+        .baseUnit("bytes")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry));
+  }
+
+  /** The version loaded cold: because a request asked for a model loaded nowhere. */
+  public void coldLoaded() {
+    coldLoads.increment();
   }
 
   @Override

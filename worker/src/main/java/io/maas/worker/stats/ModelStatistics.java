@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  * compute durations, so {@code compute_infer.ns / compute_infer.count} is the mean compute time a request
  * saw. {@code inference_count} counts batch items of successful requests, {@code execution_count} model
  * executions, and {@code batch_stats} counts executions (and their durations) per batch size.
+ * {@code cold_load_count} (maas's own) counts the times the version loaded because a request asked for a model
+ * loaded nowhere (placed mode).
  */
 public final class ModelStatistics implements ModelObserver {
   private final Duration success = new Duration();
@@ -27,6 +29,7 @@ public final class ModelStatistics implements ModelObserver {
   private final Duration computeOutput = new Duration();
   private final LongAdder inferenceCount = new LongAdder();
   private final LongAdder executionCount = new LongAdder();
+  private final LongAdder coldLoads = new LongAdder();
   private final LongAccumulator lastInference = new LongAccumulator(Math::max, 0);
   private final Map<Long, BatchStats> batches = new ConcurrentHashMap<>();
 
@@ -60,6 +63,11 @@ public final class ModelStatistics implements ModelObserver {
     fail.add(1, 0);
   }
 
+  /** The version loaded cold: because a request asked for a model loaded nowhere. */
+  public void coldLoaded() {
+    coldLoads.increment();
+  }
+
   /** Triton's {@code $model_stat} object for this model version. */
   public JsonObject toJson(String name, String version) {
     JsonArray batchStats = new JsonArray();
@@ -74,6 +82,7 @@ public final class ModelStatistics implements ModelObserver {
         .put("last_inference", lastInference.get())
         .put("inference_count", inferenceCount.sum())
         .put("execution_count", executionCount.sum())
+        .put("cold_load_count", coldLoads.sum())
         .put("inference_stats", new JsonObject()
             .put("success", success.toJson())
             .put("fail", fail.toJson())

@@ -15,6 +15,7 @@ import io.maas.tensor.BytesElements;
 import io.maas.tensor.DataType;
 import io.maas.tensor.Tensor;
 import io.maas.worker.batching.RecordingObserver;
+import io.maas.worker.memory.FootprintMeter;
 import io.maas.worker.onnx.ElemType;
 import io.maas.worker.onnx.OnnxModelBuilder;
 import io.maas.worker.onnx.SampleModels;
@@ -77,7 +78,8 @@ class OrtBatchingTest {
     vertx = Vertx.vertx();
     executor = vertx.createSharedWorkerExecutor("batching-test", 2);
     slot = await(DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()),
-        new SlotConfig("cpu", List.of(), new SessionConfig(2, 1, "all")), 0, 256));
+        new SlotConfig("cpu", List.of(), new SessionConfig(2, 1, "all")), 0, 256,
+        FootprintMeter.ofProcess()));
   }
 
   @AfterAll

@@ -13,6 +13,8 @@ import io.maas.error.MaasException;
 import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
 import io.maas.worker.device.DeviceSlot;
+import io.maas.worker.memory.FootprintMeter;
+import io.maas.worker.memory.SlotFootprints;
 import io.maas.worker.onnx.SampleModels;
 import io.maas.worker.repository.ModelDefinition;
 import io.maas.worker.repository.ModelRepository;
@@ -78,9 +80,11 @@ class ModelLifecycleTest {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
     executor = vertx.createSharedWorkerExecutor("lifecycle-test", 2);
-    slot = await(DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()), config, 0, 64));
+    slot = await(DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()), config, 0, 64,
+        FootprintMeter.ofProcess()));
     meters = new SimpleMeterRegistry();
-    lifecycle = new ModelLifecycle("w1", meters, executor, () -> reports.add(lifecycle.statuses()));
+    lifecycle = new ModelLifecycle("w1", meters, executor, SlotFootprints.of(config),
+        () -> reports.add(lifecycle.statuses()));
   }
 
   @AfterEach

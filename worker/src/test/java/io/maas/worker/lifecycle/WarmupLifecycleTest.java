@@ -15,6 +15,8 @@ import io.maas.model.ModelStatus;
 import io.maas.tensor.DataType;
 import io.maas.tensor.Tensor;
 import io.maas.worker.device.DeviceSlot;
+import io.maas.worker.memory.FootprintMeter;
+import io.maas.worker.memory.SlotFootprints;
 import io.maas.worker.onnx.ElemType;
 import io.maas.worker.onnx.OnnxModelBuilder;
 import io.maas.worker.repository.ModelRepository;
@@ -89,8 +91,9 @@ class WarmupLifecycleTest {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
     executor = vertx.createSharedWorkerExecutor("warmup-test", 2);
-    slot = await(DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()), config, 0, 64));
-    lifecycle = new ModelLifecycle("w1", new SimpleMeterRegistry(), executor,
+    slot = await(DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()), config, 0, 64,
+        FootprintMeter.ofProcess()));
+    lifecycle = new ModelLifecycle("w1", new SimpleMeterRegistry(), executor, SlotFootprints.of(config),
         () -> reports.add(new Report(lifecycle.statuses(), lifecycle.statistics("", ""))));
   }
 

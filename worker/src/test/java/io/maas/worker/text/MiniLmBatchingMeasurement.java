@@ -28,6 +28,7 @@ import io.maas.config.SlotConfig;
 import io.maas.worker.batching.RecordingObserver;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.device.ServedModel;
+import io.maas.worker.memory.FootprintMeter;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import org.junit.jupiter.api.Test;
@@ -111,7 +112,7 @@ class MiniLmBatchingMeasurement {
     Vertx vertx = Vertx.vertx();
     WorkerExecutor executor = vertx.createSharedWorkerExecutor("measure", 1);
     DeviceSlot slot = DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()),
-        new SlotConfig("cpu", List.of(), new SessionConfig(2, 1, "all")), 0, 256)
+        new SlotConfig("cpu", List.of(), new SessionConfig(2, 1, "all")), 0, 256, FootprintMeter.ofProcess())
         .toCompletionStage().toCompletableFuture().get();
     try {
       InferenceRequest request = request(texts(1, "uniform").get(0));

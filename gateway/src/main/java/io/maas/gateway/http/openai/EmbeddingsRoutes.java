@@ -59,7 +59,14 @@ public final class EmbeddingsRoutes implements RestRoutes {
   private void embeddings(RoutingContext ctx) {
     String requestId = requestId(ctx);
     EmbeddingsRequest request = EmbeddingsRequest.parse(ctx.body().buffer());
-    ModelStatus model = registry.resolve(request.model(), "");
+    // placed mode: a model loaded nowhere is loaded first (its text section is known once it is READY)
+    pipeline.model(request.model(), "")
+        .compose(model -> embed(ctx, requestId, request, model))
+        .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer()))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<JsonObject> embed(RoutingContext ctx, String requestId, EmbeddingsRequest request, ModelStatus model) {
     TextSpec text = model.text();
     if (text == null) {
       throw MaasException.invalid("model '%s' takes no text: its configuration has no text section", model.name());
@@ -75,10 +82,8 @@ public final class EmbeddingsRoutes implements RestRoutes {
       List<String> chunk = request.inputs().subList(from, Math.min(request.inputs().size(), from + text.maxTexts()));
       chunks.add(pipeline.infer(modelRequest(model, text, chunk), requestId, RestAuth.caller(ctx)));
     }
-    Future.all(chunks)
-        .map(all -> response(model.name(), text, request, chunks.stream().map(Future::result).toList()))
-        .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer()))
-        .onFailure(ctx::fail);
+    return Future.all(chunks)
+        .map(all -> response(model.name(), text, request, chunks.stream().map(Future::result).toList()));
   }
 
   private static void checkSizes(String model, TextSpec text, List<String> inputs) {

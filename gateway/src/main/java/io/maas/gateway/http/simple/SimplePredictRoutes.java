@@ -46,11 +46,10 @@ public final class SimplePredictRoutes implements RestRoutes {
 
   private void predict(RoutingContext ctx) {
     String requestId = RestRequests.requestId(ctx);
-    ModelStatus model = registry.resolve(ctx.pathParam("model"), "");
     JsonObject body = V2Json.parseObject(ctx.body().buffer());
-    InferenceRequest request = new InferenceRequest(model.name(), model.version(), null,
-        NamedJsonInputs.decode(model, body.getMap(), limits), List.of(), null);
-    pipeline.infer(request, requestId, RestAuth.caller(ctx))
+    pipeline.model(ctx.pathParam("model"), "")
+        .compose(model -> pipeline.infer(new InferenceRequest(model.name(), model.version(), null,
+            NamedJsonInputs.decode(model, body.getMap(), limits), List.of(), null), requestId, RestAuth.caller(ctx)))
         .map(SimplePredictRoutes::encode)
         .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.toBuffer()))
         .onFailure(ctx::fail);

@@ -69,10 +69,12 @@ public final class TfServingRoutes implements RestRoutes {
     if (!verb.equals("predict")) {
       throw MaasException.notFound("':%s' is not served here; this server implements ':predict'", verb);
     }
-    ModelStatus model = registry.resolve(ctx.pathParam("model"), version(ctx));
-    TfPredict.Decoded decoded = TfPredict.decode(model, ctx.body().buffer(), limits);
-    pipeline.infer(decoded.request(), requestId, RestAuth.caller(ctx))
-        .map(r -> TfPredict.encode(r, decoded.format()))
+    pipeline.model(ctx.pathParam("model"), version(ctx))
+        .compose(model -> {
+          TfPredict.Decoded decoded = TfPredict.decode(model, ctx.body().buffer(), limits);
+          return pipeline.infer(decoded.request(), requestId, RestAuth.caller(ctx))
+              .map(r -> TfPredict.encode(r, decoded.format()));
+        })
         .onSuccess(body -> json(ctx, body))
         .onFailure(ctx::fail);
   }
