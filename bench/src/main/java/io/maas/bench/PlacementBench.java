@@ -68,8 +68,13 @@ public final class PlacementBench {
       "{\"name\": \"bench-placement\", \"owner\": \"bench\", \"scopes\": [\"repository\"]}";
   private static final Duration START = Duration.ofSeconds(120);
   /** In flight at most: requests waiting for a load are many at once, and must not count as the generator's. */
-  private static final int MAX_OUTSTANDING = 4096;
-  private static final int CONNECTIONS = 256;
+  private static final int MAX_OUTSTANDING = 2048;
+  /**
+   * Connections: one per request in flight up to this many, so that requests waiting for a load hold up no request
+   * for a model loaded in the client's pool; below the gateway's {@code gateway.max_connections} (1024), which
+   * closes one more as soon as it is accepted.
+   */
+  static final int CONNECTIONS = 1000;
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -122,7 +127,8 @@ public final class PlacementBench {
       String operator = BenchApiKey.create(g.adminPort(), cluster.adminToken(), OPERATOR_KEY, START);
       Target target = new Target(List.of(g.httpPort()), List.of(g.grpcPort()), Optional.of(key));
       System.out.printf("placement: 1 gateway, %d placed sim workers up (%s)%n", WORKERS, Bench.elapsed(t0));
-      try (PlacementWatch watch = PlacementWatch.start(g.httpPort(), operator, POLL)) {
+      try (PlacementWatch watch = PlacementWatch.start(g.httpPort(), operator, POLL,
+          work.resolve("logs/placement-views.jsonl"))) {
         watch.awaitWorkers(WORKERS, START);
         if (!watch.decider()) {
           System.out.println("  the gateway's placement view says it does not decide placement");
@@ -139,10 +145,15 @@ public final class PlacementBench {
         PlacementReport.Phase zipfPhase = w.phase("zipf", mix);
         List<PlacementReport.Rank> ranks = new ArrayList<>();
         Map<String, Integer> maxCopies = watch.maxCopies();
+        Map<String, Double> maxHeld = watch.maxHeldPerCopy();
         for (int k = 0; k < MODELS; k++) {
           String m = byRank.get(k);
+          org.HdrHistogram.Histogram h = w.tally().micros(m);
+          boolean none = h.getTotalCount() == 0;
           ranks.add(new PlacementReport.Rank(k + 1, m, zipf.probability(k), w.tally().requests(m),
-              w.copiesAtEnd().getOrDefault(m, 0), maxCopies.getOrDefault(m, 0)));
+              none ? Double.NaN : h.getValueAtPercentile(50) / 1000.0,
+              none ? Double.NaN : h.getValueAtPercentile(99) / 1000.0, w.copiesAtEnd().getOrDefault(m, 0),
+              maxCopies.getOrDefault(m, 0), maxHeld.getOrDefault(m, 0.0)));
         }
         print(zipfPhase);
         System.out.printf("  hottest %s: %d READY copies at the end of the window (most seen %d)%n", byRank.get(0),
@@ -269,8 +280,15 @@ public final class PlacementBench {
   record Window(LoadResult load, MixedTransport.Tally tally, Counters before, Counters after,
       Map<String, Integer> copiesAtEnd, long outsideFailures) {
     PlacementReport.Phase phase(String name, MixedTransport transport) {
+      Map<String, Long> kinds = new java.util.TreeMap<>(transport.failureKinds());
+      long notSent = load.failures() - tally.failures(); // the generator's own: never reached the transport
+      if (notSent > 0) {
+        kinds.put("generator: more than " + MAX_OUTSTANDING + " requests outstanding, not sent (in the window)",
+            notSent);
+      }
       return new PlacementReport.Phase(name, load, outsideFailures, after.coldWaits() - before.coldWaits(),
-          after.requests() - before.requests(), tally.notReadyAtSend(), transport.failureMessages());
+          after.requests() - before.requests(), tally.notReadyAtSend(),
+          tally.readyMicros(), tally.notReadyMicros(), Map.copyOf(kinds));
     }
   }
 
@@ -296,7 +314,8 @@ public final class PlacementBench {
     Object[] end = after.get();
     @SuppressWarnings("unchecked")
     Map<String, Integer> copies = (Map<String, Integer>) end[1];
-    long outside = transport.failuresEver() - failuresBefore - r.failures();
+    // both counted by the transport, so the windows agree (the generator's own failures are in r only)
+    long outside = transport.failuresEver() - failuresBefore - tally.failures();
     return new Window(r, tally, before.get(), (Counters) end[0], copies, outside);
   }
 
@@ -307,7 +326,7 @@ public final class PlacementBench {
         p.requests(), r.requestsPerSecond(), r.millis(50), r.millis(99), r.failures(), p.outsideFailures(),
         p.coldWaits(), p.gatewayRequests(), PlacementReport.pct(p.warmShare()),
         PlacementReport.pct(p.clientWarmShare()));
-    p.failureMessages().forEach(m -> System.out.println("    failure: " + m));
+    p.failureKinds().forEach((kind, n) -> System.out.println("    " + n + " failed: " + kind));
   }
 
   /** Polls the watch until the worker holds a READY version, or the timeout passes (no failure: the goal judges). */

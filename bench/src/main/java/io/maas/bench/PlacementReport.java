@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /** The tables and goals of {@link PlacementBench}: the Zipf pool, the worker added mid-run, the canary. */
 final class PlacementReport {
@@ -15,6 +16,8 @@ final class PlacementReport {
   static final double MIN_WARM_SHARE = 0.90;
   /** The hottest model's copies by the end of the Zipf pool. */
   static final int MIN_HOTTEST_COPIES = 2;
+  /** {@code gateway.placement_scale_up_queue}'s default, which the bench runs with. */
+  static final int SCALE_UP_QUEUE = 4;
   /** A worker added mid-run holds a READY version within this long of its announcement. */
   static final long MAX_ADDED_READY_MS = 10_000;
   static final double CANARY_SHARE = 0.10;
@@ -38,10 +41,13 @@ final class PlacementReport {
    * @param coldWaits the gateway's {@code maas_placement_cold_waits_total} over the window
    * @param gatewayRequests the gateway's {@code maas_gateway_requests_total} over the same window
    * @param notReadyAtSend answers to requests sent while no worker held their model READY (the last view)
-   * @param failureMessages the first distinct failure messages of the phase, warm-up included
+   * @param failureKinds every failure of the phase (warm-up included) by its message, the model's name left out
+   * @param readyMicros latencies from the send of the answers to requests sent while their model was READY somewhere
+   *     (the last view); notReadyMicros: of the others
    */
   record Phase(String name, LoadResult load, long outsideFailures, double coldWaits, double gatewayRequests,
-      long notReadyAtSend, List<String> failureMessages) {
+      long notReadyAtSend, Histogram readyMicros, Histogram notReadyMicros,
+      Map<String, Long> failureKinds) {
     long failuresIncludingOutside() {
       return load.failures() + outsideFailures;
     }
@@ -61,8 +67,12 @@ final class PlacementReport {
     }
   }
 
-  /** One rank of the Zipf mix: its model, its expected share, what it got, its copies. */
-  record Rank(int rank, String model, double expectedShare, long requests, int copiesAtEnd, int maxCopies) {}
+  /**
+   * One rank of the Zipf mix: its model, its expected share, what it got (requests, latency of its successes from
+   * the send, ms: NaN without any), its copies, and the most requests its copies held per copy in one view.
+   */
+  record Rank(int rank, String model, double expectedShare, long requests, double p50Ms, double p99Ms, int copiesAtEnd,
+      int maxCopies, double maxHeldPerCopy) {}
 
   /**
    * The Zipf pool's placement.
@@ -122,8 +132,9 @@ final class PlacementReport {
         !pool.maxRatioByWorker().isEmpty() && pool.overBudget() == 0));
     Rank hot = pool.hottest();
     goals.add(new Goal("zipf", "the hottest model on ≥ 2 workers by the end", String.format(Locale.ROOT,
-        "%s: %d READY cop%s at the end (most seen: %d)", hot.model(), hot.copiesAtEnd(), hot.copiesAtEnd() == 1 ? "y"
-            : "ies", hot.maxCopies()), hot.copiesAtEnd() >= MIN_HOTTEST_COPIES));
+        "%s: %d READY cop%s at the end (most seen: %d; most requests held per copy: %s, threshold %d)", hot.model(),
+        hot.copiesAtEnd(), hot.copiesAtEnd() == 1 ? "y" : "ies", hot.maxCopies(), Fmt.num(hot.maxHeldPerCopy(), 0),
+        SCALE_UP_QUEUE), hot.copiesAtEnd() >= MIN_HOTTEST_COPIES));
     Long after = added.readyAfterSeenMs();
     goals.add(new Goal("added", "the new worker holds a READY version ≤ 10 s after its announcement",
         after == null ? (added.seenMs() == null ? "never listed in the placement view" : "no READY version on it")
@@ -166,14 +177,31 @@ final class PlacementReport {
     return t;
   }
 
+  /** Latency from the send by whether the model was READY somewhere when the request was sent. */
+  static Table byReadiness(List<Phase> phases) {
+    Table t = new Table(List.of("<phase", "<model when sent", "answers", "p50 ms", "p90 ms", "p99 ms", "max ms"));
+    for (Phase p : phases) {
+      for (boolean ready : new boolean[] {true, false}) {
+        Histogram h = ready ? p.readyMicros() : p.notReadyMicros();
+        boolean none = h.getTotalCount() == 0;
+        t.add(List.of(p.name(), ready ? "READY somewhere" : "READY nowhere", Long.toString(h.getTotalCount()),
+            none ? "n/a" : Fmt.ms(h.getValueAtPercentile(50) / 1000.0),
+            none ? "n/a" : Fmt.ms(h.getValueAtPercentile(90) / 1000.0),
+            none ? "n/a" : Fmt.ms(h.getValueAtPercentile(99) / 1000.0), none ? "n/a" : Fmt.ms(h.getMaxValue() / 1000.0)));
+      }
+    }
+    return t;
+  }
+
   static Table ranks(List<Rank> ranks, int shown) {
-    Table t = new Table(List.of("rank", "<model", "expected %", "requests", "got %", "READY copies at end",
-        "most copies seen"));
+    Table t = new Table(List.of("rank", "<model", "expected %", "requests", "got %", "p50 ms", "p99 ms",
+        "READY copies at end", "most copies seen", "most held per copy"));
     long all = ranks.stream().mapToLong(Rank::requests).sum();
     for (Rank r : ranks.subList(0, Math.min(shown, ranks.size()))) {
       t.add(List.of(Integer.toString(r.rank()), r.model(), pct(r.expectedShare()), Fmt.count(r.requests()),
-          pct(all == 0 ? Double.NaN : (double) r.requests() / all), Integer.toString(r.copiesAtEnd()),
-          Integer.toString(r.maxCopies())));
+          pct(all == 0 ? Double.NaN : (double) r.requests() / all), Fmt.ms(r.p50Ms()), Fmt.ms(r.p99Ms()),
+          Integer.toString(r.copiesAtEnd()),
+          Integer.toString(r.maxCopies()), Fmt.num(r.maxHeldPerCopy(), 0)));
     }
     return t;
   }
@@ -266,6 +294,8 @@ final class PlacementReport {
             ? " So on this pool the ≥ 90 % goal asks for more than keeping the most popular models resident can give."
             : ""));
     sb.append("\n## Load\n\n").append(phases(List.of(pool.phase(), added.phase())).markdown());
+    sb.append("\nBy whether the last view showed the request's model READY on some worker when it was sent (latency "
+        + "from the send):\n\n").append(byReadiness(List.of(pool.phase(), added.phase())).markdown());
     sb.append("\nLatency from each request's intended start (open loop). \"failed outside\": failures outside the "
         + "measured window (the warm-up, answers after its end), not in \"failed\". The canary: ");
     sb.append(String.format(Locale.ROOT, "%s requests in %s s (%s req/s), p50 %s ms, p99 %s ms, %d failed.%n",
@@ -273,7 +303,8 @@ final class PlacementReport {
         Fmt.num(canary.load().requestsPerSecond(), 1), Fmt.ms(canary.load().millis(50)),
         Fmt.ms(canary.load().millis(99)), canary.load().failures()));
     sb.append("\n## The Zipf mix and the copies\n\n").append(ranks(pool.ranks(), 15).markdown())
-        .append(String.format(Locale.ROOT, "%nThe 15 most popular of %d; the rest take %s %% together.%n",
+        .append(String.format(Locale.ROOT, "%nThe 15 most popular of %d; the rest take %s %% together. Latency from the send (the "
+            + "generator's pool may hold a request before it).%n",
             pool.ranks().size(), pct(1 - pool.ranks().stream().limit(15).mapToDouble(Rank::expectedShare).sum())));
     sb.append("\n## Workers\n\nThe highest `memory_used_bytes / memory_limit_bytes` each showed:\n\n");
     Table workers = new Table(List.of("<worker", "max used / budget"));
@@ -289,16 +320,16 @@ final class PlacementReport {
         .append(timeline(samples, marks, pool.hottest().model(), 5).markdown());
     StringBuilder failures = new StringBuilder();
     for (Phase p : List.of(pool.phase(), added.phase())) {
-      if (!p.failureMessages().isEmpty()) {
-        failures.append("- ").append(p.name()).append(": ").append(String.join(" / ", p.failureMessages()))
-            .append('\n');
-      }
+      p.failureKinds().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .forEach(e -> failures.append("- ").append(p.name()).append(", ").append(Fmt.count(e.getValue()))
+              .append(" × ").append(e.getKey()).append('\n'));
     }
     if (!canary.load().firstFailures().isEmpty()) {
       failures.append("- canary: ").append(String.join(" / ", canary.load().firstFailures())).append('\n');
     }
     if (failures.length() > 0) {
-      sb.append("\n## Failures\n\nThe first distinct messages:\n\n").append(failures);
+      sb.append("\n## Failures\n\nEvery failure of each phase, warm-up included, by its message (the model's name "
+          + "left out):\n\n").append(failures);
     }
     sb.append(String.format(Locale.ROOT, "%nPlacement views read: %s, %s failed.%n", Fmt.count(pool.polls()),
         Fmt.count(pool.failedPolls())));

@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * Reads a gateway's {@code GET /v2/repository/placement} every {@code period} on a thread of its own, for the
  * whole run, and keeps what the placement bench judges: every worker's memory used against its budget (the
  * highest ratio seen, and every sight of a worker over it), when each worker first showed in the view (the
- * gateway heard its announcement) and first held a version READY, the most READY copies each model had, the
+ * gateway heard its announcement) and first held a version READY, the most READY copies each model had and the
+ * most requests they held per copy, the
  * models READY somewhere now (for the load's client-side guess at cold loads), and one sample a second.
  * {@link #observe} is the pure part (tested); the rest is polling.
  */
@@ -37,6 +38,8 @@ final class PlacementWatch implements AutoCloseable {
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final HttpRequest request;
   private final Duration period;
+  /** Where every view read goes, one JSON line each with its time; null: nowhere. */
+  private final java.io.BufferedWriter views;
   private final long startMillis = System.currentTimeMillis();
   private final Thread thread;
   private volatile boolean stop;
@@ -52,6 +55,7 @@ final class PlacementWatch implements AutoCloseable {
   private final Map<String, Long> firstSeen = new LinkedHashMap<>();
   private final Map<String, Long> firstReady = new LinkedHashMap<>();
   private final Map<String, Integer> maxCopies = new TreeMap<>();
+  private final Map<String, Double> maxHeldPerCopy = new TreeMap<>();
   private final List<Sample> samples = new ArrayList<>();
   private JsonObject last;
   private boolean decider;
@@ -61,15 +65,17 @@ final class PlacementWatch implements AutoCloseable {
     this.request = null;
     this.period = Duration.ZERO;
     this.thread = null;
+    this.views = null;
   }
 
-  private PlacementWatch(URI placement, String key, Duration period) {
+  private PlacementWatch(URI placement, String key, Duration period, java.nio.file.Path views) throws IOException {
     HttpRequest.Builder b = HttpRequest.newBuilder(placement).timeout(Duration.ofSeconds(5));
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }
     this.request = b.build();
     this.period = period;
+    this.views = views == null ? null : java.nio.file.Files.newBufferedWriter(views);
     this.thread = new Thread(this::poll, "placement-watch");
     this.thread.setDaemon(true);
   }
@@ -78,10 +84,13 @@ final class PlacementWatch implements AutoCloseable {
    * Starts polling this gateway's REST port.
    *
    * @param key an API key with the {@code repository} scope; null when the gateway checks no keys
+   * @param views a file to write every view read to, one JSON line each ({@code {"t_ms": .., "view": ..}}), for
+   *     looking into a run afterwards; null: none
    */
-  static PlacementWatch start(int httpPort, String key, Duration period) {
+  static PlacementWatch start(int httpPort, String key, Duration period, java.nio.file.Path views)
+      throws IOException {
     PlacementWatch w = new PlacementWatch(URI.create("http://127.0.0.1:" + httpPort + "/v2/repository/placement"),
-        key, period);
+        key, period, views);
     w.thread.start();
     return w;
   }
@@ -92,7 +101,11 @@ final class PlacementWatch implements AutoCloseable {
       try {
         HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
-          observe(System.currentTimeMillis(), new JsonObject(r.body()));
+          long at = System.currentTimeMillis();
+          observe(at, new JsonObject(r.body()));
+          if (views != null) {
+            views.write("{\"t_ms\": " + (at - startMillis) + ", \"view\": " + r.body() + "}\n");
+          }
         } else {
           failed("HTTP " + r.statusCode() + ": " + r.body());
         }
@@ -124,6 +137,7 @@ final class PlacementWatch implements AutoCloseable {
     long since = atMillis - startMillis;
     Set<String> ready = new HashSet<>();
     Map<String, Integer> copies = new TreeMap<>();
+    Map<String, Integer> held = new TreeMap<>();
     long used = 0;
     long limit = 0;
     long cold = 0;
@@ -161,10 +175,12 @@ final class PlacementWatch implements AutoCloseable {
           firstReady.putIfAbsent(id, since);
           ready.add(hold.getString("model"));
           copies.merge(hold.getString("model"), 1, Integer::sum);
+          held.merge(hold.getString("model"), hold.getInteger("in_flight", 0), Integer::sum);
         }
       }
     }
     copies.forEach((m, n) -> maxCopies.merge(m, n, Math::max));
+    held.forEach((m, n) -> maxHeldPerCopy.merge(m, (double) n / copies.get(m), Math::max));
     readyModels = Set.copyOf(ready);
     double seconds = since / 1000.0;
     if (samples.isEmpty() || seconds - samples.get(samples.size() - 1).seconds() >= 1.0) {
@@ -258,6 +274,11 @@ final class PlacementWatch implements AutoCloseable {
     return Map.copyOf(maxCopies);
   }
 
+  /** The most requests each model's READY copies held per copy (queued or running, as announced) in one view. */
+  synchronized Map<String, Double> maxHeldPerCopy() {
+    return Map.copyOf(maxHeldPerCopy);
+  }
+
   synchronized List<Sample> samples() {
     return List.copyOf(samples);
   }
@@ -283,6 +304,13 @@ final class PlacementWatch implements AutoCloseable {
     if (thread != null) {
       thread.interrupt();
       thread.join(10_000);
+    }
+    if (views != null) {
+      try {
+        views.close();
+      } catch (IOException e) {
+        // the views file is for looking into a run; the figures are kept here
+      }
     }
   }
 }

@@ -24,15 +24,16 @@ class PlacementReportTest {
 
   private static PlacementReport.Phase phase(String name, long ok, long failed, double coldWaits) {
     return new PlacementReport.Phase(name, load(ok, failed), 0, coldWaits, ok + failed, coldWaits > 0 ? 10 : 0,
-        List.of());
+        load(ok, 0).latencyMicros(), new Histogram(120_000_000L, 3),
+        failed == 0 ? Map.of() : Map.of("HTTP 503 (<model>): busy", failed));
   }
 
   private static PlacementReport.Pool pool(PlacementReport.Phase zipf, int hottestCopies, long overBudget) {
     Zipf z = new Zipf(40, 1.1);
     List<PlacementReport.Rank> ranks = new ArrayList<>();
     for (int k = 0; k < 40; k++) {
-      ranks.add(new PlacementReport.Rank(k + 1, String.format("m%02d", k), z.probability(k), 100,
-          k == 0 ? hottestCopies : 1, k == 0 ? 2 : 1));
+      ranks.add(new PlacementReport.Rank(k + 1, String.format("m%02d", k), z.probability(k), 100, 21.0, 40.0,
+          k == 0 ? hottestCopies : 1, k == 0 ? 2 : 1, k == 0 ? 6 : 0.5));
     }
     return new PlacementReport.Pool(zipf, ranks, z.topShare(11), z.topShare(12), overBudget > 0 ? 1.33 : 1.0,
         Map.of("w1", 1.0), overBudget, overBudget > 0 ? "w1 at 3.0 s" : "", 600, 0);
@@ -67,7 +68,8 @@ class PlacementReportTest {
         new PlacementReport.Canary(load(10_000, 0), Map.of("1", 8_500L, "2", 1_500L)));
     goals.forEach(g -> assertFalse(g.met(), g.goal() + ": " + g.measured()));
     assertTrue(goal(goals, "over its budget").measured().contains("first: w1 at 3.0 s"));
-    assertTrue(goal(goals, "hottest").measured().contains("1 READY copy at the end"));
+    assertTrue(goal(goals, "hottest").measured().startsWith("m00: 1 READY copy at the end (most seen: 2; most "
+        + "requests held per copy: 6, threshold 4)"), goal(goals, "hottest").measured());
     assertTrue(goal(goals, "canary").measured().startsWith("15.0 % version 2"), goal(goals, "canary").measured());
   }
 
@@ -80,6 +82,13 @@ class PlacementReportTest {
     List<Goal> empty = PlacementReport.goals(pool(phase("zipf", 10, 0, 0), 2, 0), added(10, 500L, null),
         new PlacementReport.Canary(load(10, 0), Map.of("1", 9L, "2", 1L)));
     assertEquals("no READY version on it", goal(empty, "READY version").measured());
+  }
+
+  @Test
+  void latencyByReadinessShowsNothingMeasuredAsNotApplicable() {
+    String csv = PlacementReport.byReadiness(List.of(phase("zipf", 3, 0, 0))).csv();
+    assertTrue(csv.contains("\nzipf,READY somewhere,3,21.0"), csv);
+    assertTrue(csv.contains("\nzipf,READY nowhere,0,n/a,n/a,n/a,n/a\n"), csv);
   }
 
   @Test

@@ -15,7 +15,7 @@ class PlacementWatchTest {
   private static JsonObject worker(String id, long usedMb, long limitMb, String... readyModels) {
     JsonArray holds = new JsonArray();
     for (String m : readyModels) {
-      holds.add(new JsonObject().put("model", m).put("version", "1").put("state", "READY"));
+      holds.add(new JsonObject().put("model", m).put("version", "1").put("state", "READY").put("in_flight", 3));
     }
     holds.add(new JsonObject().put("model", "loading").put("version", "1").put("state", "LOADING"));
     return new JsonObject().put("worker_id", id).put("memory_used_bytes", usedMb * MB)
@@ -44,6 +44,7 @@ class PlacementWatchTest {
     assertTrue(w.firstOverBudget().startsWith("a at "), w.firstOverBudget());
     assertEquals(Map.of("m2", 1), w.copiesNow());
     assertEquals(2, w.maxCopies().get("m1"), "the most copies seen, not the last");
+    assertEquals(3.0, w.maxHeldPerCopy().get("m1"), 1e-9, "6 held over 2 copies");
     assertFalse(w.readySomewhere("m1"));
     assertTrue(w.decider());
   }

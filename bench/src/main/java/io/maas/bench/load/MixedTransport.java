@@ -10,12 +10,11 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
 
 /**
  * {@code POST /v2/models/<model>/infer} (KServe V2 JSON, HTTP/1.1 keep-alive, the target's API key) where each
@@ -23,8 +22,8 @@ import java.util.function.Supplier;
  * record it keeps, by the time each answer arrived, a {@link Tally} of what the mix did inside a window: requests
  * and failures per model, answers per served version ({@code model_version} of the body) and per worker
  * ({@code X-Maas-Worker}), and the requests sent for a model that, by the caller's last look, no worker held ready
- * (so that request probably waited for a load). Failures are also kept for the transport's whole life, warm-up
- * included. Called only from the load generator's event loop.
+ * (so that request probably waited for a load). Failures are also counted, by message, for the transport's whole
+ * life, warm-up included. Called only from the load generator's event loop.
  */
 public final class MixedTransport implements Transport {
   private final HttpClient client;
@@ -33,7 +32,7 @@ public final class MixedTransport implements Transport {
   private final Buffer body;
   private final Supplier<String> chooser;
   private final Predicate<String> readySomewhere;
-  private final List<String> failureMessages = new ArrayList<>();
+  private final Map<String, Long> failureKinds = new TreeMap<>();
   private long failuresEver;
   private long answersEver;
   private Tally tally = new Tally(Long.MIN_VALUE, Long.MIN_VALUE);
@@ -64,6 +63,9 @@ public final class MixedTransport implements Transport {
     private final Map<String, long[]> byModel = new TreeMap<>();
     private final Map<String, Long> byVersion = new TreeMap<>();
     private final Map<String, Long> byWorker = new TreeMap<>();
+    private final Histogram readyMicros = new Histogram(Recorder.MAX_MICROS, 3);
+    private final Histogram notReadyMicros = new Histogram(Recorder.MAX_MICROS, 3);
+    private final Map<String, Histogram> modelMicros = new TreeMap<>();
     private long notReadyAtSend;
     private long requests;
     private long failures;
@@ -77,7 +79,7 @@ public final class MixedTransport implements Transport {
       return now >= from && now < to;
     }
 
-    void add(String model, String version, String worker, boolean ok, boolean notReady) {
+    void add(String model, String version, String worker, boolean ok, boolean notReady, long micros) {
       requests++;
       long[] n = byModel.computeIfAbsent(model, k -> new long[2]);
       n[0]++;
@@ -89,6 +91,9 @@ public final class MixedTransport implements Transport {
       if (notReady) {
         notReadyAtSend++;
       }
+      long v = Math.min(Recorder.MAX_MICROS, Math.max(0, micros));
+      (notReady ? notReadyMicros : readyMicros).recordValue(v);
+      modelMicros.computeIfAbsent(model, k -> new Histogram(Recorder.MAX_MICROS, 2)).recordValue(v);
       byVersion.merge(version == null ? "?" : version, 1L, Long::sum);
       byWorker.merge(worker == null ? "?" : worker, 1L, Long::sum);
     }
@@ -118,6 +123,25 @@ public final class MixedTransport implements Transport {
       return Map.copyOf(byWorker);
     }
 
+    /**
+     * Latencies (µs, from the send) of the successful answers to requests sent while, by the last look, some worker
+     * held their model ready.
+     */
+    public Histogram readyMicros() {
+      return readyMicros.copy();
+    }
+
+    /** Latencies (µs, from the send) of one model's successful answers; empty if none. */
+    public Histogram micros(String model) {
+      Histogram h = modelMicros.get(model);
+      return h == null ? new Histogram(Recorder.MAX_MICROS, 2) : h.copy();
+    }
+
+    /** The same for requests sent while no worker held their model ready. */
+    public Histogram notReadyMicros() {
+      return notReadyMicros.copy();
+    }
+
     /** Successful answers to requests sent while, by the last look, no worker held their model ready. */
     public long notReadyAtSend() {
       return notReadyAtSend;
@@ -140,15 +164,24 @@ public final class MixedTransport implements Transport {
     return answersEver;
   }
 
-  /** The first few distinct failure messages over the transport's life. */
-  public List<String> failureMessages() {
-    return List.copyOf(failureMessages);
+  /**
+   * Failures over the transport's life by kind: the message with the model's name left out, so that one cause counts
+   * once whatever the model.
+   */
+  public Map<String, Long> failureKinds() {
+    return Map.copyOf(failureKinds);
+  }
+
+  /** A failure message without the model's name in it. */
+  static String kind(String model, String message) {
+    return message.replace("'" + model + "'", "'<model>'").replace("(" + model + ")", "(<model>)");
   }
 
   @Override
   public Future<Void> send() {
     String model = chooser.get();
     boolean notReady = !readySomewhere.test(model);
+    long sent = System.nanoTime();
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
         .setURI("/v2/models/" + model + "/infer").putHeader("Content-Type", "application/json");
     if (authorization != null) {
@@ -161,29 +194,28 @@ public final class MixedTransport implements Transport {
             throw new IllegalStateException("HTTP " + resp.statusCode() + " (" + model + "): "
                 + Errors.shorten(b.toString()));
           }
-          answered(model, new JsonObject(b).getString("model_version"), resp.getHeader("X-Maas-Worker"), notReady);
+          answered(model, new JsonObject(b).getString("model_version"), resp.getHeader("X-Maas-Worker"), notReady,
+              sent);
           return (Void) null;
         }))
         .onFailure(e -> failed(model, String.valueOf(e.getMessage())));
   }
 
-  private void answered(String model, String version, String worker, boolean notReady) {
+  private void answered(String model, String version, String worker, boolean notReady, long sent) {
     answersEver++;
     long now = System.nanoTime();
     if (tally.covers(now)) {
-      tally.add(model, version, worker, true, notReady);
+      tally.add(model, version, worker, true, notReady, (now - sent) / 1000);
     }
   }
 
   private void failed(String model, String message) {
     answersEver++;
     failuresEver++;
-    if (failureMessages.size() < Recorder.KEPT_MESSAGES && !failureMessages.contains(message)) {
-      failureMessages.add(message);
-    }
+    failureKinds.merge(kind(model, message), 1L, Long::sum);
     long now = System.nanoTime();
     if (tally.covers(now)) {
-      tally.add(model, null, null, false, false);
+      tally.add(model, null, null, false, false, 0);
     }
   }
 
