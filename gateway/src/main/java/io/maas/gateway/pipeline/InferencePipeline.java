@@ -148,14 +148,15 @@ public final class InferencePipeline {
   }
 
   /**
-   * Whether a request for (model, version) may go on to the pipeline: NOT_FOUND for an unknown model or version is
-   * thrown at once (whatever the body holds); a version not ready is the pipeline's to answer or load.
+   * Whether a request for (model, version) may go on to the pipeline, before its body is decoded: NOT_FOUND for an
+   * unknown model or version, UNAVAILABLE for one not ready, are thrown at once whatever the body holds; except that
+   * in placed mode a version loaded nowhere goes on, to be loaded.
    */
   public void checkKnown(String model, String version) {
     try {
       registry.resolve(model, version);
     } catch (MaasException e) {
-      if (e.code() != ErrorCode.UNAVAILABLE) {
+      if (e.code() != ErrorCode.UNAVAILABLE || coldLoads == null || !registry.placed(model)) {
         throw e;
       }
     }

@@ -112,6 +112,7 @@ public final class ColdLoads {
   private final class Watch {
     final Unit unit;
     final Promise<Void> ready = Promise.promise();
+    final long startedMillis = System.currentTimeMillis();
     long until;
     long askedAt;
 
@@ -133,7 +134,7 @@ public final class ColdLoads {
         end(null);
         return;
       }
-      String refusal = placer.refusal(unit.model(), unit.version());
+      String refusal = placer.refusal(unit.model(), unit.version(), startedMillis);
       if (refusal != null) {
         end(MaasException.unavailable("model '%s' version %s cannot be loaded now: %s", unit.model(), unit.version(),
             refusal));

@@ -85,7 +85,7 @@ public final class Placer {
   private final Map<String, Counter> changeCounters = new ConcurrentHashMap<>();
   private Gauge leaderGauge;
 
-  private record Refusal(String reason, long until) {}
+  private record Refusal(String reason, long at, long until) {}
 
   public Placer(Vertx vertx, HazelcastInstance hazelcast, WorkerRegistry registry, PlacementConfig config,
       MeterRegistry meters) {
@@ -110,7 +110,7 @@ public final class Placer {
     });
     MessageConsumer<JsonObject> refusals = vertx.eventBus().consumer(REFUSED, m -> refused.put(
         new Unit(m.body().getString("model"), m.body().getString("version")),
-        new Refusal(m.body().getString("reason"), System.currentTimeMillis() + REFUSAL_MS)));
+        new Refusal(m.body().getString("reason"), System.currentTimeMillis(), System.currentTimeMillis() + REFUSAL_MS)));
     consumers.add(asks);
     consumers.add(refusals);
     leaderGauge = Gauge.builder("maas.placement.leader", this, p -> p.deciding ? 1 : 0)
@@ -132,10 +132,13 @@ public final class Placer {
     vertx.eventBus().publish(DEMAND, new JsonObject().put("model", model).put("version", version));
   }
 
-  /** Why the decider could not place a version requests wait for, if it said so lately. */
-  public String refusal(String model, String version) {
+  /**
+   * Why the decider could not place a version requests wait for, if it said so since a time (ms since the epoch): a
+   * refusal from before a wait began (the model unloaded then, loaded again since) does not end it.
+   */
+  public String refusal(String model, String version, long sinceMillis) {
     Refusal r = refused.get(new Unit(model, version));
-    return r == null || r.until() < System.currentTimeMillis() ? null : r.reason();
+    return r == null || r.at() < sinceMillis || r.until() < System.currentTimeMillis() ? null : r.reason();
   }
 
   /** Whether this gateway decides placement now. */
@@ -273,7 +276,10 @@ public final class Placer {
     }
     pool.forEach(w -> current.putIfAbsent(w.id(), d.assignment().get(w.id())));
     // waiting requests are told at once only what waiting cannot change; a pool full of versions in use frees up
-    d.hopeless().forEach((u, reason) -> {
+    Map<Unit, String> hopeless = new HashMap<>(d.hopeless());
+    demand.keySet().stream().filter(u -> wantedModels.containsKey(u.model()) && !wantedModels.get(u.model()).loaded())
+        .forEach(u -> hopeless.put(u, "it was unloaded through the repository API (a load serves it again)"));
+    hopeless.forEach((u, reason) -> {
       if (demand.containsKey(u)) {
         vertx.eventBus().publish(REFUSED, new JsonObject().put("model", u.model()).put("version", u.version())
             .put("reason", reason));

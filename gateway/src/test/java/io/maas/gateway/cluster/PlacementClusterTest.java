@@ -172,7 +172,7 @@ class PlacementClusterTest {
   }
 
   @Test
-  void aJoiningWorkerTakesCopiesAndAModelLargerThanEveryBudgetIsRefusedAtOnce() throws Exception {
+  void aJoiningWorkerTakesCopiesAModelLargerThanEveryBudgetIsRefusedAndAnUnloadedOneTooAtOnce() throws Exception {
     Path repo = repository();
     GatewayProcess gateway = cluster.startGateway("gateway");
     WorkerProcess first = cluster.startWorker("worker-1", WorkerOptions.placedSim(5, 300, 100).repository(repo));
@@ -215,5 +215,19 @@ class PlacementClusterTest {
       assertEquals(0, result.failures(), result.toString());
       assertTrue(result.servedBy(id) > 0, "the joining worker serves: " + result.servedBy());
     }
+
+    // an unload takes a model out of placement: its requests are refused at once, until a load puts it back
+    assertEquals(200, Tenants.send(HttpRequest.newBuilder(gateway.uri("/v2/repository/models/m2/unload"))
+        .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+    long asked = System.nanoTime();
+    HttpResponse<String> unloaded = Tenants.send(HttpRequest.newBuilder(gateway.uri("/v2/models/m2/infer"))
+        .POST(HttpRequest.BodyPublishers.ofString(BODY)));
+    assertEquals(503, unloaded.statusCode(), unloaded.body());
+    assertTrue(unloaded.body().contains("unloaded"), unloaded.body());
+    assertTrue((System.nanoTime() - asked) / 1e9 < 10, "refused at once, not at the deadline");
+    assertEquals(200, Tenants.send(HttpRequest.newBuilder(gateway.uri("/v2/repository/models/m2/load"))
+        .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+    assertEquals(200, Tenants.send(HttpRequest.newBuilder(gateway.uri("/v2/models/m2/infer"))
+        .POST(HttpRequest.BodyPublishers.ofString(BODY))).statusCode(), "loaded again: placed again");
   }
 }
