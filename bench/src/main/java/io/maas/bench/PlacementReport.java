@@ -164,15 +164,14 @@ final class PlacementReport {
 
   static Table phases(List<Phase> phases) {
     Table t = new Table(List.of("<phase", "s", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "failed",
-        "failed outside", "cold waits", "no load (gateway)", "no load (client)"));
+        "failed outside", "cold waits", "no load % (gateway)", "no load % (client)"));
     for (Phase p : phases) {
       LoadResult r = p.load();
       double maxMs = r.latencyMicros().getTotalCount() == 0 ? Double.NaN : r.latencyMicros().getMaxValue() / 1000.0;
       t.add(List.of(p.name(), Fmt.num(r.seconds(), 1), Long.toString(p.requests()), Fmt.num(r.requestsPerSecond(), 1),
           Fmt.ms(r.millis(50)), Fmt.ms(r.millis(99)), Fmt.ms(maxMs), Long.toString(r.failures()),
           Long.toString(p.outsideFailures()),
-          Double.isNaN(p.coldWaits()) ? "n/a" : Fmt.count(p.coldWaits()), pct(p.warmShare()) + " %",
-          pct(p.clientWarmShare()) + " %"));
+          Fmt.num(p.coldWaits(), 0), pct(p.warmShare()), pct(p.clientWarmShare())));
     }
     return t;
   }
@@ -187,7 +186,8 @@ final class PlacementReport {
         t.add(List.of(p.name(), ready ? "READY somewhere" : "READY nowhere", Long.toString(h.getTotalCount()),
             none ? "n/a" : Fmt.ms(h.getValueAtPercentile(50) / 1000.0),
             none ? "n/a" : Fmt.ms(h.getValueAtPercentile(90) / 1000.0),
-            none ? "n/a" : Fmt.ms(h.getValueAtPercentile(99) / 1000.0), none ? "n/a" : Fmt.ms(h.getMaxValue() / 1000.0)));
+            none ? "n/a" : Fmt.ms(h.getValueAtPercentile(99) / 1000.0),
+            none ? "n/a" : Fmt.ms(h.getMaxValue() / 1000.0)));
       }
     }
     return t;
@@ -303,8 +303,8 @@ final class PlacementReport {
         Fmt.num(canary.load().requestsPerSecond(), 1), Fmt.ms(canary.load().millis(50)),
         Fmt.ms(canary.load().millis(99)), canary.load().failures()));
     sb.append("\n## The Zipf mix and the copies\n\n").append(ranks(pool.ranks(), 15).markdown())
-        .append(String.format(Locale.ROOT, "%nThe 15 most popular of %d; the rest take %s %% together. Latency from the send (the "
-            + "generator's pool may hold a request before it).%n",
+        .append(String.format(Locale.ROOT, "%nThe 15 most popular of %d; the rest take %s %% together. Latency from "
+            + "the send (the generator's pool may hold a request before it).%n",
             pool.ranks().size(), pct(1 - pool.ranks().stream().limit(15).mapToDouble(Rank::expectedShare).sum())));
     sb.append("\n## Workers\n\nThe highest `memory_used_bytes / memory_limit_bytes` each showed:\n\n");
     Table workers = new Table(List.of("<worker", "max used / budget"));
