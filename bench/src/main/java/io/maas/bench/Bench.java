@@ -13,13 +13,15 @@ import java.util.Set;
 
 /**
  * {@code java -jar bench/target/maas-bench.jar [--quick] [minilm-16] [minilm-128] [simple] [sim-scaling] [hedging]
- * [lifecycle]},
+ * [lifecycle] [placement]},
  * from the repository root. Without a scenario it runs minilm-16, minilm-128 and simple (about 11 minutes
  * here) and writes bench/results/README.md, the index; with scenarios it runs those only. {@code --quick}
  * runs fewer, shorter points: a check that everything works, not a measurement. {@code sim-scaling} runs
  * {@link SimScaling} (its own processes, about 2.5 minutes), {@code hedging} {@link HedgingBench} (hedging off
  * against on, its own processes, about 2.5 minutes), {@code lifecycle} {@link LifecycleBench} (MiniLM load/unload
- * cycles and first requests with and without warmup, its own processes, a few minutes).
+ * cycles and first requests with and without warmup, its own processes, a few minutes), {@code placement}
+ * {@link PlacementBench} (resource-aware placement on simulated workers: a Zipf pool, a worker added, a canary; its
+ * own processes, about 4 minutes; honours {@code --quick}).
  *
  * <p>Order: every in-process ceiling first (no server running), then two standalone nodes (API keys on,
  * the default, and off) for every scenario's standalone part, then one cluster of two workers and four
@@ -38,11 +40,11 @@ public final class Bench {
     for (String a : args) {
       switch (a) {
         case "--quick" -> quick = true;
-        case "sim-scaling", "hedging", "lifecycle", "minilm-16", "minilm-128", "simple" -> selected.add(a);
+        case "sim-scaling", "hedging", "lifecycle", "placement", "minilm-16", "minilm-128", "simple" -> selected.add(a);
         case "all" -> selected.addAll(SCENARIOS);
         default -> {
           System.err.println("usage: java -jar bench/target/maas-bench.jar [--quick] [all|minilm-16|minilm-128|"
-              + "simple|sim-scaling|hedging|lifecycle]...");
+              + "simple|sim-scaling|hedging|lifecycle|placement]...");
           System.exit(2);
         }
       }
@@ -58,6 +60,10 @@ public final class Bench {
     }
     if (selected.remove("lifecycle")) {
       LifecycleBench.main(new String[0]);
+      own = true;
+    }
+    if (selected.remove("placement")) {
+      PlacementBench.main(quick ? new String[] {"--quick"} : new String[0]);
       own = true;
     }
     if (own && selected.isEmpty()) {

@@ -24,10 +24,15 @@ final class BenchApiKey {
 
   /** Makes the key, retrying until the admin API answers (it may start after the REST port); gives its secret. */
   static String create(int adminPort, String adminToken, Duration timeout) {
+    return create(adminPort, adminToken, BODY, timeout);
+  }
+
+  /** The same with another body for {@code POST /admin/keys} (another name, other scopes). */
+  static String create(int adminPort, String adminToken, String body, Duration timeout) {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/admin/keys"))
         .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {

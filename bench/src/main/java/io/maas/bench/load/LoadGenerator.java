@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #openLoop}: requests sent at a fixed rate whatever the answers; latency from each request's
  *       intended start (a 1 ms timer sends every request that is due, so latencies include up to 1 ms of
  *       timer lag); at most {@code maxOutstanding} in flight, more count as failures.
+ *   <li>{@link #requests}: exactly {@code count} requests, {@code concurrency} in flight, every one counted.
  * </ul>
  * Both warm up first (not counted), then count what completes inside the measured window, then wait
  * (bounded) for the requests still in flight so that the next load starts clean.
@@ -35,6 +36,16 @@ public final class LoadGenerator implements AutoCloseable {
   public LoadResult closedLoop(Transport transport, int concurrency, Duration warmUp, Duration measure) {
     Promise<LoadResult> done = Promise.promise();
     context.runOnContext(v -> new ClosedLoop(transport, concurrency, warmUp, measure, done).start());
+    return done.future().await();
+  }
+
+  /**
+   * Exactly {@code count} requests, {@code concurrency} in flight (each answer sends the next one), all counted:
+   * no warm-up, the measured time from the first send to the last answer; latency from each send.
+   */
+  public LoadResult requests(Transport transport, long count, int concurrency) {
+    Promise<LoadResult> done = Promise.promise();
+    context.runOnContext(v -> new Counted(transport, count, concurrency, done).start());
     return done.future().await();
   }
 
@@ -88,6 +99,58 @@ public final class LoadGenerator implements AutoCloseable {
         }
         next();
       });
+    }
+  }
+
+  private final class Counted {
+    private final Transport transport;
+    private final long count;
+    private final int concurrency;
+    private final long start = System.nanoTime();
+    private final Recorder recorder = new Recorder(start, Long.MAX_VALUE);
+    private final Promise<LoadResult> done;
+    private long sent;
+    private long answered;
+
+    Counted(Transport transport, long count, int concurrency, Promise<LoadResult> done) {
+      this.transport = transport;
+      this.count = count;
+      this.concurrency = concurrency;
+      this.done = done;
+    }
+
+    void start() {
+      if (count <= 0) {
+        finish();
+        return;
+      }
+      for (int i = 0; i < Math.min(concurrency, count); i++) {
+        next();
+      }
+    }
+
+    private void next() {
+      sent++;
+      long at = System.nanoTime();
+      transport.send().onComplete(ar -> {
+        long now = System.nanoTime();
+        if (ar.succeeded()) {
+          recorder.success(at, now);
+        } else {
+          recorder.failure(now, String.valueOf(ar.cause().getMessage()));
+        }
+        if (++answered == count) {
+          finish();
+        } else if (sent < count) {
+          next();
+        }
+      });
+    }
+
+    private void finish() {
+      LoadResult r = recorder.result(transport.itemsPerRequest());
+      done.tryComplete(new LoadResult(r.successes(), r.failures(), r.firstFailures(),
+          (System.nanoTime() - start) / 1e9, r.latencyMicros(), r.itemsPerRequest(), r.successes()));
     }
   }
 
