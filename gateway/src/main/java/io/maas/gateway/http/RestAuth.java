@@ -18,7 +18,7 @@ public final class RestAuth {
   private static final String CALLER = "maas.caller";
   private static final Set<String> OPEN = Set.of("/v2/health/live", "/v2/health/ready");
   /** The routes that take the admin token as well as API keys: the repository API's load and unload. */
-  private static final Pattern ADMINISTRATIVE = Pattern.compile("/v2/repository/models/[^/]+/(load|unload)");
+  private static final Pattern ADMINISTRATIVE = Pattern.compile("/v2/repository/(models/[^/]+/(load|unload)|placement)");
 
   private RestAuth() {}
 

@@ -30,7 +30,8 @@ import java.util.function.Predicate;
  *       {@code placement_scale_up_after_ms} gains a copy; a copy beyond the floor (and beyond 1) that took no
  *       request for {@code placement_scale_down_idle_ms} goes, one per decision. The last copy of a version with
  *       {@code replicas.min} 0 stays, cached, until its room is needed.
- *   <li>Each copy to add goes, waiting requests' versions first, to the worker that can hold it with room for its
+ *   <li>Each copy to add goes, busy versions' scale-ups first (their queues hold the most requests), then waiting
+ *       requests' versions, to the worker that can hold it with room for its
  *       footprint there and the fewest requests held. If none has room, the least recently used copies that may go
  *       (idle on that worker, above their version's {@code replicas.min}, and used there since they
  *       were placed or placed more than {@link #PROTECT_MS} ago) are evicted on the worker where that frees enough room at the least recent use; a
@@ -45,6 +46,11 @@ final class PlacementPlan {
    */
   static final long PROTECT_MS = 5000;
   private static final long MB = 1024 * 1024;
+  /**
+   * A copy is idle, and may be evicted, when it holds no request and had taken none for this long when its worker
+   * last announced: a copy taking requests a few times a second may hold none at the moment it is sampled.
+   */
+  static final long IDLE_MS = 1000;
 
   /** What a decision changed on one worker. */
   enum Kind { ADDED, REMOVED, EVICTED }
@@ -82,7 +88,7 @@ final class PlacementPlan {
    * @param current the assignment as it stands (worker id to version to when placed)
    * @param replicas each model's replicas policy
    * @param unwanted models unloaded through the repository API
-   * @param demand versions requests wait for, with when they last asked (ms)
+   * @param demand versions requests wait for, with when they first asked (ms): the first asked is placed first
    * @param hotSince versions whose queue per copy is above the threshold, with since when (kept by the caller
    *     between decisions; updated here)
    */
@@ -114,8 +120,7 @@ final class PlacementPlan {
       Replicas r = replicas.apply(u.model());
       int capable = (int) pool.stream().filter(w -> w.canHold(u)).count();
       int max = Math.max(r.maxIn(capable), Math.min(r.min(), capable));
-      Long asked = demand.get(u);
-      boolean demanded = asked != null && now - asked < config.scaleDownIdleMillis();
+      boolean demanded = demand.containsKey(u); // the caller drops demands no longer asked
       boolean active = run.inFlight(u) > 0 || now - run.lastUsed(u) < config.scaleDownIdleMillis();
       int floor = Math.max(r.min(), (demanded && count == 0) || (active && count > 0) ? 1 : 0);
       // scale up on the queue per copy
@@ -123,7 +128,6 @@ final class PlacementPlan {
         long since = hotSince.computeIfAbsent(u, k -> now);
         if (now - since >= config.scaleUpAfterMillis() && count < max) {
           hot.add(u);
-          hotSince.put(u, now); // the next copy needs a full period of its own
         }
       } else {
         hotSince.remove(u);
@@ -142,8 +146,15 @@ final class PlacementPlan {
         belowMin.add(u);
       }
     }
-    waiting.sort(Comparator.comparingLong(demand::get));
     Map<Unit, String> unplaced = new LinkedHashMap<>();
+    // a version whose queue overflows its copies first: more requests wait on it than on a version loaded nowhere
+    hot.sort(Comparator.comparingDouble((Unit u) -> (double) run.inFlight(u) / Math.max(1, run.count(u))).reversed());
+    for (Unit u : hot) {
+      if (run.add(u, 1, "queue above " + config.scaleUpQueue() + " per copy").isEmpty()) {
+        hotSince.put(u, now); // the next copy needs a full period of its own; no room: it tries again next time
+      }
+    }
+    waiting.sort(Comparator.comparingLong(demand::get));
     for (Unit u : waiting) {
       run.add(u, 1, "a request waits for it").ifPresent(reason -> unplaced.put(u, reason));
     }
@@ -157,9 +168,6 @@ final class PlacementPlan {
         unplaced.put(u, "replicas.min " + r.min() + " but only " + capable + " worker(s) can hold it: placed "
             + run.count(u));
       }
-    }
-    for (Unit u : hot) {
-      run.add(u, 1, "queue above " + config.scaleUpQueue() + " per copy"); // no room: it stays as it is, not reported
     }
     return new Decision(run.next, run.changes, unplaced);
   }
@@ -229,10 +237,10 @@ final class PlacementPlan {
       return next.get(w.id()).entrySet().stream()
           .filter(e -> !e.getKey().equals(forUnit))
           .filter(e -> now - e.getValue() >= PROTECT_MS || w.lastUsed(e.getKey()) >= e.getValue())
-          .filter(e -> w.inFlight(e.getKey()) == 0)
+          .filter(e -> w.inFlight(e.getKey()) == 0 && w.idleFor(e.getKey()) >= IDLE_MS)
           .filter(e -> count(e.getKey()) > replicas.apply(e.getKey().model()).min())
           .map(Map.Entry::getKey)
-          .sorted(Comparator.comparingLong(w::idleFor).reversed())
+          .sorted(Comparator.comparingDouble(w::rate).thenComparing(Comparator.comparingLong(w::idleFor).reversed()))
           .toList();
     }
 
@@ -280,9 +288,10 @@ final class PlacementPlan {
         place(roomy, u, why);
         return java.util.Optional.empty();
       }
-      // evict: on the worker where the most recently used of the copies to go has been idle longest
+      // evict: on the worker where the copies to go take the fewest requests, then have been idle longest
       PoolWorker best = null;
       List<Unit> bestVictims = null;
+      double bestRate = Double.MAX_VALUE;
       long bestIdle = -1;
       for (PoolWorker w : candidates) {
         if (w.footprint(u) > w.budgetBytes()) {
@@ -290,6 +299,7 @@ final class PlacementPlan {
         }
         long room = w.budgetBytes() - used(w);
         List<Unit> victims = new ArrayList<>();
+        double rate = 0;
         long idle = Long.MAX_VALUE;
         for (Unit v : evictable(w, u)) {
           if (room >= w.footprint(u)) {
@@ -297,11 +307,13 @@ final class PlacementPlan {
           }
           victims.add(v);
           room += w.footprint(v);
+          rate += w.rate(v);
           idle = Math.min(idle, w.idleFor(v));
         }
-        if (room >= w.footprint(u) && idle > bestIdle) {
+        if (room >= w.footprint(u) && (rate < bestRate || (rate == bestRate && idle > bestIdle))) {
           best = w;
           bestVictims = victims;
+          bestRate = rate;
           bestIdle = idle;
         }
       }

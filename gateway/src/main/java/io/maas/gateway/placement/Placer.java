@@ -68,11 +68,14 @@ public final class Placer {
   private final IMap<String, String> wanted;
   private final IMap<String, String> events;
 
-  /** Versions requests wait for, with when they last asked (ms); heard by every gateway. */
+  /** Versions requests wait for, with when they first asked (ms); heard by every gateway. */
   private final Map<Unit, Long> demand = new ConcurrentHashMap<>();
+  /** When each of them last asked: a demand not asked again within {@link #DEMAND_MS} is dropped. */
+  private final Map<Unit, Long> askedAgain = new ConcurrentHashMap<>();
   /** Versions the decider could not place for waiting requests: the reason and until when it is told (ms). */
   private final Map<Unit, Refusal> refused = new ConcurrentHashMap<>();
   private final Map<Unit, Long> hotSince = new HashMap<>();
+  private final RequestRates rates = new RequestRates();
   /** While deciding: the assignment as written (worker id to version to when placed). */
   private Map<String, Map<Unit, Long>> current;
   /** While deciding: the versions placed for waiting requests, by worker, until when they count as cold. */
@@ -103,7 +106,9 @@ public final class Placer {
   public Future<Void> start() {
     MessageConsumer<JsonObject> asks = vertx.eventBus().consumer(DEMAND, m -> {
       Unit u = new Unit(m.body().getString("model"), m.body().getString("version"));
-      boolean fresh = demand.put(u, System.currentTimeMillis()) == null;
+      long now = System.currentTimeMillis();
+      askedAgain.put(u, now);
+      boolean fresh = demand.putIfAbsent(u, now) == null; // first asked, first placed
       if (fresh && deciding) {
         tick(); // at once, not at the next interval: a request waits
       }
@@ -168,7 +173,8 @@ public final class Placer {
       return;
     }
     long now = System.currentTimeMillis();
-    demand.values().removeIf(at -> now - at > DEMAND_MS);
+    askedAgain.values().removeIf(at -> now - at > DEMAND_MS);
+    demand.keySet().retainAll(askedAgain.keySet());
     refused.values().removeIf(r -> r.until() < now);
     boolean leader = oldestGateway();
     if (!leader) {
@@ -236,7 +242,7 @@ public final class Placer {
   }
 
   private void decide(List<WorkerEndpoint> workers, Map<String, WantedModel> wantedModels, long now) {
-    List<PoolWorker> pool = workers.stream().map(Placer::poolWorker).toList();
+    List<PoolWorker> pool = workers.stream().map(this::poolWorker).toList();
     Map<String, Replicas> replicas = replicasByModel(workers, wantedModels);
     PlacementPlan.Decision d = plan.decide(pool, current, m -> replicas.getOrDefault(m, Replicas.DEFAULT),
         m -> wantedModels.containsKey(m) && !wantedModels.get(m).loaded(), Map.copyOf(demand), hotSince, now);
@@ -248,6 +254,7 @@ public final class Placer {
           + c.workerId(), c.reason());
       count(c);
       if (c.kind() == PlacementPlan.Kind.ADDED && demand.remove(c.unit()) != null) {
+        askedAgain.remove(c.unit());
         // the ask is answered: requests still waiting when it is READY somewhere ask again (every second)
         cold.computeIfAbsent(c.workerId(), k -> new HashMap<>()).put(c.unit().model(), now + COLD_MS);
       }
@@ -255,6 +262,7 @@ public final class Placer {
     // a worker gone from the registry loses its assignment; one still there but not in the pool (draining) keeps it
     Set<String> known = new HashSet<>();
     registry.workers().forEach(w -> known.add(w.workerId()));
+    rates.retain(known);
     for (String id : List.copyOf(current.keySet())) {
       if (!known.contains(id)) {
         current.remove(id);
@@ -310,10 +318,11 @@ public final class Placer {
         .tag("change", kind).tag("worker", c.workerId()).register(meters)).increment();
   }
 
-  private static PoolWorker poolWorker(WorkerEndpoint w) {
+  private PoolWorker poolWorker(WorkerEndpoint w) {
     WorkerAnnouncement a = w.announcement();
     Map<Unit, VersionUsage> listed = new HashMap<>();
     a.resources().versions().forEach(v -> listed.put(new Unit(v.model(), v.version()), v));
+    rates.update(a.workerId(), a.resources().atMillis(), listed);
     Set<Unit> failed = new HashSet<>();
     for (ModelStatus s : a.models()) {
       if (s.version().isEmpty()) {
@@ -323,7 +332,7 @@ public final class Placer {
       }
     }
     return new PoolWorker(a.workerId(), a.resources().memoryLimitBytes(), listed, failed, w.load(),
-        a.resources().atMillis());
+        a.resources().atMillis(), rates.of(a.workerId()));
   }
 
   /** Each model's replicas: the repository API's, else its configuration's (as its workers announce it). */

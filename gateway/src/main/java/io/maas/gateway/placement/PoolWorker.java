@@ -13,12 +13,24 @@ import java.util.Set;
  * @param failed versions that failed to load here (not placed here again until loaded again through the API)
  * @param load the requests it holds now (queued or running), for choosing among workers with room
  * @param atMillis when the worker said what it lists (its clock): idle times are measured to then
+ * @param rates each version's smoothed requests per second here ({@link RequestRates})
  */
 record PoolWorker(String id, long budgetBytes, Map<Unit, VersionUsage> listed, Set<Unit> failed, int load,
-    long atMillis) {
+    long atMillis, Map<Unit, Double> rates) {
   PoolWorker {
     listed = Map.copyOf(listed);
     failed = Set.copyOf(failed);
+    rates = Map.copyOf(rates);
+  }
+
+  /** A worker whose request rates are not known (all 0). */
+  PoolWorker(String id, long budgetBytes, Map<Unit, VersionUsage> listed, Set<Unit> failed, int load, long atMillis) {
+    this(id, budgetBytes, listed, failed, load, atMillis, Map.of());
+  }
+
+  /** The version's smoothed requests per second here. */
+  double rate(Unit u) {
+    return rates.getOrDefault(u, 0.0);
   }
 
   boolean canHold(Unit u) {

@@ -86,32 +86,57 @@ class PlacementPlanTest {
 
   @Test
   void leastRecentlyUsedIsMeasuredAtEachWorkersOwnAnnouncement() {
-    // a announced 900 ms ago: its hot m0 was used 10 ms before that; b announced just now: its m1 idle for 400 ms
+    // a announced 900 ms ago: its hot m0 was used 10 ms before that; b announced just now: its m1 idle for 1.4 s
     Unit m0 = new Unit("m0", "1");
     Unit m1 = new Unit("m1", "1");
     Map<Unit, VersionUsage> onA = Map.of(m0, new VersionUsage("m0", "1", 100 * MB, false, NOW - 910, 0),
         new Unit("m2", "1"), new VersionUsage("m2", "1", 100 * MB, false, 0, 0));
-    Map<Unit, VersionUsage> onB = Map.of(m1, new VersionUsage("m1", "1", 100 * MB, false, NOW - 400, 0),
+    Map<Unit, VersionUsage> onB = Map.of(m1, new VersionUsage("m1", "1", 100 * MB, false, NOW - 1400, 0),
         new Unit("m2", "1"), new VersionUsage("m2", "1", 100 * MB, false, 0, 0));
     PoolWorker a = new PoolWorker("a", 100 * MB, onA, Set.of(), 0, NOW - 900);
     PoolWorker b = new PoolWorker("b", 100 * MB, onB, Set.of(), 0, NOW);
     Map<String, Map<Unit, Long>> current = Map.of("a", new TreeMap<>(Map.of(m0, 0L)), "b", new TreeMap<>(Map.of(m1, 0L)));
     PlacementPlan.Decision d = decide(List.of(a, b), current, Map.of(), Map.of(new Unit("m2", "1"), NOW), NOW);
     assertTrue(d.assignment().get("a").containsKey(m0), "idle 10 ms when a last said: kept");
-    assertTrue(d.assignment().get("b").containsKey(new Unit("m2", "1")), "m1, idle 400 ms, made room: " + d.changes());
+    assertTrue(d.assignment().get("b").containsKey(new Unit("m2", "1")), "m1, idle 1.4 s, made room: " + d.changes());
+  }
+
+  @Test
+  void aCopyThatTookARequestWithinASecondIsNotIdle() {
+    Unit m0 = new Unit("m0", "1");
+    PoolWorker busy = worker("a", 100, 2, 100, Map.of("m0", new long[] {NOW - 300, 0})); // nothing held right now
+    Map<String, Map<Unit, Long>> current = Map.of("a", new TreeMap<>(Map.of(m0, 0L)));
+    PlacementPlan.Decision d = decide(List.of(busy), current, Map.of(), Map.of(new Unit("m1", "1"), NOW), NOW);
+    assertTrue(d.assignment().get("a").containsKey(m0), d.changes().toString());
+    assertTrue(d.unplaced().get(new Unit("m1", "1")).startsWith("no room"), "the request waits: " + d.unplaced());
+  }
+
+  @Test
+  void theCopyTakingTheFewestRequestsGoesFirst() {
+    Unit m0 = new Unit("m0", "1");
+    Unit m1 = new Unit("m1", "1");
+    Map<Unit, VersionUsage> listed = new HashMap<>();
+    for (int i = 0; i < 3; i++) {
+      listed.put(new Unit("m" + i, "1"), new VersionUsage("m" + i, "1", 100 * MB, false, NOW - 5000, 0));
+    }
+    // m0 took 20 requests a second until 5 s ago, m1 1 a second: m1 goes though both were used as long ago
+    PoolWorker a = new PoolWorker("a", 200 * MB, listed, Set.of(), 0, NOW, Map.of(m0, 20.0, m1, 1.0));
+    Map<String, Map<Unit, Long>> current = Map.of("a", new TreeMap<>(Map.of(m0, 0L, m1, 0L)));
+    PlacementPlan.Decision d = decide(List.of(a), current, Map.of(), Map.of(new Unit("m2", "1"), NOW), NOW);
+    assertEquals(Set.of(m0, new Unit("m2", "1")), d.assignment().get("a").keySet(), d.changes().toString());
   }
 
   @Test
   void aCopyJustPlacedMayGoOnceItServedARequest() {
     Unit m0 = new Unit("m0", "1");
     PoolWorker unused = worker("a", 100, 2, 100, Map.of());
-    PoolWorker used = worker("a", 100, 2, 100, Map.of("m0", new long[] {NOW - 500, 0}));
-    Map<String, Map<Unit, Long>> current = Map.of("a", new TreeMap<>(Map.of(m0, NOW - 1000)));
+    PoolWorker used = worker("a", 100, 2, 100, Map.of("m0", new long[] {NOW - 1500, 0}));
+    Map<String, Map<Unit, Long>> current = Map.of("a", new TreeMap<>(Map.of(m0, NOW - 3000)));
     Map<Unit, Long> demand = Map.of(new Unit("m1", "1"), NOW);
     assertTrue(decide(List.of(unused), current, Map.of(), demand, NOW).assignment().get("a").containsKey(m0),
-        "placed a second ago and not used yet: kept");
+        "placed 3 s ago and not used yet: kept");
     assertFalse(decide(List.of(used), current, Map.of(), demand, NOW).assignment().get("a").containsKey(m0),
-        "used since it was placed: it may go");
+        "used since it was placed, idle 1.5 s since: it may go");
   }
 
   @Test

@@ -32,6 +32,8 @@ final class SlotUsage {
   private final Set<ModelVersion> retiring = new HashSet<>();
   /** Version -> when it last took a request (ms since the epoch). */
   private final Map<VersionKey, Long> lastUsed = new HashMap<>();
+  /** Requests each version took on this slot since it started (kept across unloads, as its last use). */
+  private final Map<VersionKey, Long> requests = new HashMap<>();
   private long coldLoads;
 
   private record VersionKey(String model, String version) {}
@@ -73,7 +75,9 @@ final class SlotUsage {
 
   /** A version took a request now. */
   void used(String model, String version, long nowMillis) {
-    lastUsed.put(new VersionKey(model, version), nowMillis);
+    VersionKey key = new VersionKey(model, version);
+    lastUsed.put(key, nowMillis);
+    requests.merge(key, 1L, Long::sum);
   }
 
   /** A version loaded cold: because a request asked for a model loaded nowhere. */
@@ -93,7 +97,8 @@ final class SlotUsage {
       if (!version.isEmpty()) {
         Footprint f = footprint(name, version, v);
         out.add(new VersionUsage(name, version, f.bytes(), f.measured(),
-            lastUsed.getOrDefault(new VersionKey(name, version), 0L), running(name, version, v)));
+            lastUsed.getOrDefault(new VersionKey(name, version), 0L), running(name, version, v),
+            requests.getOrDefault(new VersionKey(name, version), 0L)));
       }
     }));
     return out;
