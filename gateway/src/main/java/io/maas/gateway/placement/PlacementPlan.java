@@ -328,7 +328,8 @@ final class PlacementPlan {
             + "for requests that wait, or kept by their replicas.min");
       }
       for (Unit v : bestVictims) {
-        evict(best, v, "room for " + u);
+        evict(best, v, String.format(java.util.Locale.ROOT, "room for %s; it took %.1f requests/s there, idle %d ms",
+            u, best.rate(v), best.idleFor(v)));
       }
       place(best, u, why);
       return java.util.Optional.empty();
