@@ -64,6 +64,15 @@ public record LoadParameters(JsonObject config, Map<String, byte[]> files, Model
 
   /** A replicas, traffic or version_labels parameter: a JSON object (REST), or a JSON string holding one. */
   private static JsonObject section(String name, Object value) {
+    return object(name, value, "a JSON object (or a JSON string holding one)");
+  }
+
+  /**
+   * A parameter that holds a JSON object: the object itself (REST's object form), or a JSON string holding one.
+   *
+   * @param expected what the parameter must be, for the error
+   */
+  private static JsonObject object(String name, Object value, String expected) {
     if (value instanceof JsonObject o) {
       return o;
     }
@@ -75,7 +84,7 @@ public record LoadParameters(JsonObject config, Map<String, byte[]> files, Model
             e.getMessage().lines().findFirst().orElse(""));
       }
     }
-    throw MaasException.invalid("parameter '%s' must be a JSON object (or a JSON string holding one)", name);
+    throw MaasException.invalid("parameter '%s' must be %s", name, expected);
   }
 
   /** The policy sections of a parameter, checked as a configuration's are. */
@@ -104,18 +113,7 @@ public record LoadParameters(JsonObject config, Map<String, byte[]> files, Model
 
   /** Triton's {@code config} parameter: the model configuration as a JSON string (an object is taken too). */
   private static JsonObject config(Object value) {
-    if (value instanceof JsonObject o) {
-      return o;
-    }
-    if (value instanceof String s) {
-      try {
-        return new JsonObject(s);
-      } catch (DecodeException | ClassCastException e) {
-        throw MaasException.invalid("parameter 'config' is not a JSON object: %s",
-            e.getMessage().lines().findFirst().orElse(""));
-      }
-    }
-    throw MaasException.invalid("parameter 'config' must be a model configuration as a JSON string");
+    return object("config", value, "a model configuration as a JSON string");
   }
 
   private static String shortened(String name) {
