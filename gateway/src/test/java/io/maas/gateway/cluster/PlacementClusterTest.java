@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
@@ -87,42 +90,35 @@ class PlacementClusterTest {
     return workers(view).stream().mapToLong(w -> w.getLong(field)).sum();
   }
 
-  /** Samples every worker's memory use against its budget every 100 ms until stopped. */
+  /** Samples every worker's memory use against its budget every 100 ms until closed. */
   private static final class BudgetWatch implements AutoCloseable {
     final AtomicLong samples = new AtomicLong();
     final AtomicReference<String> over = new AtomicReference<>();
     final AtomicReference<Double> highest = new AtomicReference<>(0.0);
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
     BudgetWatch(GatewayProcess gateway) {
-      thread = new Thread(() -> {
-        while (running) {
-          try {
-            for (JsonObject w : workers(placement(gateway))) {
-              long used = w.getLong("memory_used_bytes");
-              long limit = w.getLong("memory_limit_bytes");
-              highest.accumulateAndGet((double) used / limit, Math::max);
-              if (used > limit) {
-                over.compareAndSet(null, w.encode());
-              }
+      timer.scheduleWithFixedDelay(() -> {
+        try {
+          for (JsonObject w : workers(placement(gateway))) {
+            long used = w.getLong("memory_used_bytes");
+            long limit = w.getLong("memory_limit_bytes");
+            highest.accumulateAndGet((double) used / limit, Math::max);
+            if (used > limit) {
+              over.compareAndSet(null, w.encode());
             }
-            samples.incrementAndGet();
-            Thread.sleep(100); // the sampling period, not a synchronisation
-          } catch (InterruptedException e) {
-            return;
-          } catch (RuntimeException | AssertionError e) {
-            // a gateway killed on purpose answers nothing for a moment: the next sample tells
           }
+          samples.incrementAndGet();
+        } catch (RuntimeException | AssertionError e) {
+          // a gateway killed on purpose answers nothing for a moment: the next sample tells
         }
-      }, "budget-watch");
-      thread.start();
+      }, 0, 100, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void close() throws InterruptedException {
-      running = false;
-      thread.join(5000);
+      timer.shutdownNow();
+      timer.awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 
