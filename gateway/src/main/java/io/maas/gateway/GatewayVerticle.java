@@ -133,7 +133,7 @@ public final class GatewayVerticle extends VerticleBase {
         bodyBudget.capacity() >> 20, config.bodies().memoryBudgetBytes() == GatewayConfig.BodyLimits.AUTO
             ? ": an eighth of the heap" : "", Runtime.getRuntime().maxMemory() >> 20);
     RequestBodies bodies = new RequestBodies(config.maxBodyBytes(), bodyBudget, config.bodies());
-    placer = new Placer(vertx, cluster.hazelcast(), registry, config.placement(), metrics.registry());
+    placer = new Placer(vertx, cluster.hazelcast(), registry, wanted::unloaded, config.placement(), metrics.registry());
     ColdLoads coldLoads = new ColdLoads(vertx, registry, placer, metrics.registry());
     InferencePipeline pipeline = new InferencePipeline(vertx, registry, new LoadBalancer(new SplittableRandom()),
         config, admission, new GatewayMetrics(metrics.registry()), coldLoads);

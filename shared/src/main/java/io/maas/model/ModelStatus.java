@@ -32,6 +32,9 @@ public record ModelStatus(
     TextSpec text,
     JsonObject config) {
 
+  /** The reason of a version in the repository, not loaded (Triton's index says the same). */
+  public static final String UNLOADED = "unloaded";
+
   public ModelStatus {
     reason = reason == null ? "" : reason;
     inputs = List.copyOf(inputs);
@@ -61,6 +64,11 @@ public record ModelStatus(
 
   public boolean isReady() {
     return state == ModelReadyState.READY;
+  }
+
+  /** Whether the version is UNAVAILABLE for a reason other than not being loaded: it failed to load there. */
+  public boolean failedToLoad() {
+    return state == ModelReadyState.UNAVAILABLE && !UNLOADED.equals(reason);
   }
 
   public JsonObject toJson() {

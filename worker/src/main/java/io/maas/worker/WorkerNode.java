@@ -66,7 +66,7 @@ public final class WorkerNode {
         // a slot's assignment changed: it reads it again (a notice before the slot listens is caught by its timer)
         assignments.onChange(id -> {
           if (ids.contains(id)) {
-            vertx.eventBus().send(Addresses.workerControl(id), new JsonObject().put("op", "refresh"));
+            refresh(vertx, id);
           }
         });
       }
@@ -94,13 +94,18 @@ public final class WorkerNode {
             follower.get().start(change -> ids.forEach(id -> {
               if (placed) {
                 // placed: a changed model reloads where it is assigned (newer files or configuration)
-                vertx.eventBus().send(Addresses.workerControl(id), new JsonObject().put("op", "refresh"));
+                refresh(vertx, id);
               } else {
                 apply(vertx, id, change);
               }
             }));
           }
         });
+  }
+
+  /** Placed mode: tells one of this process's slots to read its assignment (and the models' wanted state) again. */
+  private static void refresh(Vertx vertx, String workerId) {
+    vertx.eventBus().send(Addresses.workerControl(workerId), new JsonObject().put("op", "refresh"));
   }
 
   /** A change made through the repository API on some gateway, applied to one of this process's slots. */
@@ -146,9 +151,9 @@ public final class WorkerNode {
     List<ModelDefinition> all = source.scan();
     List<ModelDefinition> models = new ArrayList<>();
     List<ModelDefinition> unloaded = new ArrayList<>();
+    boolean placed = config.control().mode() == ModelControlConfig.Mode.PLACED; // placement chooses, later
     for (ModelDefinition m : all) {
       WantedModel w = wanted.get(m.name());
-      boolean placed = config.control().mode() == ModelControlConfig.Mode.PLACED; // placement chooses, later
       if (!placed && (w == null ? config.control().loadsAtStart(m.name()) : w.loaded())) {
         models.add(w == null || w.config() == null ? m : source.find(m.name(), w.config()).orElse(m));
       } else {

@@ -149,7 +149,7 @@ public final class WorkerVerticle extends VerticleBase {
                 assignments::wanted, m -> m.config().placement().accepts(slot));
             placed.refresh();
             // a safety net under the cluster's notices: a notice missed (sent before this slot listened) costs time only
-            refreshTimer = vertx.setPeriodic(REFRESH_MS, id -> placed.refresh());
+            refreshTimer = vertx.setPeriodic(REFRESH_MS, id -> placed.check());
           }
           if (config.control().mode() == ModelControlConfig.Mode.POLL) {
             pollTimer = vertx.setPeriodic(config.control().repositoryPollSeconds() * 1000, id -> poll());

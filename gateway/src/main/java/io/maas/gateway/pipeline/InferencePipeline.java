@@ -99,10 +99,7 @@ public final class InferencePipeline {
     InferenceRequest resolved;
     InferenceRequest wanted = request;
     try {
-      if (coldLoads != null && registry.placed(request.model())) {
-        // placed: the version is chosen among those placement can load (a canary's too), not only those ready
-        wanted = request.withVersion(registry.versions().choose(request.model(), request.version(), true));
-      }
+      wanted = request.withVersion(placedChoice(request.model(), request.version()));
       ModelStatus version = registry.resolve(wanted.model(), wanted.version());
       resolved = request.withVersion(version.version());
     } catch (MaasException e) {
@@ -124,28 +121,23 @@ public final class InferencePipeline {
     try {
       return Future.succeededFuture(registry.resolve(model, version));
     } catch (MaasException e) {
-      if (coldLoads == null || e.code() != ErrorCode.UNAVAILABLE || !registry.placed(model)) {
-        return Future.failedFuture(e);
-      }
+      Deadline deadline = new Deadline(System.nanoTime(), defaultTimeoutMillis * 1_000_000L, false);
       String wanted;
       try {
-        wanted = registry.versions().choose(model, version, true);
+        wanted = placedChoice(model, version);
       } catch (MaasException notFound) {
         return Future.failedFuture(notFound);
       }
-      Deadline deadline = new Deadline(System.nanoTime(), defaultTimeoutMillis * 1_000_000L, false);
-      return coldLoads.loadableVersion(model, wanted)
-          .map(v -> coldLoads.await(model, v, deadline.startNanos() + deadline.budgetNanos(), deadline.expired())
-              .compose(loaded -> {
-                try {
-                  return Future.succeededFuture(registry.resolve(model, v));
-                } catch (MaasException again) {
-                  return Future.<ModelStatus>failedFuture(again);
-                }
-              }))
-          .orElseGet(() -> Future.failedFuture(e));
+      return coldLoaded(model, wanted, e, deadline).compose(loaded -> {
+        try {
+          return Future.succeededFuture(registry.resolve(model, loaded));
+        } catch (MaasException again) {
+          return Future.failedFuture(again);
+        }
+      });
     }
   }
+
 
   /**
    * Whether a request for (model, version) may go on to the pipeline, before its body is decoded: NOT_FOUND for an
@@ -166,18 +158,34 @@ public final class InferencePipeline {
    * Placed mode: a request for a version placed workers can load but none holds ready waits for it to load, then
    * goes on; any other failure stands.
    */
-  private Future<Served> afterColdLoad(InferenceRequest request, Throwable failure, Deadline deadline, String requestId) {
+  private Future<Served> afterColdLoad(InferenceRequest request, Throwable failure, Deadline deadline,
+      String requestId) {
+    return coldLoaded(request.model(), request.version(), failure, deadline)
+        .compose(version -> dispatcher.dispatch(request.withVersion(version),
+            registry.candidates(request.model(), version), deadline, requestId));
+  }
+
+  /**
+   * The version a request names, or in placed mode the one chosen among every version placement can load (a canary's
+   * too), not only those READY.
+   *
+   * @throws MaasException NOT_FOUND for an unknown model or label
+   */
+  private String placedChoice(String model, String version) {
+    return coldLoads != null && registry.placed(model) ? registry.versions().choose(model, version, true) : version;
+  }
+
+  /**
+   * Placed mode: when the failure says a version is not ready and placed workers can load it, completes with that
+   * version once this gateway routes to it (within the deadline); any other failure stands.
+   */
+  private Future<String> coldLoaded(String model, String version, Throwable failure, Deadline deadline) {
     if (coldLoads == null || !(failure instanceof MaasException m) || m.code() != ErrorCode.UNAVAILABLE) {
       return Future.failedFuture(failure);
     }
-    return coldLoads.loadableVersion(request.model(), request.version())
-        .map(version -> {
-          InferenceRequest resolved = request.withVersion(version);
-          return coldLoads.await(request.model(), version, deadline.startNanos() + deadline.budgetNanos(),
-                  deadline.expired())
-              .compose(loaded -> dispatcher.dispatch(resolved, registry.candidates(request.model(), version), deadline,
-                  requestId));
-        })
+    return coldLoads.loadableVersion(model, version)
+        .map(v -> coldLoads.await(model, v, deadline.startNanos() + deadline.budgetNanos(), deadline.expired()).map(v))
         .orElseGet(() -> Future.failedFuture(failure));
   }
+
 }

@@ -3,7 +3,6 @@ package io.maas.gateway.placement;
 import io.maas.error.MaasException;
 import io.maas.gateway.routing.WorkerEndpoint;
 import io.maas.gateway.routing.WorkerRegistry;
-import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
 import io.maas.model.VersionUsage;
 import io.micrometer.core.instrument.Counter;
@@ -59,7 +58,8 @@ public final class ColdLoads {
         continue;
       }
       for (VersionUsage v : w.announcement().resources().versions()) {
-        if (v.model().equals(model) && (version.isEmpty() || v.version().equals(version)) && !failed(w, model, v.version())
+        if (v.model().equals(model) && (version.isEmpty() || v.version().equals(version))
+            && !failed(w, model, v.version())
             && (best == null || Long.parseLong(v.version()) > Long.parseLong(best))) {
           best = v.version();
         }
@@ -71,7 +71,7 @@ public final class ColdLoads {
   private static boolean failed(WorkerEndpoint w, String model, String version) {
     for (ModelStatus s : w.announcement().models()) {
       if (s.name().equals(model) && s.version().equals(version)) {
-        return s.state() == ModelReadyState.UNAVAILABLE && !"unloaded".equals(s.reason());
+        return s.failedToLoad();
       }
     }
     return false;

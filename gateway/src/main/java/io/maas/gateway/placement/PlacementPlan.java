@@ -31,11 +31,12 @@ import java.util.function.Predicate;
  *       request for {@code placement_scale_down_idle_ms} goes, one per decision. The last copy of a version with
  *       {@code replicas.min} 0 stays, cached, until its room is needed.
  *   <li>Each copy to add goes, busy versions' scale-ups first (their queues hold the most requests), then waiting
- *       requests' versions, to the worker that can hold it with room for its
- *       footprint there and the fewest requests held. If none has room, the least recently used copies that may go
- *       (idle on that worker, above their version's {@code replicas.min}, and used there since they
- *       were placed or placed more than {@link #PROTECT_MS} ago) are evicted on the worker where that frees enough room at the least recent use; a
- *       version that fits nowhere is reported with the reason.
+ *       requests' versions (first asked, first placed), then {@code replicas.min} shortfalls, to the worker that can
+ *       hold it with room for its footprint there and the fewest requests held. If none has room, copies that may go
+ *       (idle on that worker for {@link #IDLE_MS}, above their version's {@code replicas.min}, and used there since
+ *       they were placed or placed more than {@link #PROTECT_MS} ago) are evicted, those taking the fewest requests
+ *       a second first and the least recently used among equals, on the worker where the copies to go take the
+ *       fewest requests; a version that fits nowhere is reported with the reason.
  * </ol>
  * No worker is ever assigned more than its budget.
  */
@@ -53,7 +54,21 @@ final class PlacementPlan {
   static final long IDLE_MS = 1000;
 
   /** What a decision changed on one worker. */
-  enum Kind { ADDED, REMOVED, EVICTED }
+  enum Kind {
+    ADDED("added", "placing", "on"), REMOVED("removed", "removing", "from"), EVICTED("evicted", "evicting", "from");
+
+    /** As the metric's {@code change} label and the placement view's counts name it. */
+    final String word;
+    /** As the log says it: "placing m/1 on w". */
+    final String doing;
+    final String preposition;
+
+    Kind(String word, String doing, String preposition) {
+      this.word = word;
+      this.doing = doing;
+      this.preposition = preposition;
+    }
+  }
 
   record Change(String workerId, Unit unit, Kind kind, String reason) {}
 

@@ -7,12 +7,9 @@ import io.maas.config.PlacementConfig;
 import io.maas.gateway.routing.WorkerEndpoint;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.model.Assignment;
-import io.maas.model.ModelPolicy;
-import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
 import io.maas.model.Replicas;
 import io.maas.model.VersionUsage;
-import io.maas.model.WantedModel;
 import io.maas.model.WorkerAnnouncement;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -29,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +63,8 @@ public final class Placer {
   private final PlacementPlan plan;
   private final MeterRegistry meters;
   private final IMap<String, String> assignments;
-  private final IMap<String, String> wanted;
+  /** Whether a model was unloaded through the repository API (this gateway's local view of the cluster map). */
+  private final Predicate<String> unloaded;
   private final IMap<String, String> events;
 
   /** Versions requests wait for, with when they first asked (ms); heard by every gateway. */
@@ -90,8 +89,15 @@ public final class Placer {
 
   private record Refusal(String reason, long at, long until) {}
 
-  public Placer(Vertx vertx, HazelcastInstance hazelcast, WorkerRegistry registry, PlacementConfig config,
-      MeterRegistry meters) {
+  private static Refusal refusal(String reason) {
+    long now = System.currentTimeMillis();
+    return new Refusal(reason, now, now + REFUSAL_MS);
+  }
+
+  /** @param unloaded whether a model was unloaded through the repository API ({@code WantedModels#unloaded}) */
+  public Placer(Vertx vertx, HazelcastInstance hazelcast, WorkerRegistry registry, Predicate<String> unloaded,
+      PlacementConfig config, MeterRegistry meters) {
+    this.unloaded = unloaded;
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.registry = registry;
@@ -99,7 +105,6 @@ public final class Placer {
     this.plan = new PlacementPlan(config);
     this.meters = meters;
     this.assignments = hazelcast.getMap(Assignment.MAP);
-    this.wanted = hazelcast.getMap(WantedModel.MAP);
     this.events = hazelcast.getMap(EVENTS_MAP);
   }
 
@@ -115,7 +120,7 @@ public final class Placer {
     });
     MessageConsumer<JsonObject> refusals = vertx.eventBus().consumer(REFUSED, m -> refused.put(
         new Unit(m.body().getString("model"), m.body().getString("version")),
-        new Refusal(m.body().getString("reason"), System.currentTimeMillis(), System.currentTimeMillis() + REFUSAL_MS)));
+        refusal(m.body().getString("reason"))));
     consumers.add(asks);
     consumers.add(refusals);
     leaderGauge = Gauge.builder("maas.placement.leader", this, p -> p.deciding ? 1 : 0)
@@ -191,35 +196,28 @@ public final class Placer {
       deciding = true;
       return;
     }
+    if (current != null) {
+      deciding = true;
+      decide(workers, now);
+      return;
+    }
+    // taking over: where the gateway before left the assignments and its counts, read once off the event loop
     ticking = true;
-    boolean takeover = current == null;
-    vertx.executeBlocking(() -> new Snapshot(readWanted(), takeover ? readAssignments() : null,
-        takeover ? readEvents() : null), false)
-        .onSuccess(s -> {
-          if (takeover) {
-            LOG.info("placement: this gateway decides now ({} worker assignment(s) in the cluster)", s.assignments().size());
-            current = s.assignments();
-            counts.clear();
-            counts.putAll(s.events());
-          }
+    vertx.executeBlocking(() -> new Takeover(readAssignments(), readEvents()), false)
+        .onSuccess(t -> {
+          LOG.info("placement: this gateway decides now ({} worker assignment(s) in the cluster)",
+              t.assignments().size());
+          current = t.assignments();
+          counts.clear();
+          counts.putAll(t.events());
           deciding = true;
-          decide(workers, s.wanted(), System.currentTimeMillis());
+          decide(workers, System.currentTimeMillis());
         })
         .onFailure(e -> LOG.warn("placement: reading the cluster failed: {}", e.getMessage()))
         .onComplete(done -> ticking = false);
   }
 
-  private record Snapshot(Map<String, WantedModel> wanted, Map<String, Map<Unit, Long>> assignments,
-      Map<String, long[]> events) {}
-
-  private Map<String, WantedModel> readWanted() {
-    Map<String, WantedModel> out = new HashMap<>();
-    wanted.values().forEach(json -> {
-      WantedModel w = WantedModel.fromJson(json);
-      out.put(w.name(), w);
-    });
-    return out;
-  }
+  private record Takeover(Map<String, Map<Unit, Long>> assignments, Map<String, long[]> events) {}
 
   private Map<String, Map<Unit, Long>> readAssignments() {
     Map<String, Map<Unit, Long>> out = new HashMap<>();
@@ -236,22 +234,22 @@ public final class Placer {
     Map<String, long[]> out = new HashMap<>();
     events.forEach((id, json) -> {
       JsonObject j = new JsonObject(json);
-      out.put(id, new long[] {j.getLong("added", 0L), j.getLong("removed", 0L), j.getLong("evicted", 0L)});
+      long[] n = new long[PlacementPlan.Kind.values().length];
+      for (PlacementPlan.Kind k : PlacementPlan.Kind.values()) {
+        n[k.ordinal()] = j.getLong(k.word, 0L);
+      }
+      out.put(id, n);
     });
     return out;
   }
 
-  private void decide(List<WorkerEndpoint> workers, Map<String, WantedModel> wantedModels, long now) {
+  private void decide(List<WorkerEndpoint> workers, long now) {
     List<PoolWorker> pool = workers.stream().map(this::poolWorker).toList();
-    Map<String, Replicas> replicas = replicasByModel(workers, wantedModels);
-    PlacementPlan.Decision d = plan.decide(pool, current, m -> replicas.getOrDefault(m, Replicas.DEFAULT),
-        m -> wantedModels.containsKey(m) && !wantedModels.get(m).loaded(), Map.copyOf(demand), hotSince, now);
+    PlacementPlan.Decision d = plan.decide(pool, current, this::replicas, unloaded, Map.copyOf(demand), hotSince, now);
     Set<String> changed = new HashSet<>();
     for (PlacementPlan.Change c : d.changes()) {
       changed.add(c.workerId());
-      LOG.info("placement: {} {} {} ({})", c.kind() == PlacementPlan.Kind.ADDED ? "placing" : c.kind() ==
-          PlacementPlan.Kind.EVICTED ? "evicting" : "removing", c.unit(), (c.kind() == PlacementPlan.Kind.ADDED ? "on " : "from ")
-          + c.workerId(), c.reason());
+      LOG.info("placement: {} {} {} {} ({})", c.kind().doing, c.unit(), c.kind().preposition, c.workerId(), c.reason());
       count(c);
       if (c.kind() == PlacementPlan.Kind.ADDED && demand.remove(c.unit()) != null) {
         askedAgain.remove(c.unit());
@@ -280,12 +278,16 @@ public final class Placer {
       Assignment a = new Assignment(id, PlacementPlan.byModel(held), coldModels, now);
       assignments.setAsync(id, a.toJson());
       long[] n = counts.computeIfAbsent(id, k -> new long[3]);
-      events.setAsync(id, new JsonObject().put("added", n[0]).put("removed", n[1]).put("evicted", n[2]).encode());
+      JsonObject counted = new JsonObject();
+      for (PlacementPlan.Kind k : PlacementPlan.Kind.values()) {
+        counted.put(k.word, n[k.ordinal()]);
+      }
+      events.setAsync(id, counted.encode());
     }
     pool.forEach(w -> current.putIfAbsent(w.id(), d.assignment().get(w.id())));
     // waiting requests are told at once only what waiting cannot change; a pool full of versions in use frees up
     Map<Unit, String> hopeless = new HashMap<>(d.hopeless());
-    demand.keySet().stream().filter(u -> wantedModels.containsKey(u.model()) && !wantedModels.get(u.model()).loaded())
+    demand.keySet().stream().filter(u -> unloaded.test(u.model()))
         .forEach(u -> hopeless.put(u, "it was unloaded through the repository API (a load serves it again)"));
     hopeless.forEach((u, reason) -> {
       if (demand.containsKey(u)) {
@@ -306,16 +308,10 @@ public final class Placer {
   }
 
   private void count(PlacementPlan.Change c) {
-    long[] n = counts.computeIfAbsent(c.workerId(), k -> new long[3]);
-    String kind = switch (c.kind()) {
-      case ADDED -> "added";
-      case REMOVED -> "removed";
-      case EVICTED -> "evicted";
-    };
-    n[c.kind().ordinal()]++;
-    changeCounters.computeIfAbsent(kind + "|" + c.workerId(), k -> Counter.builder("maas.placement.changes")
-        .description("copies of model versions this gateway's placement added to, removed from or evicted from a worker")
-        .tag("change", kind).tag("worker", c.workerId()).register(meters)).increment();
+    counts.computeIfAbsent(c.workerId(), k -> new long[PlacementPlan.Kind.values().length])[c.kind().ordinal()]++;
+    changeCounters.computeIfAbsent(c.kind().word + "|" + c.workerId(), k -> Counter.builder("maas.placement.changes")
+        .description("copies of model versions placement added to, removed from or evicted from a worker")
+        .tag("change", c.kind().word).tag("worker", c.workerId()).register(meters)).increment();
   }
 
   private PoolWorker poolWorker(WorkerEndpoint w) {
@@ -327,7 +323,7 @@ public final class Placer {
     for (ModelStatus s : a.models()) {
       if (s.version().isEmpty()) {
         listed.keySet().removeIf(u -> u.model().equals(s.name())); // its directory cannot be read
-      } else if (s.state() == ModelReadyState.UNAVAILABLE && !"unloaded".equals(s.reason())) {
+      } else if (s.failedToLoad()) {
         failed.add(new Unit(s.name(), s.version()));
       }
     }
@@ -335,25 +331,10 @@ public final class Placer {
         a.resources().atMillis(), rates.of(a.workerId()));
   }
 
-  /** Each model's replicas: the repository API's, else its configuration's (as its workers announce it). */
-  private static Map<String, Replicas> replicasByModel(List<WorkerEndpoint> workers, Map<String, WantedModel> wanted) {
-    Map<String, Replicas> out = new HashMap<>();
-    for (WorkerEndpoint w : workers) {
-      for (ModelStatus s : w.announcement().models()) {
-        if (!out.containsKey(s.name()) && s.config().containsKey("replicas")) {
-          try {
-            out.put(s.name(), ModelPolicy.fromJson(s.config()).replicas());
-          } catch (IllegalArgumentException e) {
-            // the worker reports the bad configuration itself
-          }
-        }
-      }
-    }
-    wanted.forEach((m, w) -> {
-      if (w.policy().replicas() != null) {
-        out.put(m, w.policy().replicas());
-      }
-    });
-    return out;
+  /** A model's replicas: the repository API's, else its configuration's (as its workers announce it). */
+  private Replicas replicas(String model) {
+    Replicas r = registry.policies().policyOf(model).replicas();
+    return r == null ? Replicas.DEFAULT : r;
   }
+
 }

@@ -19,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,8 @@ public final class WantedModels {
   private final IMap<String, String> map;
   private final Path file;
   private final ModelPolicies policies;
+  /** The models whose newest change unloaded them: kept as the map changes, so placement never reads the map. */
+  private final Set<String> unloaded = ConcurrentHashMap.newKeySet();
   /** A write of the copy is due: set by events, cleared by the writer, so a burst of changes writes once. */
   private final AtomicBoolean dirty = new AtomicBoolean();
   private UUID listener;
@@ -100,12 +104,25 @@ public final class WantedModels {
 
   private void follow(WantedModel wanted) {
     policies.wanted(wanted.name(), wanted.loaded() ? wanted.policy() : ModelPolicy.NONE);
+    if (wanted.loaded()) {
+      unloaded.remove(wanted.name());
+    } else {
+      unloaded.add(wanted.name());
+    }
+  }
+
+  /** Whether the model was unloaded through the API (its newest change), as this gateway follows the map. */
+  public boolean unloaded(String model) {
+    return unloaded.contains(model);
   }
 
   /** Drops a model's entry: a load of a model no worker holds is no change. */
   public Future<Void> forget(String model) {
     return Future.fromCompletionStage(map.removeAsync(model), vertx.getOrCreateContext())
-        .onSuccess(v -> policies.wanted(model, ModelPolicy.NONE)).mapEmpty();
+        .onSuccess(v -> {
+          policies.wanted(model, ModelPolicy.NONE);
+          unloaded.remove(model);
+        }).mapEmpty();
   }
 
   /** Writes the map's content to the copy; a gateway whose cluster never had a wanted model writes nothing. */
@@ -146,6 +163,7 @@ public final class WantedModels {
     @Override
     public void entryRemoved(EntryEvent<String, String> event) {
       policies.wanted(event.getKey(), ModelPolicy.NONE);
+      unloaded.remove(event.getKey());
       changed();
     }
 

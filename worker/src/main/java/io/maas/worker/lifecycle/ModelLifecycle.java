@@ -47,8 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(ModelLifecycle.class);
-  /** The reason an unloaded version gives (Triton's index says the same). */
-  static final String UNLOADED = "unloaded";
 
   private final String workerId;
   private final MeterRegistry meters;
@@ -245,7 +243,7 @@ public final class ModelLifecycle {
     ModelVersion v = version(name, version);
     if (v == null || v.served() == null) {
       if (v != null && v.status().state() != ModelReadyState.UNAVAILABLE) {
-        put(ModelVersion.of(unavailable(name, version, UNLOADED), v.fingerprint()));
+        put(ModelVersion.of(unavailable(name, version, ModelStatus.UNLOADED), v.fingerprint()));
       }
       return Future.succeededFuture();
     }
@@ -426,8 +424,8 @@ public final class ModelLifecycle {
 
   /** A version in the repository, not loaded; with the configuration it would load with (placement reads it). */
   private static ModelStatus unloaded(String name, String version, JsonObject config) {
-    return new ModelStatus(name, version, ModelReadyState.UNAVAILABLE, UNLOADED, "", 0, List.of(), List.of(), null,
-        config);
+    return new ModelStatus(name, version, ModelReadyState.UNAVAILABLE, ModelStatus.UNLOADED, "", 0, List.of(),
+        List.of(), null, config);
   }
 
   private static ModelStatus unavailable(String name, String version, String reason) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -47,6 +48,8 @@ public final class AssignedModels {
   private final Function<String, WantedModel> wanted;
   private final Predicate<ModelDefinition> accepts;
   private boolean applying;
+  /** The assignment the last refresh read (written off the event loop, read by {@link #check}). */
+  private volatile Assignment applied;
   private boolean again;
 
   /**
@@ -76,7 +79,7 @@ public final class AssignedModels {
       return;
     }
     applying = true;
-    vertx.executeBlocking(this::read, false)
+    vertx.executeBlocking(() -> read(assignments.apply(workerId)), false)
         .compose(this::apply)
         .onFailure(e -> LOG.warn("worker {}: its assigned models could not be applied: {}", workerId, e.getMessage()))
         .onComplete(done -> {
@@ -88,9 +91,27 @@ public final class AssignedModels {
         });
   }
 
+  /**
+   * A safety net under the cluster's notices (one sent before this slot listened, or lost): reads the slot's
+   * assignment alone, and refreshes only when it is not the one applied last. The models' own changes (files,
+   * configuration) come as notices and refresh in full.
+   */
+  public void check() {
+    if (applying) {
+      return;
+    }
+    vertx.executeBlocking(() -> Objects.equals(assignments.apply(workerId), applied), false)
+        .onSuccess(same -> {
+          if (!same) {
+            refresh();
+          }
+        })
+        .onFailure(e -> LOG.debug("worker {}: its assignment could not be read: {}", workerId, e.getMessage()));
+  }
+
   /** What the slot is to hold: the assigned models as defined now, with their assigned versions only. Blocking. */
-  private Target read() {
-    Assignment a = assignments.apply(workerId);
+  private Target read(Assignment a) {
+    applied = a;
     Map<String, ModelDefinition> definitions = new TreeMap<>();
     if (a == null) {
       return new Target(definitions, Set.of());
