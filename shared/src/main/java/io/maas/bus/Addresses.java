@@ -35,6 +35,21 @@ public final class Addresses {
     return "maas.worker." + workerId + ".control";
   }
 
+  /**
+   * The point-to-point address on which one worker verticle takes cancellations: the body is the
+   * {@link io.maas.inference.QueueTicket#id} of a request whose client went away. A request still queued is
+   * answered CANCELLED without running; one running finishes.
+   */
+  public static String workerCancel(String workerId) {
+    return "maas.worker." + workerId + ".cancel";
+  }
+
+  /** Event-bus header of an inference request carrying its {@link io.maas.inference.QueueTicket}. */
+  public static final String TICKET_HEADER = "maas-ticket";
+
+  /** Event-bus header of an inference answer: how long the request waited in the worker's queue, in microseconds. */
+  public static final String QUEUE_WAIT_HEADER = "maas-queue-us";
+
   /** Event-bus header carrying the request id for logs. */
   public static final String REQUEST_ID_HEADER = "maas-request-id";
 }

@@ -24,7 +24,10 @@ public record DispatchFailure(MaasException error, boolean retryable, Outcome ou
    *       refused before running, retried, says nothing about its health.
    *   <li>TIMEOUT: it may be running: not retried; a failure unless the client chose a deadline shorter
    *       than the default (else any client could open every breaker).
-   *   <li>INTERNAL (or DEADLINE_EXCEEDED from the worker): it ran and failed: not retried, a failure.
+   *   <li>INTERNAL: it ran and failed: not retried, a failure.
+   *   <li>DEADLINE_EXCEEDED from the worker (the request's deadline or its queue timeout passed while it was
+   *       queued there: it never ran) or CANCELLED (its client went away): final, and says nothing about the
+   *       worker's health (an overloaded worker is not a broken one).
    *   <li>Any other answer (INVALID_ARGUMENT, NOT_FOUND...) is the client's error: the worker is healthy.
    * </ul>
    */
@@ -65,7 +68,8 @@ public record DispatchFailure(MaasException error, boolean retryable, Outcome ou
     MaasException error = new MaasException(code, message);
     return switch (code) {
       case UNAVAILABLE, RESOURCE_EXHAUSTED -> new DispatchFailure(error, true, Outcome.IGNORED);
-      case INTERNAL, DEADLINE_EXCEEDED -> new DispatchFailure(error, false, Outcome.FAILURE);
+      case INTERNAL -> new DispatchFailure(error, false, Outcome.FAILURE);
+      case DEADLINE_EXCEEDED, CANCELLED -> new DispatchFailure(error, false, Outcome.IGNORED);
       default -> new DispatchFailure(error, false, Outcome.SUCCESS);
     };
   }

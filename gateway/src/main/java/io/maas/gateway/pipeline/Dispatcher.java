@@ -9,6 +9,7 @@ import io.maas.gateway.routing.WorkerEndpoint;
 import io.maas.gateway.routing.WorkerGuard;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
+import io.maas.inference.QueueTicket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Timer;
@@ -17,7 +18,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *       too meets a cluster in trouble, where retrying on would multiply the load it is failing under.
  *   <li>With hedging on ({@code gateway.hedge_enabled}), a request whose worker has not answered after the
  *       model's hedge delay is sent to a second worker too, if the model's hedge budget allows, and the first
- *       answer wins; the other is left to finish (workers cannot cancel a request) and ignored. The hedge is
+ *       answer wins; the other is cancelled on its worker (if still queued there it never runs) and ignored. The hedge is
  *       the request's one retry: once it is sent, nothing else is. A client error from either ends the
  *       request at once (every worker would say the same); the request fails only when both tries failed.
  * </ol>
@@ -50,6 +53,9 @@ final class Dispatcher {
   private final LoadBalancer balancer;
   private final LongSupplier clock;
   private final Hedging hedging;
+  /** Queue tickets' ids: this dispatcher's random prefix and a count, unique in the cluster. */
+  private final String ticketPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "-";
+  private final AtomicLong tickets = new AtomicLong();
 
   Dispatcher(Vertx vertx, LoadBalancer balancer, LongSupplier clock, Hedging hedging) {
     this.vertx = vertx;
@@ -62,7 +68,18 @@ final class Dispatcher {
    * One request on its way: the workers not tried yet, its deadline, and its model's hedging (null when off).
    */
   private record Route(InferenceRequest request, List<WorkerEndpoint> untried, Deadline deadline, String requestId,
-      ModelHedge hedge) {}
+      ModelHedge hedge, Queueing queueing) {}
+
+  /**
+   * How the request is to be queued on its worker, and whether its client is still there.
+   *
+   * @param tenant its key's id ("" without keys)
+   * @param weight its key's weight
+   * @param priority its priority level (1 highest)
+   * @param timeoutMicros its own {@code timeout} parameter, 0 when it set none
+   * @param clientGone completes when the client goes away: a send not yet answered is cancelled on its worker
+   */
+  record Queueing(String tenant, double weight, int priority, long timeoutMicros, Future<Void> clientGone) {}
 
   /** What one send to one worker gave: its response (and how long it took), or what its failure means. */
   private record Try(Served served, long nanos, DispatchFailure failure) {
@@ -72,9 +89,9 @@ final class Dispatcher {
   }
 
   Future<Served> dispatch(InferenceRequest request, List<WorkerEndpoint> candidates, Deadline deadline,
-      String requestId) {
+      String requestId, Queueing queueing) {
     Route route = new Route(request, new ArrayList<>(candidates), deadline, requestId,
-        hedging.forModel(request.model()));
+        hedging.forModel(request.model()), queueing);
     long hedgeDelay = route.hedge() == null ? -1 : route.hedge().requestDispatched();
     long remaining = deadline.remainingMillis(clock.getAsLong());
     if (remaining <= 0) {
@@ -84,11 +101,12 @@ final class Dispatcher {
     if (first.worker() == null) {
       return Future.failedFuture(first.refusal());
     }
-    Future<Try> primary = send(route, first);
+    Promise<Void> abandonPrimary = Promise.promise();
+    Future<Try> primary = send(route, first, abandonPrimary);
     if (hedgeDelay < 0 || hedgeDelay >= remaining || route.untried().isEmpty()) {
       return primary.compose(t -> settleOrRetry(route, t));
     }
-    return hedged(route, primary, hedgeDelay);
+    return hedged(route, primary, abandonPrimary, hedgeDelay);
   }
 
   /** The first try's outcome when no hedge was sent: its answer, or the one retry when that is safe. */
@@ -111,7 +129,7 @@ final class Dispatcher {
     if (next.worker() == null) {
       return Future.failedFuture(firstFailure.error());
     }
-    return send(route, next).compose(t -> t.ok()
+    return send(route, next, Promise.promise()).compose(t -> t.ok()
         ? Future.succeededFuture(answered(route, t))
         : Future.failedFuture(t.failure().error()));
   }
@@ -120,14 +138,14 @@ final class Dispatcher {
    * The first try, and a hedge if it has not answered after {@code delayMillis}. If the first try ends before
    * (the timer is cancelled), or no hedge can be sent then, it goes on alone: with its one retry unspent.
    */
-  private Future<Served> hedged(Route route, Future<Try> primary, long delayMillis) {
+  private Future<Served> hedged(Route route, Future<Try> primary, Promise<Void> abandonPrimary, long delayMillis) {
     Timer due = vertx.timer(delayMillis, TimeUnit.MILLISECONDS);
     primary.onComplete(done -> due.cancel());
     Future<Admitted> second = due.transform(fired -> Future.succeededFuture(
         fired.succeeded() && !primary.isComplete() ? hedgeWorker(route, delayMillis) : Admitted.NONE));
     return second.compose(hedge -> hedge.worker() == null
         ? primary.compose(t -> settleOrRetry(route, t))
-        : firstAnswer(route, primary, send(route, hedge)));
+        : firstAnswer(route, primary, abandonPrimary, hedge));
   }
 
   /** A worker for the hedge, if the budget holds a hedge and another worker can take it. */
@@ -146,12 +164,21 @@ final class Dispatcher {
     return second;
   }
 
-  /** Two tries in flight: the first response wins; a client error ends it; other failures wait for the other. */
-  private Future<Served> firstAnswer(Route route, Future<Try> primary, Future<Try> hedge) {
+  /**
+   * Two tries in flight: the first response wins; a client error ends it; other failures wait for the other. The
+   * loser is cancelled on its worker once the race is decided: if it is still queued there, it never runs.
+   */
+  private Future<Served> firstAnswer(Route route, Future<Try> primary, Promise<Void> abandonPrimary,
+      Admitted hedgeWorker) {
+    Promise<Void> abandonHedge = Promise.promise();
+    Future<Try> hedge = send(route, hedgeWorker, abandonHedge);
     Promise<Served> result = Promise.promise();
     primary.onSuccess(t -> settle(route, result, t, hedge, false));
     hedge.onSuccess(t -> settle(route, result, t, primary, true));
-    return result.future();
+    return result.future().andThen(decided -> {
+      abandonPrimary.tryComplete();
+      abandonHedge.tryComplete();
+    });
   }
 
   /**
@@ -181,14 +208,22 @@ final class Dispatcher {
     result.tryFail((t.failure().retryable() && !o.retryable() ? o : t.failure()).error());
   }
 
-  /** Sends the request to an admitted worker; the future always succeeds, with the try's outcome. */
-  private Future<Try> send(Route route, Admitted admitted) {
+  /**
+   * Sends the request to an admitted worker; the future always succeeds, with the try's outcome. If the client goes
+   * away, or {@code abandon} completes, before the worker answered, the worker is told to cancel it.
+   */
+  private Future<Try> send(Route route, Admitted admitted, Promise<Void> abandon) {
     WorkerEndpoint worker = admitted.worker();
     Deadline deadline = route.deadline();
     long sentAt = clock.getAsLong();
+    long remaining = Math.max(1, deadline.remainingMillis(sentAt));
+    Queueing q = route.queueing();
+    QueueTicket ticket = new QueueTicket(ticketPrefix + tickets.incrementAndGet(), q.tenant(), q.weight(),
+        q.priority(), q.timeoutMicros(), remaining);
     DeliveryOptions delivery = new DeliveryOptions()
-        .setSendTimeout(Math.max(1, deadline.remainingMillis(sentAt)))
-        .addHeader(Addresses.REQUEST_ID_HEADER, route.requestId());
+        .setSendTimeout(remaining)
+        .addHeader(Addresses.REQUEST_ID_HEADER, route.requestId())
+        .addHeader(Addresses.TICKET_HEADER, ticket.toHeader());
     // the answer: the worker's reply, or the worker's loss if that comes first
     Promise<Message<InferenceResponse>> answer = Promise.promise();
     worker.started(answer);
@@ -199,13 +234,20 @@ final class Dispatcher {
         answer.tryFail(reply.cause());
       }
     });
+    q.clientGone().onComplete(gone -> abandon.tryComplete());
+    abandon.future().onComplete(abandoned -> {
+      if (!answer.future().isComplete()) {
+        LOG.debug("request {}: cancelled on {}", route.requestId(), worker.workerId());
+        vertx.eventBus().send(Addresses.workerCancel(worker.workerId()), ticket.id());
+      }
+    });
     return answer.future()
         .andThen(done -> worker.finished(answer))
         .transform(done -> {
           if (done.succeeded()) {
             admitted.permit().complete(WorkerGuard.Outcome.SUCCESS, null);
-            return Future.succeededFuture(new Try(new Served(done.result().body(), worker.workerId()),
-                clock.getAsLong() - sentAt, null));
+            return Future.succeededFuture(new Try(new Served(done.result().body(), worker.workerId(),
+                queueWaitMicros(done.result())), clock.getAsLong() - sentAt, null));
           }
           DispatchFailure failure = worker.lostWith(done.cause())
               ? DispatchFailure.lost((MaasException) done.cause())
@@ -213,6 +255,16 @@ final class Dispatcher {
           admitted.permit().complete(failure.outcome(), failure.error());
           return Future.succeededFuture(new Try(null, 0, failure));
         });
+  }
+
+  /** How long the worker says the request waited in its queue (0 when it does not say). */
+  private static long queueWaitMicros(Message<?> reply) {
+    String wait = reply.headers().get(Addresses.QUEUE_WAIT_HEADER);
+    try {
+      return wait == null ? 0 : Long.parseLong(wait);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** The try that answered the request: its latency feeds the model's hedge delay (when hedging is on). */

@@ -8,11 +8,13 @@ import io.maas.gateway.placement.ColdLoads;
 import io.maas.gateway.routing.LoadBalancer;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Caller;
+import io.maas.gateway.tenancy.QueueShare;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.maas.model.ModelStatus;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
@@ -65,16 +67,30 @@ public final class InferencePipeline {
     return inferServed(request, requestId, caller).map(Served::response);
   }
 
+  /** Runs the request for a caller; {@code clientGone} completes if the client goes away first (it is cancelled). */
+  public Future<InferenceResponse> infer(InferenceRequest request, String requestId, Caller caller,
+      Future<Void> clientGone) {
+    return inferServed(request, requestId, caller, clientGone).map(Served::response);
+  }
+
+  /** Runs the request for a caller who stays (nothing cancels it). */
+  public Future<Served> inferServed(InferenceRequest request, String requestId, Caller caller) {
+    return inferServed(request, requestId, caller, Promise.<Void>promise().future());
+  }
+
   /**
    * Runs the request for a caller and tells which worker served it: the key's model permission and rate
-   * limit first (when keys are on and the caller has one), metered once it ends.
+   * limit first (when keys are on and the caller has one), metered once it ends. If {@code clientGone} completes
+   * before the answer, the request is cancelled: not sent if it was not yet, else its worker is told (a request
+   * still queued there never runs), and it ends CANCELLED.
    */
-  public Future<Served> inferServed(InferenceRequest request, String requestId, Caller caller) {
+  public Future<Served> inferServed(InferenceRequest request, String requestId, Caller caller,
+      Future<Void> clientGone) {
     long started = System.nanoTime();
     Future<Served> served = admission == null || caller.isAnonymous()
-        ? inferServed(request, requestId)
+        ? inferServed(request, requestId, Caller.ANONYMOUS, clientGone, started)
         : admission.admit(caller, request.model()).compose(v -> {
-          Future<Served> s = inferServed(request, requestId);
+          Future<Served> s = inferServed(request, requestId, caller, clientGone, started);
           admission.meter(caller, request, s.map(Served::response));
           return s;
         });
@@ -88,27 +104,50 @@ public final class InferencePipeline {
     return failure instanceof MaasException m ? m.code() : ErrorCode.INTERNAL;
   }
 
-  /** Runs the request with no key checks and tells which worker served it. */
-  private Future<Served> inferServed(InferenceRequest request, String requestId) {
+  /** Runs the request with no key checks (done) and tells which worker served it. */
+  private Future<Served> inferServed(InferenceRequest request, String requestId, Caller caller,
+      Future<Void> clientGone, long startNanos) {
     Deadline deadline;
     try {
-      deadline = Deadline.of(request.parameters(), defaultTimeoutMillis, maxTimeoutMillis, System.nanoTime());
+      deadline = Deadline.of(request.parameters(), defaultTimeoutMillis, maxTimeoutMillis, startNanos);
     } catch (MaasException e) {
       return Future.failedFuture(e);
     }
-    InferenceRequest resolved;
+    Call call = new Call(requestId, caller, clientGone, deadline);
+    ModelStatus version;
     InferenceRequest wanted = request;
     try {
       wanted = request.withVersion(placedChoice(request.model(), request.version()));
-      ModelStatus version = registry.resolve(wanted.model(), wanted.version());
-      resolved = request.withVersion(version.version());
+      version = registry.resolve(wanted.model(), wanted.version());
     } catch (MaasException e) {
-      return afterColdLoad(wanted, e, deadline, requestId);
+      return afterColdLoad(wanted, e, call);
     }
-    Future<Served> served = dispatcher.dispatch(resolved, registry.candidates(resolved.model(), resolved.version()),
-        deadline, requestId);
+    InferenceRequest resolved = request.withVersion(version.version());
+    Future<Served> served = dispatch(resolved, version, call);
     // placed mode: a version evicted (or its workers lost) just as the request went is loaded again, once
-    return coldLoads == null ? served : served.recover(e -> afterColdLoad(resolved, e, deadline, requestId));
+    return coldLoads == null ? served : served.recover(e -> afterColdLoad(resolved, e, call));
+  }
+
+  /** One request's way through the pipeline: who asked, whether they are still there, and its deadline. */
+  private record Call(String requestId, Caller caller, Future<Void> clientGone, Deadline deadline) {}
+
+  /** Sends a request for a resolved version at its priority level to a worker holding it. */
+  private Future<Served> dispatch(InferenceRequest request, ModelStatus version, Call call) {
+    if (call.clientGone().isComplete()) {
+      return Future.failedFuture(new MaasException(ErrorCode.CANCELLED, "the client went away"));
+    }
+    QueueShare share = call.caller().queueShare();
+    Dispatcher.Queueing queueing;
+    try {
+      long timeoutMicros = request.parameters().containsKey(Deadline.PARAMETER)
+          ? call.deadline().budgetNanos() / 1_000 : 0;
+      queueing = new Dispatcher.Queueing(call.caller().tenant(), share.weight(),
+          PriorityLevel.of(request.parameters(), version, share), timeoutMicros, call.clientGone());
+    } catch (MaasException e) {
+      return Future.failedFuture(e);
+    }
+    return dispatcher.dispatch(request, registry.candidates(request.model(), request.version()), call.deadline(),
+        call.requestId(), queueing);
   }
 
   /**
@@ -158,11 +197,16 @@ public final class InferencePipeline {
    * Placed mode: a request for a version placed workers can load but none holds ready waits for it to load, then
    * goes on; any other failure stands.
    */
-  private Future<Served> afterColdLoad(InferenceRequest request, Throwable failure, Deadline deadline,
-      String requestId) {
-    return coldLoaded(request.model(), request.version(), failure, deadline)
-        .compose(version -> dispatcher.dispatch(request.withVersion(version),
-            registry.candidates(request.model(), version), deadline, requestId));
+  private Future<Served> afterColdLoad(InferenceRequest request, Throwable failure, Call call) {
+    return coldLoaded(request.model(), request.version(), failure, call.deadline()).compose(loaded -> {
+      ModelStatus version;
+      try {
+        version = registry.resolve(request.model(), loaded);
+      } catch (MaasException e) {
+        return Future.failedFuture(e);
+      }
+      return dispatch(request.withVersion(loaded), version, call);
+    });
   }
 
   /**

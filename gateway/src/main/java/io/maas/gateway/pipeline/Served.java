@@ -7,5 +7,6 @@ import io.maas.inference.InferenceResponse;
  *
  * @param response the inference response
  * @param workerId the id of the worker verticle that served it
+ * @param queueWaitMicros how long it waited in the worker's queue before it ran (0 when not told)
  */
-public record Served(InferenceResponse response, String workerId) {}
+public record Served(InferenceResponse response, String workerId, long queueWaitMicros) {}

@@ -26,6 +26,11 @@ public record ApiKey(String id, String secretHash, String name, String owner, Li
     scopes = List.copyOf(scopes);
   }
 
+  /** Its weight and priority levels in the workers' queues. TODO(issue 14, tenancy): stored fields. */
+  public QueueShare queueShare() {
+    return QueueShare.DEFAULT;
+  }
+
   /** Whether it carries the scope ({@link Scopes#INFER}, {@link Scopes#REPOSITORY}). */
   public boolean has(String scope) {
     return scopes.contains(scope);

@@ -17,6 +17,16 @@ public record Caller(ApiKey key, boolean admin, Consumer<RateLimit> onAdmitted) 
     this(key, false, onAdmitted);
   }
 
+  /** What the caller's requests ask of the workers' queues: its key's, or the default one without a key. */
+  public QueueShare queueShare() {
+    return key == null ? QueueShare.DEFAULT : key.queueShare();
+  }
+
+  /** The flow the workers' fair queues serve the caller's requests in: its key's id, "" without a key. */
+  public String tenant() {
+    return key == null ? "" : key.id();
+  }
+
   public boolean isAnonymous() {
     return key == null && !admin;
   }

@@ -104,7 +104,8 @@ class DispatcherHedgingTest {
     Promise<Served> result = Promise.promise();
     long start = System.nanoTime();
     context.runOnContext(v -> dispatcher.dispatch(REQUEST, candidates,
-        new Deadline(System.nanoTime(), deadlineMillis * 1_000_000L, false), "r1").onComplete(result));
+        new Deadline(System.nanoTime(), deadlineMillis * 1_000_000L, false), "r1",
+        new Dispatcher.Queueing("", 1, 1, 0, Promise.<Void>promise().future())).onComplete(result));
     try {
       Served s = result.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new Outcome(s.workerId(), null, (System.nanoTime() - start) / 1_000_000);
