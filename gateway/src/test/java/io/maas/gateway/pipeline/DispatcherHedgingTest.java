@@ -16,9 +16,11 @@ import io.maas.gateway.routing.WorkerEndpoint;
 import io.maas.gateway.routing.WorkerGuard;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
+import io.maas.inference.QueueTicket;
 import io.maas.model.WorkerAnnouncement;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -65,6 +68,9 @@ class DispatcherHedgingTest {
   /** A worker on the event bus: counts what it receives and answers as {@code behaviour} says. */
   private final class StandIn {
     final AtomicInteger received = new AtomicInteger();
+    /** The queue tickets of what it received, and the ids it was told to cancel. */
+    final List<QueueTicket> tickets = new CopyOnWriteArrayList<>();
+    final List<String> cancelled = new CopyOnWriteArrayList<>();
     final WorkerEndpoint endpoint;
 
     /** @param queueDepth its reported load: the balancer picks the lower, so it orders the picks */
@@ -74,8 +80,10 @@ class DispatcherHedgingTest {
       endpoint = new WorkerEndpoint(a, new WorkerGuard(id, CONFIG), System.nanoTime());
       vertx.eventBus().<InferenceRequest>consumer(a.address(), m -> {
         received.incrementAndGet();
+        tickets.add(QueueTicket.fromHeader(m.headers().get(Addresses.TICKET_HEADER)));
         behaviour.accept(vertx, m);
       }).completion().await();
+      vertx.eventBus().<String>consumer(Addresses.workerCancel(id), m -> cancelled.add(m.body())).completion().await();
       standIns.add(this);
     }
   }
@@ -100,12 +108,16 @@ class DispatcherHedgingTest {
 
   /** One dispatch on the context (as the gateway runs it), over every stand-in; waits for its outcome. */
   private Outcome dispatch(Dispatcher dispatcher, long deadlineMillis) throws Exception {
+    return dispatch(dispatcher, deadlineMillis, Promise.<Void>promise().future());
+  }
+
+  private Outcome dispatch(Dispatcher dispatcher, long deadlineMillis, Future<Void> clientGone) throws Exception {
     List<WorkerEndpoint> candidates = standIns.stream().map(s -> s.endpoint).toList();
     Promise<Served> result = Promise.promise();
     long start = System.nanoTime();
     context.runOnContext(v -> dispatcher.dispatch(REQUEST, candidates,
         new Deadline(System.nanoTime(), deadlineMillis * 1_000_000L, false), "r1",
-        new Dispatcher.Queueing("", 1, 1, 0, Promise.<Void>promise().future())).onComplete(result));
+        new Dispatcher.Queueing("key1", 2.5, 1, 0, clientGone)).onComplete(result));
     try {
       Served s = result.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       return new Outcome(s.workerId(), null, (System.nanoTime() - start) / 1_000_000);
@@ -227,6 +239,42 @@ class DispatcherHedgingTest {
     assertEquals(ErrorCode.NOT_FOUND, o.error(), o.toString());
     assertTrue(o.millis() < 2000, "the client error ended the request, the frozen hedge was not awaited: " + o);
     assertEquals(1, lateInvalid.received.get());
+  }
+
+  @Test
+  void theLoserIsToldToCancelWhatItStillHolds() throws Exception {
+    StandIn frozen = new StandIn("frozen", 0, neverAnswers());
+    StandIn healthy = new StandIn("healthy", 5, answersAfter(0));
+
+    assertEquals("healthy", dispatch(dispatcher(HEDGE), 5000).worker());
+
+    QueueTicket sent = frozen.tickets.get(0);
+    assertEquals("key1", sent.tenant());
+    assertEquals(2.5, sent.weight());
+    Poll.until(Duration.ofSeconds(10), "the loser got a cancel naming its ticket",
+        () -> frozen.cancelled.equals(List.of(sent.id())));
+    assertTrue(healthy.cancelled.isEmpty(), "the winner is not cancelled");
+    assertTrue(!sent.id().equals(healthy.tickets.get(0).id()), "each send has its own ticket");
+  }
+
+  @Test
+  void aClientThatGoesAwayCancelsItsRequestOnItsWorkerAndOneThatStaysDoesNot() throws Exception {
+    StandIn slow = new StandIn("slow", 0, failsAfter(200, ErrorCode.CANCELLED));
+    Promise<Void> gone = Promise.promise();
+    vertx.setTimer(20, t -> gone.complete());
+
+    Outcome o = dispatch(dispatcher(HedgeConfig.DEFAULT), 5000, gone.future());
+
+    assertEquals(ErrorCode.CANCELLED, o.error());
+    assertEquals(List.of(slow.tickets.get(0).id()), slow.cancelled);
+    assertEquals(0.0, count("maas.gateway.hedges"));
+
+    StandIn fast = new StandIn("fast", -1, answersAfter(1));
+    Promise<Void> later = Promise.promise();
+    assertEquals("fast", dispatch(dispatcher(HedgeConfig.DEFAULT), 5000, later.future()).worker());
+    later.complete(); // e.g. HTTP/2 closes every stream once answered
+    Poll.until(Duration.ofSeconds(5), "the answer released its worker", () -> fast.endpoint.inFlight() == 0);
+    assertTrue(fast.cancelled.isEmpty(), "nothing is cancelled once answered");
   }
 
   @Test
