@@ -39,7 +39,9 @@ class ServedSectionsTest {
         {"version_policy": {"specific": {"versions": [1, 3]}},
          "instance_group": [{"count": 2, "kind": "KIND_GPU", "gpus": [1]}],
          "dynamic_batching": {"preferred_batch_size": [4, 8], "max_queue_delay_microseconds": 250,
-                              "default_queue_policy": {"max_queue_size": 64}},
+                              "priority_levels": 0, "default_priority_level": 0,
+                              "default_queue_policy": {"timeout_action": "REJECT", "default_timeout_microseconds": 0,
+                                                       "allow_timeout_override": false, "max_queue_size": 64}},
          "default_model_filename": "net.onnx"}"""), sections);
 
     ModelConfig again = ModelConfig.fromJson("m", sections.copy().put("max_batch_size", 16));
