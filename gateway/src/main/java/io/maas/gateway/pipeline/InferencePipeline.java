@@ -91,7 +91,7 @@ public final class InferencePipeline {
         ? inferServed(request, requestId, Caller.ANONYMOUS, clientGone, started)
         : admission.admit(caller, request.model()).compose(v -> {
           Future<Served> s = inferServed(request, requestId, caller, clientGone, started);
-          admission.meter(caller, request, s.map(Served::response));
+          admission.meter(caller, request, s);
           return s;
         });
     return served.andThen(done -> metrics.record(
