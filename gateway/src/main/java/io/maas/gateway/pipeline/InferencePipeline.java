@@ -94,10 +94,12 @@ public final class InferencePipeline {
           admission.meter(caller, request, s);
           return s;
         });
-    return served.andThen(done -> metrics.record(
-        registry.knows(request.model()) ? request.model() : GatewayMetrics.UNKNOWN_MODEL,
-        done.succeeded() ? "OK" : codeOf(done.cause()).name(),
-        System.nanoTime() - started));
+    return served.andThen(done -> {
+      String code = done.succeeded() ? "OK" : codeOf(done.cause()).name();
+      metrics.record(registry.knows(request.model()) ? request.model() : GatewayMetrics.UNKNOWN_MODEL, code,
+          System.nanoTime() - started);
+      metrics.recordKey(caller.tenant(), code);
+    });
   }
 
   private static ErrorCode codeOf(Throwable failure) {
