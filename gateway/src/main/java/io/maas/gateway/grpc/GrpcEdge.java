@@ -56,7 +56,7 @@ public final class GrpcEdge {
     BooleanSupplier ready = registry::isReady;
     GrpcServer server = GrpcServer.server(vertx, options)
         .addService(new InferenceGrpcService(registry, pipeline, repository, statistics, config.maxTensorElements(),
-            config.maxBodyBytes(), admission))
+            config.maxBodyBytes(), config.maxRequestTimeoutMillis(), admission))
         .addService(new HealthGrpcService(vertx,
             Map.of("", ready, GRPCInferenceServiceGrpcService.SERVICE_NAME.fullyQualifiedName(), ready),
             config.maxBodyBytes()))

@@ -30,7 +30,10 @@ import io.maas.gateway.grpc.v2.ServerReadyRequest;
 import io.maas.gateway.grpc.v2.ServerReadyResponse;
 import io.maas.model.ModelStatus;
 import io.maas.model.TensorSpec;
+import io.maas.gateway.pipeline.Deadline;
+import io.maas.inference.InferenceRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.ServiceMethod;
@@ -68,21 +71,26 @@ public final class InferenceGrpcService implements Service {
   private final ClusterStatistics statistics;
   private final long maxTensorElements;
   private final long maxMessageBytes;
+  /** {@code gateway.max_request_timeout_ms}: the most a {@code grpc-timeout} gives a request. */
+  private final long maxTimeoutMillis;
   private final GrpcCallers callers;
 
   /**
    * @param repository the cluster-wide load and unload of the repository RPCs
    * @param statistics the cluster's statistics, for ModelStatistics
+   * @param maxTimeoutMillis the longest deadline a call's {@code grpc-timeout} gives its request
    * @param admission the API-key check (metadata {@code authorization: Bearer <key>} or {@code x-api-key}); null: off
    */
   public InferenceGrpcService(WorkerRegistry registry, InferencePipeline pipeline, RepositoryControl repository,
-      ClusterStatistics statistics, long maxTensorElements, long maxMessageBytes, Admission admission) {
+      ClusterStatistics statistics, long maxTensorElements, long maxMessageBytes, long maxTimeoutMillis,
+      Admission admission) {
     this.registry = registry;
     this.pipeline = pipeline;
     this.repository = new RepositoryRpcs(registry, repository);
     this.statistics = statistics;
     this.maxTensorElements = maxTensorElements;
     this.maxMessageBytes = maxMessageBytes;
+    this.maxTimeoutMillis = maxTimeoutMillis;
     this.callers = new GrpcCallers(admission);
   }
 
@@ -107,7 +115,7 @@ public final class InferenceGrpcService implements Service {
     unary(server, GRPCInferenceServiceGrpcService.ModelReady, key, (r, id, h, c) -> modelReady(r));
     unary(server, GRPCInferenceServiceGrpcService.ServerMetadata, key, (r, id, h, c) -> serverMetadata(r));
     unary(server, GRPCInferenceServiceGrpcService.ModelMetadata, key, (r, id, h, c) -> modelMetadata(r));
-    unary(server, GRPCInferenceServiceGrpcService.ModelInfer, key, this::modelInfer);
+    modelInfer(server);
     unary(server, GRPCInferenceServiceGrpcService.ModelConfig, key, (r, id, h, c) -> modelConfig(r));
     unary(server, GRPCInferenceServiceGrpcService.ModelStatistics, key, (r, id, h, c) -> modelStatistics(r, h));
     unary(server, GRPCInferenceServiceGrpcService.RepositoryIndex, key, (r, id, h, c) -> repository.index(r));
@@ -116,9 +124,12 @@ public final class InferenceGrpcService implements Service {
     unary(server, GRPCInferenceServiceGrpcService.RepositoryModelUnload, administrative,
         (r, id, h, c) -> repository.unload(r, c));
     ServiceMethod<ModelInferRequest, ModelStreamInferResponse> stream = GRPCInferenceServiceGrpcService.ModelStreamInfer;
-    server.callHandler(stream, call -> new StreamInferCall(call, requestId(call),
-        msg -> RequestMessages.decode(INFER_DECODER, msg, maxMessageBytes),
-        (r, id, caller) -> modelInfer(r, id, null, caller)).start(callers.caller(call, GrpcCallers.Access.KEY)));
+    server.callHandler(stream, call -> {
+      long deadline = deadlineOf(call); // the stream's: each request gets what is left of it
+      new StreamInferCall(call, requestId(call), msg -> RequestMessages.decode(INFER_DECODER, msg, maxMessageBytes),
+          (r, id, caller, gone) -> modelInfer(r, id, null, caller, gone, deadline))
+          .start(callers.caller(call, GrpcCallers.Access.KEY));
+    });
   }
 
   /** Infer requests decode with raw_input_contents aliasing the message bytes (see RequestMessages). */
@@ -144,6 +155,51 @@ public final class InferenceGrpcService implements Service {
       UnaryCall.answer(call, msg -> caller.compose(c -> rpc.apply(
           RequestMessages.decode(decoderFor(method), msg, maxMessageBytes), requestId, call.response().headers(), c)));
     });
+  }
+
+  /** ModelInfer: a unary call cancelled when its client goes away or its {@code grpc-timeout} passes. */
+  private void modelInfer(GrpcServer server) {
+    ServiceMethod<ModelInferRequest, ModelInferResponse> method = GRPCInferenceServiceGrpcService.ModelInfer;
+    server.callHandler(method, call -> {
+      String requestId = requestId(call);
+      long deadline = deadlineOf(call);
+      Future<Caller> caller = callers.caller(call, GrpcCallers.Access.KEY);
+      UnaryCall.answer(call, (msg, gone) -> caller.compose(c -> modelInfer(
+          RequestMessages.decode(INFER_DECODER, msg, maxMessageBytes), requestId, call.response().headers(), c, gone,
+          deadline)));
+    });
+  }
+
+  /** When a call's {@code grpc-timeout} passes ({@link System#nanoTime()}), or 0 when it sent none. */
+  private static long deadlineOf(GrpcServerRequest<?, ?> call) {
+    long millis = call.timeout();
+    return millis > 0 ? System.nanoTime() + millis * 1_000_000L : 0;
+  }
+
+  /**
+   * The request with the call's deadline as its own: the {@code timeout} parameter (µs) set to what is left of the
+   * {@code grpc-timeout}, capped by {@code gateway.max_request_timeout_ms}, unless it asks for less already (a
+   * {@code timeout} of the wrong type is left for the pipeline to refuse). What is left is rounded up to the next
+   * millisecond, plus one: Vert.x's own timer answers the client DEADLINE_EXCEEDED first, which cancels the request
+   * on its worker, and the pipeline's timer ends it DEADLINE_EXCEEDED just after (its sends round down to the
+   * millisecond).
+   */
+  static InferenceRequest withinDeadline(InferenceRequest request, long deadlineNanos, long maxTimeoutMillis) {
+    if (deadlineNanos == 0) {
+      return request;
+    }
+    long leftMillis = Math.max(0, deadlineNanos - System.nanoTime() + 999_999) / 1_000_000 + 1;
+    long left = Math.min(leftMillis, maxTimeoutMillis) * 1_000;
+    Object own = request.parameters().getValue(Deadline.PARAMETER);
+    if (own instanceof Integer || own instanceof Long) {
+      if (((Number) own).longValue() > 0 && ((Number) own).longValue() <= left) {
+        return request;
+      }
+    } else if (own != null) {
+      return request;
+    }
+    return new InferenceRequest(request.model(), request.version(), request.id(), request.inputs(), request.outputs(),
+        request.parameters().copy().put(Deadline.PARAMETER, left));
   }
 
   /** Runs an RPC body: whatever it throws becomes a failed future, never an unanswered call. */
@@ -241,15 +297,19 @@ public final class InferenceGrpcService implements Service {
 
   /** Decodes, checks the model first (an unknown model is NOT_FOUND whatever the inputs), runs, encodes. */
   Future<ModelInferResponse> modelInfer(ModelInferRequest r, String requestId) {
-    return modelInfer(r, requestId, null, Caller.ANONYMOUS);
+    return modelInfer(r, requestId, null, Caller.ANONYMOUS, Promise.<Void>promise().future(), 0);
   }
 
-  /** The same, naming the serving worker in the {@code x-maas-worker} response header when headers are given. */
+  /**
+   * The same, naming the serving worker in the {@code x-maas-worker} response header when headers are given, within
+   * the call's deadline ({@code deadlineNanos}, 0: none), cancelled when {@code clientGone} completes first.
+   */
   private Future<ModelInferResponse> modelInfer(ModelInferRequest r, String requestId, MultiMap responseHeaders,
-      Caller caller) {
+      Caller caller, Future<Void> clientGone, long deadlineNanos) {
     return guard(() -> {
       pipeline.checkKnown(InferMessages.modelName(r.getModelName()), InferMessages.version(r.getModelVersion()));
-      return pipeline.inferServed(InferMessages.decode(r, maxTensorElements), requestId, caller);
+      return pipeline.inferServed(withinDeadline(InferMessages.decode(r, maxTensorElements), deadlineNanos, maxTimeoutMillis),
+          requestId, caller, clientGone);
     }).map(served -> {
       if (responseHeaders != null) {
         responseHeaders.set(WORKER_HEADER, served.workerId());

@@ -6,6 +6,7 @@ import io.maas.gateway.grpc.v2.ModelStreamInferResponse;
 import io.maas.error.MaasException;
 import io.maas.gateway.tenancy.Caller;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.function.Function;
@@ -29,10 +30,13 @@ final class StreamInferCall {
   private long sequence;
   /** Whether the stream has ended (its answer was written, it failed, or its deadline passed) or its client left. */
   private boolean over;
+  /** Completes when the client goes away or the stream's deadline passes: every request in flight is cancelled. */
+  private final Promise<Void> gone = Promise.promise();
 
-  /** Runs one request of the stream, under its own request id, for the stream's caller. */
+  /** Runs one request of the stream, under its own request id, for the stream's caller, until its client is gone. */
   interface Infer {
-    Future<ModelInferResponse> apply(ModelInferRequest request, String requestId, Caller caller);
+    Future<ModelInferResponse> apply(ModelInferRequest request, String requestId, Caller caller,
+        Future<Void> clientGone);
   }
 
   StreamInferCall(GrpcServerRequest<ModelInferRequest, ModelStreamInferResponse> call, String requestId,
@@ -51,7 +55,10 @@ final class StreamInferCall {
   void start(Future<Caller> caller) {
     call.pause(); // no message is read before the key is checked
     if (call.deadline() != null) {
-      call.deadline().onSuccess(v -> over = true); // Vert.x answered DEADLINE_EXCEEDED: the stream is over
+      call.deadline().onSuccess(v -> { // Vert.x answered DEADLINE_EXCEEDED: the stream is over, its requests cancelled
+        over = true;
+        gone.tryComplete();
+      });
     }
     call.messageHandler(this::onMessage)
         // a message over the size limit: the stream cannot be read on
@@ -78,6 +85,7 @@ final class StreamInferCall {
   private void clientLeft() {
     over = true;
     UnaryCall.cancelDeadline(call);
+    gone.tryComplete();
   }
 
   /** Ends the stream, unless it is over already: failed, past its deadline, or gone. */
@@ -103,7 +111,7 @@ final class StreamInferCall {
   private void onRequest(ModelInferRequest request) {
     // every request of the stream gets its own id, derived from the call's
     String id = requestId + "/" + sequence++;
-    Future<ModelStreamInferResponse> answer = InferenceGrpcService.guard(() -> infer.apply(request, id, caller))
+    Future<ModelStreamInferResponse> answer = InferenceGrpcService.guard(() -> infer.apply(request, id, caller, gone.future()))
         .map(r -> ModelStreamInferResponse.newBuilder().setInferResponse(r).build())
         .otherwise(e -> error(request, e));
     queue(answer);

@@ -6,6 +6,8 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.StreamResetException;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.core.Promise;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -13,12 +15,15 @@ import java.util.function.Function;
  * A call that takes one request message, answered exactly once whatever its client sends: the one message is
  * answered; a second fails the call; none at all (an empty body, a cut-short frame) fails it when the client's side
  * ends, instead of leaving it unanswered; a malformed frame fails it; a client that went away is answered nothing
- * (its deadline timer is cancelled), nor is a call whose deadline passed (Vert.x answered it DEADLINE_EXCEEDED).
+ * (its deadline timer is cancelled), nor is a call whose deadline passed (Vert.x answered it DEADLINE_EXCEEDED); in
+ * both cases what the call runs is told ({@link #answer(GrpcServerRequest, BiFunction)}) and cancelled.
  * Unary RPCs are answered with one response ({@link #answer}); a server-streaming call's one request is watched the
  * same way ({@link #watch}).
  */
 final class UnaryCall {
   private final GrpcServerRequest<?, ?> call;
+  /** Completes when the client goes away, or the call's deadline passes, before it is answered. */
+  private final Promise<Void> gone = Promise.promise();
   private int messages;
   private boolean answered;
   private Runnable leaving = () -> { };
@@ -32,8 +37,16 @@ final class UnaryCall {
    * status (see {@link GrpcErrors}).
    */
   static <Resp> void answer(GrpcServerRequest<?, Resp> call, Function<GrpcMessage, Future<Resp>> rpc) {
+    answer(call, (message, gone) -> rpc.apply(message));
+  }
+
+  /**
+   * The same for an RPC that can be cancelled: {@code rpc} also gets a future that completes when the client goes
+   * away (a reset stream, a closed connection) or the call's {@code grpc-timeout} passes before it is answered.
+   */
+  static <Resp> void answer(GrpcServerRequest<?, Resp> call, BiFunction<GrpcMessage, Future<Void>, Future<Resp>> rpc) {
     UnaryCall once = new UnaryCall(call);
-    once.listen(message -> InferenceGrpcService.guard(() -> rpc.apply(message))
+    once.listen(message -> InferenceGrpcService.guard(() -> rpc.apply(message, once.gone.future()))
         .onSuccess(once::answer)
         .onFailure(once::fail));
   }
@@ -51,7 +64,10 @@ final class UnaryCall {
 
   private void listen(Consumer<GrpcMessage> first) {
     if (call.deadline() != null) {
-      call.deadline().onSuccess(v -> answered = true); // Vert.x answered DEADLINE_EXCEEDED
+      call.deadline().onSuccess(v -> { // Vert.x answered DEADLINE_EXCEEDED: what runs for the call is cancelled
+        answered = true;
+        gone.tryComplete();
+      });
     }
     call.errorHandler(e -> clientLeft()); // a reset stream
     call.response().exceptionHandler(e -> clientLeft()); // a closed connection
@@ -106,6 +122,7 @@ final class UnaryCall {
   private void clientLeft() {
     answered = true;
     cancelDeadline(call);
+    gone.tryComplete();
     leaving.run();
   }
 

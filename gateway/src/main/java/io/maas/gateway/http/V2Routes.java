@@ -2,6 +2,7 @@ package io.maas.gateway.http;
 
 import io.maas.config.GatewayConfig;
 import io.maas.error.MaasException;
+import io.maas.gateway.edge.ClientGone;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.repository.RepositoryIndex;
 import io.maas.gateway.repository.ServedConfig;
@@ -162,7 +163,7 @@ public final class V2Routes implements RestRoutes {
     pipeline.checkKnown(ctx.pathParam("model"), version(ctx));
     V2Json.Decoded decoded = V2Json.decodeRequest(ctx.pathParam("model"), version(ctx), ctx.body().buffer(),
         ctx.request().getHeader(BinaryTensorData.HEADER_LENGTH), limits);
-    pipeline.inferServed(decoded.request(), requestId, RestAuth.caller(ctx))
+    pipeline.inferServed(decoded.request(), requestId, RestAuth.caller(ctx), ClientGone.of(ctx))
         .map(served -> {
           ctx.response().putHeader(WORKER_HEADER, served.workerId());
           return V2Json.encodeResponse(served.response(), decoded.binaryOutputs());

@@ -288,7 +288,7 @@ final class Dispatcher {
     List<WorkerEndpoint> left = new ArrayList<>(candidates);
     while (!left.isEmpty()) {
       WorkerEndpoint w = balancer.pick(left);
-      WorkerGuard.Entry entry = w.guard().tryEnter();
+      WorkerGuard.Entry entry = w.guard().tryEnter(route.queueing().tenant());
       if (entry.admitted()) {
         candidates.remove(w);
         return new Admitted(w, entry.permit(), null);

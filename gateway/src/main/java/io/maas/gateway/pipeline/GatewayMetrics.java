@@ -25,6 +25,7 @@ public final class GatewayMetrics {
 
   private final MeterRegistry registry;
   private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
+  private final Map<Key, Counter> byKey = new ConcurrentHashMap<>();
 
   private record Key(String model, String code) {}
 
@@ -54,6 +55,23 @@ public final class GatewayMetrics {
     Meters m = meters.computeIfAbsent(new Key(model, code), this::register);
     m.requests().increment();
     m.duration().record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * One request of an API key ended: {@code maas_gateway_key_requests_total{key, code}}, the key's public id (never
+   * its secret; as many series as keys that were used times their outcomes, which the admin API bounds), so that
+   * an operator sees which key's requests are cancelled, time out or are refused.
+   *
+   * @param keyId the key's id ({@code Caller.tenant()}); none is counted without a key
+   */
+  public void recordKey(String keyId, String code) {
+    if (keyId.isEmpty()) {
+      return;
+    }
+    byKey.computeIfAbsent(new Key(keyId, code), k -> Counter.builder("maas.gateway.key.requests")
+        .description("inference requests the gateway answered, by API key id and outcome code")
+        .tags("key", k.model(), "code", k.code())
+        .register(registry)).increment();
   }
 
   private Meters register(Key k) {

@@ -91,13 +91,15 @@ public final class InferencePipeline {
         ? inferServed(request, requestId, Caller.ANONYMOUS, clientGone, started)
         : admission.admit(caller, request.model()).compose(v -> {
           Future<Served> s = inferServed(request, requestId, caller, clientGone, started);
-          admission.meter(caller, request, s.map(Served::response));
+          admission.meter(caller, request, s);
           return s;
         });
-    return served.andThen(done -> metrics.record(
-        registry.knows(request.model()) ? request.model() : GatewayMetrics.UNKNOWN_MODEL,
-        done.succeeded() ? "OK" : codeOf(done.cause()).name(),
-        System.nanoTime() - started));
+    return served.andThen(done -> {
+      String code = done.succeeded() ? "OK" : codeOf(done.cause()).name();
+      metrics.record(registry.knows(request.model()) ? request.model() : GatewayMetrics.UNKNOWN_MODEL, code,
+          System.nanoTime() - started);
+      metrics.recordKey(caller.tenant(), code);
+    });
   }
 
   private static ErrorCode codeOf(Throwable failure) {

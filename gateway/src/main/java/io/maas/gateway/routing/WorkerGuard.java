@@ -6,14 +6,21 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.maas.config.GatewayConfig;
 import java.time.Duration;
+import java.util.HashMap;
 
 /**
  * Resilience4j around one gateway → worker hop: a circuit breaker and a bulkhead for one worker.
  *
- * <p>Only the non-blocking permission API is used: {@link #tryEnter()} answers at once (the bulkhead's
+ * <p>Only the non-blocking permission API is used: {@link #tryEnter} answers at once (the bulkhead's
  * wait is zero, the breaker never waits) and the caller reports the outcome on its permit when the
  * event-bus reply arrives. The breaker moves from open to half-open when a caller next asks after the
  * wait (no scheduler thread).
+ *
+ * <p>The bulkhead is fair between tenants (API keys): when it is full, a tenant holding fewer permits than its
+ * fair share ({@code limit / tenants holding permits here}, itself included) still enters, on one of at most
+ * {@code limit} permits beyond the bulkhead. So a key flooding the cluster cannot make the gateway refuse every
+ * other key with 503 before the worker's fair queue sees them; the worker makes room for them there (it pushes
+ * out the heaviest key's newest queued request), and the gateway's in flight stays within twice the limit.
  */
 public final class WorkerGuard {
   /** Why a worker refused a request before it was sent. */
@@ -31,6 +38,11 @@ public final class WorkerGuard {
 
   private final CircuitBreaker breaker;
   private final Bulkhead bulkhead;
+  private final int limit;
+  /** Permits held per tenant (bulkhead's and beyond it), tenants holding none left out; guarded by itself. */
+  private final HashMap<String, int[]> held = new HashMap<>();
+  /** Permits beyond the bulkhead now held; guarded by {@link #held}. */
+  private int beyond;
 
   public WorkerGuard(String workerId, GatewayConfig config) {
     GatewayConfig.BreakerConfig b = config.breaker();
@@ -43,22 +55,63 @@ public final class WorkerGuard {
         .permittedNumberOfCallsInHalfOpenState(b.halfOpenCalls())
         .automaticTransitionFromOpenToHalfOpenEnabled(false)
         .build());
+    this.limit = config.maxInFlightPerWorker();
     this.bulkhead = Bulkhead.of(workerId, BulkheadConfig.custom()
-        .maxConcurrentCalls(config.maxInFlightPerWorker())
+        .maxConcurrentCalls(limit)
         .maxWaitDuration(Duration.ZERO) // never wait on the event loop: a full worker is skipped
         .build());
   }
 
-  /** A permit to send one request, or the refusal; never waits. */
-  public Entry tryEnter() {
+  /**
+   * A permit to send one request of a tenant (an API key's id, "" without keys), or the refusal; never waits.
+   * A full bulkhead still admits a tenant under its fair share, within the bound beyond it.
+   */
+  public Entry tryEnter(String tenant) {
     if (!breaker.tryAcquirePermission()) {
       return new Entry(null, Refusal.BREAKER_OPEN);
     }
-    if (!bulkhead.tryAcquirePermission()) {
-      breaker.releasePermission();
-      return new Entry(null, Refusal.BULKHEAD_FULL);
+    boolean overLimit = !bulkhead.tryAcquirePermission();
+    synchronized (held) {
+      int[] mine = held.get(tenant);
+      int holding = mine == null ? 0 : mine[0];
+      if (overLimit) {
+        int tenants = held.size() + (mine == null ? 1 : 0);
+        if (beyond >= limit || (long) holding * tenants >= limit) { // holding >= limit / tenants, in integers
+          breaker.releasePermission();
+          return new Entry(null, Refusal.BULKHEAD_FULL);
+        }
+        beyond++;
+      }
+      if (mine == null) {
+        held.put(tenant, new int[] {1});
+      } else {
+        mine[0]++;
+      }
     }
-    return new Entry(new Permit(breaker.getCurrentTimestamp()), null);
+    return new Entry(new Permit(tenant, overLimit, breaker.getCurrentTimestamp()), null);
+  }
+
+  /** Permits a tenant holds now (for tests and diagnostics). */
+  public int held(String tenant) {
+    synchronized (held) {
+      int[] mine = held.get(tenant);
+      return mine == null ? 0 : mine[0];
+    }
+  }
+
+  private void release(String tenant, boolean overLimit) {
+    synchronized (held) {
+      int[] mine = held.get(tenant);
+      if (mine != null && --mine[0] == 0) {
+        held.remove(tenant);
+      }
+      if (overLimit) {
+        beyond--;
+      }
+    }
+    if (!overLimit) {
+      bulkhead.onComplete();
+    }
   }
 
   public CircuitBreaker.State breakerState() {
@@ -74,14 +127,18 @@ public final class WorkerGuard {
 
   /** One admitted request; {@link #complete} must be called exactly once. */
   public final class Permit {
+    private final String tenant;
+    private final boolean overLimit;
     private final long startedAt;
 
-    private Permit(long startedAt) {
+    private Permit(String tenant, boolean overLimit, long startedAt) {
+      this.tenant = tenant;
+      this.overLimit = overLimit;
       this.startedAt = startedAt;
     }
 
     public void complete(Outcome outcome, Throwable cause) {
-      bulkhead.onComplete();
+      release(tenant, overLimit);
       long took = breaker.getCurrentTimestamp() - startedAt;
       switch (outcome) {
         case SUCCESS -> breaker.onSuccess(took, breaker.getTimestampUnit());

@@ -21,7 +21,7 @@ import java.util.Map;
  * GET    /admin/keys            list (ids and settings, no secrets)
  * GET    /admin/keys/:id        one key
  * PATCH  /admin/keys/:id        change name, owner, models, scopes, rate_per_second, burst, daily_quota, expires_at,
- *                              enabled
+ *                              enabled, weight, max_priority, default_priority
  * DELETE /admin/keys/:id        revoke (the key stays listed, disabled)
  * GET    /admin/keys/:id/usage  its usage counters
  * </pre>
@@ -101,8 +101,8 @@ public final class AdminApi {
     JsonObject b = body == null ? new JsonObject() : body;
     ApiKeys.NewKey fresh = ApiKeys.generate(random);
     long now = System.currentTimeMillis();
-    ApiKey key = apply(new ApiKey(fresh.id(), fresh.secretHash(), "", "", List.of("*"), Scopes.DEFAULT, 10, 20, 0, 0,
-        true, now, now), b);
+    ApiKey key = apply(new ApiKey(fresh.id(), fresh.secretHash(), "", "", List.of("*"), Scopes.DEFAULT, 10, 20, 0,
+        QueueShare.DEFAULT, 0, true, now, now), b);
     return store.put(key).map(v -> key.toPublicJson().put("key", fresh.token()));
   }
 
@@ -124,28 +124,60 @@ public final class AdminApi {
       if (!(rate > 0 && rate <= 1_000_000) || burst < 1 || burst > 10_000_000 || quota < 0 || expires < 0) {
         throw MaasException.invalid("rate_per_second must be in (0, 1e6], burst in [1, 1e7], daily_quota and expires_at >= 0");
       }
+      QueueShare share = new QueueShare(
+          b.containsKey("weight") ? weight(b.getValue("weight")) : k.queueShare().weight(),
+          b.containsKey("max_priority") ? level("max_priority", b.getValue("max_priority")) : k.queueShare().maxPriority(),
+          b.containsKey("default_priority") ? level("default_priority", b.getValue("default_priority"))
+              : k.queueShare().defaultPriority());
       String name = b.getString("name", k.name());
       String owner = b.getString("owner", k.owner());
       if (name.length() > 256 || owner.length() > 256) {
         throw MaasException.invalid("name and owner take at most 256 characters");
       }
-      return new ApiKey(k.id(), k.secretHash(), name, owner, models, scopes, rate, burst, quota, expires,
+      return new ApiKey(k.id(), k.secretHash(), name, owner, models, scopes, rate, burst, quota, share, expires,
           b.getBoolean("enabled", k.enabled()), k.createdAt(), Math.max(System.currentTimeMillis(), k.updatedAt() + 1));
     } catch (ClassCastException | NullPointerException e) {
       throw MaasException.invalid("a field of the body has the wrong type");
     }
   }
 
-  private static JsonObject usageJson(Map<String, Long> u) {
-    JsonObject out = new JsonObject().put("requests", 0L).put("successes", 0L).put("inferences", 0L).put("tokens", 0L);
+  /** A key's weight in the workers' fair queues: a finite number above 0. */
+  private static double weight(Object v) {
+    if (v instanceof Number n && n.doubleValue() > 0 && Double.isFinite(n.doubleValue())) {
+      return n.doubleValue();
+    }
+    throw MaasException.invalid("weight must be a finite number above 0 (1 unless set), not %s", v);
+  }
+
+  /** A priority level field: an integer, 0 or more (0: any level, or the model's default). */
+  private static int level(String field, Object v) {
+    if (v instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= Integer.MAX_VALUE
+        && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return n.intValue();
+    }
+    throw MaasException.invalid("%s must be an integer, 0 or more (0: %s), not %s", field,
+        field.equals("max_priority") ? "any level" : "the model's default level", v);
+  }
+
+  /**
+   * A key's counters as the admin API shows them: {@code requests} = {@code successes} + {@code cancelled} +
+   * {@code timed_out} + the {@code failures} by reason; {@code queue_wait} sums the time its answered requests
+   * waited in workers' queues.
+   */
+  static JsonObject usageJson(Map<String, Long> u) {
+    JsonObject out = new JsonObject().put("requests", 0L).put("successes", 0L).put("inferences", 0L).put("tokens", 0L)
+        .put(UsageMeter.CANCELLED, 0L).put(UsageMeter.TIMED_OUT, 0L);
     JsonObject failures = new JsonObject();
+    JsonObject queueWait = new JsonObject()
+        .put("sum_micros", u.getOrDefault(UsageMeter.QUEUE_WAIT_SUM, 0L))
+        .put("count", u.getOrDefault(UsageMeter.QUEUE_WAIT_COUNT, 0L));
     u.forEach((k, v) -> {
       if (k.startsWith("failures.")) {
         failures.put(k.substring(9), v);
-      } else {
+      } else if (!k.startsWith("queue_wait_")) {
         out.put(k, v);
       }
     });
-    return out.put("failures", failures);
+    return out.put("failures", failures).put("queue_wait", queueWait);
   }
 }

@@ -3,7 +3,7 @@ package io.maas.gateway.tenancy;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
-import io.maas.inference.InferenceResponse;
+import io.maas.gateway.pipeline.Served;
 import io.vertx.core.Future;
 import java.util.Locale;
 import java.util.Map;
@@ -123,8 +123,12 @@ public final class Admission {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
-  /** Meters an admitted call once it ends: success with its batch items and tokens, or failure by code. */
-  public void meter(Caller caller, InferenceRequest request, Future<InferenceResponse> outcome) {
+  /**
+   * Meters an admitted call once it ends: success with its batch items, tokens and time in its worker's queue;
+   * a client gone ({@code cancelled}) or a deadline passed ({@code timed_out}) counted as such; any other failure
+   * by code.
+   */
+  public void meter(Caller caller, InferenceRequest request, Future<Served> outcome) {
     if (caller.key() == null) {
       return;
     }
@@ -132,10 +136,16 @@ public final class Admission {
     outcome.onComplete(ar -> {
       long now = System.currentTimeMillis();
       if (ar.succeeded()) {
-        usage.succeeded(id, items(request), Math.max(0, ar.result().parameters().getLong("prompt_tokens", 0L)), now);
-      } else {
-        ErrorCode code = ar.cause() instanceof MaasException m ? m.code() : ErrorCode.INTERNAL;
-        usage.failed(id, code.name().toLowerCase(Locale.ROOT), now);
+        Served served = ar.result();
+        usage.succeeded(id, items(request), Math.max(0, served.response().parameters().getLong("prompt_tokens", 0L)),
+            served.queueWaitMicros(), now);
+        return;
+      }
+      ErrorCode code = ar.cause() instanceof MaasException m ? m.code() : ErrorCode.INTERNAL;
+      switch (code) {
+        case CANCELLED -> usage.cancelled(id, now);
+        case DEADLINE_EXCEEDED -> usage.timedOut(id, now);
+        default -> usage.failed(id, code.name().toLowerCase(Locale.ROOT), now);
       }
     });
   }

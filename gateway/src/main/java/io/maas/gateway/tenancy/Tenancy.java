@@ -65,7 +65,7 @@ public final class Tenancy {
       ApiKeys.NewKey fresh = ApiKeys.generate(random);
       long now = System.currentTimeMillis();
       ApiKey key = new ApiKey(fresh.id(), fresh.secretHash(), "initial", "", List.of("*"), Scopes.DEFAULT, 100, 100,
-          0, 0, true, now, now);
+          0, QueueShare.DEFAULT, 0, true, now, now);
       Path file = dataDir.resolve(INITIAL_KEY_FILE);
       return vertx.executeBlocking(() -> {
         SecretFiles.write(file, fresh.token());

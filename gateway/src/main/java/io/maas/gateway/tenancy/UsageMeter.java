@@ -21,6 +21,11 @@ final class UsageMeter {
   private static final Logger LOG = LoggerFactory.getLogger(UsageMeter.class);
   /** How often counts reach the cluster map. */
   static final long PUBLISH_MILLIS = 250;
+  /** Counter names in {@code maas.usage} (sums, merged by {@code CounterMerge} like the others). */
+  static final String CANCELLED = "cancelled";
+  static final String TIMED_OUT = "timed_out";
+  static final String QUEUE_WAIT_SUM = "queue_wait_sum_micros";
+  static final String QUEUE_WAIT_COUNT = "queue_wait_count";
 
   private final BiFunction<String, Map<String, Long>, Future<Void>> add;
   private HashMap<String, Counts> counting = new HashMap<>();
@@ -36,11 +41,24 @@ final class UsageMeter {
     counts(keyId, now).fail(reason);
   }
 
-  void succeeded(String keyId, long inferences, long tokens, long now) {
+  /** A call answered, after waiting {@code queueWaitMicros} in its worker's queue (0 when the worker did not say). */
+  void succeeded(String keyId, long inferences, long tokens, long queueWaitMicros, long now) {
     Counts c = counts(keyId, now);
     c.successes++;
     c.inferences += inferences;
     c.tokens += tokens;
+    c.queueWaitMicros += Math.max(0, queueWaitMicros);
+    c.queueWaits++;
+  }
+
+  /** A call whose client went away before its answer (CANCELLED). */
+  void cancelled(String keyId, long now) {
+    counts(keyId, now).cancelled++;
+  }
+
+  /** A call whose deadline passed before its answer (DEADLINE_EXCEEDED). */
+  void timedOut(String keyId, long now) {
+    counts(keyId, now).timedOut++;
   }
 
   void failed(String keyId, String reason, long now) {
@@ -100,6 +118,10 @@ final class UsageMeter {
     long successes;
     long inferences;
     long tokens;
+    long cancelled;
+    long timedOut;
+    long queueWaitMicros;
+    long queueWaits;
     long lastUsedAt;
     HashMap<String, Long> failures;
 
@@ -115,6 +137,10 @@ final class UsageMeter {
       a.successes += b.successes;
       a.inferences += b.inferences;
       a.tokens += b.tokens;
+      a.cancelled += b.cancelled;
+      a.timedOut += b.timedOut;
+      a.queueWaitMicros += b.queueWaitMicros;
+      a.queueWaits += b.queueWaits;
       a.lastUsedAt = Math.max(a.lastUsedAt, b.lastUsedAt);
       if (b.failures != null) {
         b.failures.forEach((reason, n) -> {
@@ -134,6 +160,10 @@ final class UsageMeter {
       put(m, "successes", successes);
       put(m, "inferences", inferences);
       put(m, "tokens", tokens);
+      put(m, CANCELLED, cancelled);
+      put(m, TIMED_OUT, timedOut);
+      put(m, QUEUE_WAIT_SUM, queueWaitMicros);
+      put(m, QUEUE_WAIT_COUNT, queueWaits);
       put(m, "last_used_at", lastUsedAt);
       if (failures != null) {
         failures.forEach((reason, n) -> m.put("failures." + reason, n));

@@ -38,7 +38,7 @@ class AdmissionTest {
       new RateLimiter(buckets, System::nanoTime, System::currentTimeMillis), usage, new AdminToken("admin"));
 
   private static ApiKey key(String... scopes) {
-    return new ApiKey("abcdefgh1234", "00", "k", "", List.of("*"), List.of(scopes), 100, 100, 0, 0, true, 1, 1);
+    return new ApiKey("abcdefgh1234", "00", "k", "", List.of("*"), List.of(scopes), 100, 100, 0, QueueShare.DEFAULT, 0, true, 1, 1);
   }
 
   private static Caller caller(ApiKey key) {
@@ -56,6 +56,26 @@ class AdmissionTest {
     Map<String, Long> counted = usage.withUnpublished("abcdefgh1234", Map.of());
     assertEquals(1L, counted.get("requests"));
     assertEquals(1L, counted.get("failures.permission_denied"));
+  }
+
+  @Test
+  void meteringCountsACancelledCallATimedOutCallAndAnAnsweredCallsQueueWait() {
+    Caller c = caller(key(Scopes.INFER));
+    io.maas.inference.InferenceRequest request = new io.maas.inference.InferenceRequest("simple", "", "r",
+        List.of(), List.of(), new io.vertx.core.json.JsonObject());
+    admission.meter(c, request, Future.failedFuture(new MaasException(ErrorCode.CANCELLED, "gone")));
+    admission.meter(c, request, Future.failedFuture(new MaasException(ErrorCode.DEADLINE_EXCEEDED, "late")));
+    admission.meter(c, request, Future.failedFuture(new MaasException(ErrorCode.UNAVAILABLE, "none")));
+    admission.meter(c, request, Future.succeededFuture(new io.maas.gateway.pipeline.Served(
+        new io.maas.inference.InferenceResponse("simple", "1", "r", List.of(), new io.vertx.core.json.JsonObject()), "w", 2_500)));
+    Map<String, Long> counted = usage.withUnpublished("abcdefgh1234", Map.of());
+    assertEquals(4L, counted.get("requests"));
+    assertEquals(1L, counted.get("cancelled"));
+    assertEquals(1L, counted.get("timed_out"));
+    assertEquals(1L, counted.get("failures.unavailable"));
+    assertEquals(null, counted.get("failures.cancelled"), "a cancellation is no failure by reason too");
+    assertEquals(2_500L, counted.get("queue_wait_sum_micros"));
+    assertEquals(1L, counted.get("queue_wait_count"));
   }
 
   @Test

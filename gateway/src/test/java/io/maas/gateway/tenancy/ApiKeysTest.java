@@ -29,7 +29,7 @@ class ApiKeysTest {
   @Test
   void theAdminListingHoldsNeitherSecretNorHash() {
     ApiKeys.NewKey k = ApiKeys.generate(new SecureRandom());
-    ApiKey key = new ApiKey(k.id(), k.secretHash(), "n", "o", java.util.List.of("*"), Scopes.DEFAULT, 1, 1, 0, 0, true, 0, 0);
+    ApiKey key = new ApiKey(k.id(), k.secretHash(), "n", "o", java.util.List.of("*"), Scopes.DEFAULT, 1, 1, 0, QueueShare.DEFAULT, 0, true, 0, 0);
     String listed = key.toPublicJson().encode();
     assertFalse(listed.contains(k.secretHash()));
     assertFalse(listed.contains(k.token().substring(18)));

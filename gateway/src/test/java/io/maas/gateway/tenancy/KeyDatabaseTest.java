@@ -18,9 +18,9 @@ class KeyDatabaseTest {
   Path dir;
 
   @Test
-  void aKeyWithItsScopesSurvivesClosingAndReopeningTheDatabase() throws Exception {
+  void aKeyWithItsScopesAndQueueShareSurvivesClosingAndReopeningTheDatabase() throws Exception {
     ApiKey k = new ApiKey("abcdefgh1234", "0a0b", "ops", "team", List.of("simple"), List.of("repository"), 1.5, 3, 9,
-        0, true, 5, 6);
+        new QueueShare(0.25, 2, 4), 0, true, 5, 6);
     try (KeyDatabase db = new KeyDatabase(dir)) {
       db.putKey(k.id(), k.toJson().encode());
     }
@@ -39,6 +39,17 @@ class KeyDatabaseTest {
     }
     try (KeyDatabase db = new KeyDatabase(dir)) {
       assertEquals(List.of("infer"), ApiKey.fromJson(new JsonObject(db.keys().get("abcdefgh1234"))).scopes());
+    }
+  }
+
+  @Test
+  void aRowWrittenBeforeQueueSharesExistedReadsBackWithTheDefaultShare() throws Exception {
+    try (KeyDatabase db = new KeyDatabase(dir)) {
+      db.putKey("abcdefgh1234", "{\"id\":\"abcdefgh1234\",\"secret_sha256\":\"0a0b\",\"models\":[\"*\"],"
+          + "\"scopes\":[\"infer\"],\"rate_per_second\":10.0,\"burst\":20,\"updated_at\":1}");
+    }
+    try (KeyDatabase db = new KeyDatabase(dir)) {
+      assertEquals(QueueShare.DEFAULT, ApiKey.fromJson(new JsonObject(db.keys().get("abcdefgh1234"))).queueShare());
     }
   }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class KeyViewTest {
   private static ApiKey version(long updatedAt, boolean enabled) {
-    return new ApiKey("abcdefgh1234", "0a0b", "k", "", List.of("*"), Scopes.DEFAULT, 1, 1, 0, 0, enabled, 1, updatedAt);
+    return new ApiKey("abcdefgh1234", "0a0b", "k", "", List.of("*"), Scopes.DEFAULT, 1, 1, 0, QueueShare.DEFAULT, 0, enabled, 1, updatedAt);
   }
 
   @Test

@@ -65,7 +65,7 @@ class RateLimiterTest {
   }
 
   private static ApiKey key(double rate, long burst, long quota) {
-    return new ApiKey("abcdefgh1234", "00", "k", "", List.of("*"), Scopes.DEFAULT, rate, burst, quota, 0, true, 1, 1);
+    return new ApiKey("abcdefgh1234", "00", "k", "", List.of("*"), Scopes.DEFAULT, rate, burst, quota, QueueShare.DEFAULT, 0, true, 1, 1);
   }
 
   private static Take take(RateLimiter limiter, ApiKey key) {
@@ -193,7 +193,7 @@ class RateLimiterTest {
       take(g, k);
     }
     long held = g.held(k.id());
-    ApiKey raised = new ApiKey(k.id(), "00", "k", "", List.of("*"), Scopes.DEFAULT, 200, 200, 0, 0, true, 1, 2);
+    ApiKey raised = new ApiKey(k.id(), "00", "k", "", List.of("*"), Scopes.DEFAULT, 200, 200, 0, QueueShare.DEFAULT, 0, true, 1, 2);
     assertTrue(take(g, raised).allowed());
     assertEquals(held, buckets.givenBack, "the old version's lease went back");
   }

@@ -5,6 +5,7 @@ import io.maas.error.MaasException;
 import io.maas.gateway.http.RequestBodies;
 import io.maas.gateway.http.RestAuth;
 import io.maas.gateway.http.RestRoutes;
+import io.maas.gateway.edge.ClientGone;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.inference.InferenceRequest;
@@ -60,13 +61,15 @@ public final class EmbeddingsRoutes implements RestRoutes {
     String requestId = requestId(ctx);
     EmbeddingsRequest request = EmbeddingsRequest.parse(ctx.body().buffer());
     // placed mode: a model loaded nowhere is loaded first (its text section is known once it is READY)
+    Future<Void> gone = ClientGone.of(ctx);
     pipeline.model(request.model(), "")
-        .compose(model -> embed(ctx, requestId, request, model))
+        .compose(model -> embed(ctx, requestId, request, model, gone))
         .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body.toBuffer()))
         .onFailure(ctx::fail);
   }
 
-  private Future<JsonObject> embed(RoutingContext ctx, String requestId, EmbeddingsRequest request, ModelStatus model) {
+  private Future<JsonObject> embed(RoutingContext ctx, String requestId, EmbeddingsRequest request, ModelStatus model,
+      Future<Void> gone) {
     TextSpec text = model.text();
     if (text == null) {
       throw MaasException.invalid("model '%s' takes no text: its configuration has no text section", model.name());
@@ -80,7 +83,8 @@ public final class EmbeddingsRoutes implements RestRoutes {
     List<Future<InferenceResponse>> chunks = new ArrayList<>();
     for (int from = 0; from < request.inputs().size(); from += text.maxTexts()) {
       List<String> chunk = request.inputs().subList(from, Math.min(request.inputs().size(), from + text.maxTexts()));
-      chunks.add(pipeline.infer(modelRequest(model, text, chunk), requestId, RestAuth.caller(ctx)));
+      // every chunk is cancelled when the client goes away
+      chunks.add(pipeline.infer(modelRequest(model, text, chunk), requestId, RestAuth.caller(ctx), gone));
     }
     return Future.all(chunks)
         .map(all -> response(model.name(), text, request, chunks.stream().map(Future::result).toList()));

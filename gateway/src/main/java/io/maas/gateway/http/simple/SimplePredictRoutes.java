@@ -8,6 +8,8 @@ import io.maas.gateway.http.RestAuth;
 import io.maas.gateway.http.RestRequests;
 import io.maas.gateway.http.RestRoutes;
 import io.maas.gateway.http.V2Json;
+import io.maas.gateway.edge.ClientGone;
+import io.vertx.core.Future;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.inference.InferenceRequest;
@@ -47,9 +49,10 @@ public final class SimplePredictRoutes implements RestRoutes {
   private void predict(RoutingContext ctx) {
     String requestId = RestRequests.requestId(ctx);
     JsonObject body = V2Json.parseObject(ctx.body().buffer());
+    Future<Void> gone = ClientGone.of(ctx);
     pipeline.model(ctx.pathParam("model"), "")
         .compose(model -> pipeline.infer(new InferenceRequest(model.name(), model.version(), null,
-            NamedJsonInputs.decode(model, body.getMap(), limits), List.of(), null), requestId, RestAuth.caller(ctx)))
+            NamedJsonInputs.decode(model, body.getMap(), limits), List.of(), null), requestId, RestAuth.caller(ctx), gone))
         .map(SimplePredictRoutes::encode)
         .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.toBuffer()))
         .onFailure(ctx::fail);

@@ -8,6 +8,8 @@ import io.maas.gateway.http.RestErrors;
 import io.maas.gateway.http.RestRequests;
 import io.maas.gateway.http.RestRoutes;
 import io.maas.gateway.http.V2Json;
+import io.maas.gateway.edge.ClientGone;
+import io.vertx.core.Future;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.routing.ModelView;
 import io.maas.gateway.routing.WorkerRegistry;
@@ -69,10 +71,11 @@ public final class TfServingRoutes implements RestRoutes {
     if (!verb.equals("predict")) {
       throw MaasException.notFound("':%s' is not served here; this server implements ':predict'", verb);
     }
+    Future<Void> gone = ClientGone.of(ctx);
     pipeline.model(ctx.pathParam("model"), version(ctx))
         .compose(model -> {
           TfPredict.Decoded decoded = TfPredict.decode(model, ctx.body().buffer(), limits);
-          return pipeline.infer(decoded.request(), requestId, RestAuth.caller(ctx))
+          return pipeline.infer(decoded.request(), requestId, RestAuth.caller(ctx), gone)
               .map(r -> TfPredict.encode(r, decoded.format()));
         })
         .onSuccess(body -> json(ctx, body))
