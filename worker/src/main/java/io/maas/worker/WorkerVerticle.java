@@ -7,9 +7,11 @@ import io.maas.config.WorkerConfig;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
+import io.maas.inference.QueueTicket;
 import io.maas.model.ModelStatus;
 import io.maas.model.WorkerAnnouncement;
 import io.maas.model.WorkerResources;
+import io.maas.worker.batching.Queueing;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.lifecycle.ModelLifecycle;
 import io.maas.worker.placement.AssignedModels;
@@ -27,6 +29,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -35,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +92,9 @@ public final class WorkerVerticle extends VerticleBase {
   private DeviceSlot device;
   private long announceTimer;
   private MessageConsumer<InferenceRequest> infer;
+  private MessageConsumer<String> cancel;
+  /** The requests in flight that a gateway may cancel, by ticket id (answers may come on the slot's threads). */
+  private final Map<String, Queueing> cancellable = new ConcurrentHashMap<>();
   private MessageConsumer<Object> discover;
   private MessageConsumer<JsonObject> stats;
   private MessageConsumer<JsonObject> control;
@@ -176,6 +183,7 @@ public final class WorkerVerticle extends VerticleBase {
   /** Takes requests, statistics queries, repository changes and discovery calls; announces periodically. */
   private void listen() {
     infer = vertx.eventBus().consumer(Addresses.worker(workerId), this::onInfer);
+    cancel = vertx.eventBus().consumer(Addresses.workerCancel(workerId), this::onCancel);
     stats = vertx.eventBus().consumer(Addresses.workerStats(workerId), this::onStats);
     control = vertx.eventBus().consumer(Addresses.workerControl(workerId), this::onControl);
     workerMetrics = new WorkerMetrics(meters, workerId, () -> inFlight);
@@ -287,11 +295,37 @@ public final class WorkerVerticle extends VerticleBase {
 
   private void onInfer(Message<InferenceRequest> msg) {
     InferenceRequest request = msg.body();
+    String header = msg.headers().get(Addresses.TICKET_HEADER);
+    Queueing queueing;
+    try {
+      queueing = header == null ? Queueing.untracked() : Queueing.of(QueueTicket.fromHeader(header), System.nanoTime());
+    } catch (IllegalArgumentException e) {
+      fail(msg, MaasException.invalid("%s", e.getMessage()));
+      return;
+    }
+    String id = queueing.ticket().id();
+    if (!id.isEmpty()) {
+      cancellable.put(id, queueing);
+    }
     inFlight++;
-    lifecycle.infer(request)
-        .onSuccess(msg::reply)
+    lifecycle.infer(request, queueing)
+        .onSuccess(response -> msg.reply(response, header == null ? new DeliveryOptions() : new DeliveryOptions()
+            .addHeader(Addresses.QUEUE_WAIT_HEADER, Long.toString(queueing.waitedNanos() / 1_000))))
         .onFailure(e -> fail(msg, e))
-        .onComplete(answered -> inFlight--);
+        .onComplete(answered -> {
+          inFlight--;
+          if (!id.isEmpty()) {
+            cancellable.remove(id);
+          }
+        });
+  }
+
+  /** A gateway's client went away: its request, if still queued here, never runs. */
+  private void onCancel(Message<String> msg) {
+    Queueing queueing = cancellable.get(msg.body());
+    if (queueing != null) {
+      queueing.cancel();
+    }
   }
 
   /**
@@ -374,6 +408,7 @@ public final class WorkerVerticle extends VerticleBase {
     return Future.join(discovery, statsQueries, changes)
         .transform(v -> grace())
         .transform(v -> infer == null ? Future.succeededFuture() : infer.unregister())
+        .transform(v -> cancel == null ? Future.succeededFuture() : cancel.unregister())
         .transform(v -> drained(System.nanoTime() + config.drainTimeoutMillis() * 1_000_000L))
         .transform(v -> executor.executeBlocking(() -> {
           lifecycle.closeSessions();

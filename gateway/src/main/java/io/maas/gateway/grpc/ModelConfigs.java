@@ -81,11 +81,25 @@ final class ModelConfigs {
         .setMaxQueueDelayMicroseconds(json.getLong("max_queue_delay_microseconds", 0L));
     json.getJsonArray("preferred_batch_size", new JsonArray())
         .forEach(n -> b.addPreferredBatchSize(((Number) n).intValue()));
+    b.setPriorityLevels(json.getLong("priority_levels", 0L))
+        .setDefaultPriorityLevel(json.getLong("default_priority_level", 0L));
     JsonObject queue = json.getJsonObject("default_queue_policy");
     if (queue != null) {
-      b.setDefaultQueuePolicy(ModelQueuePolicy.newBuilder().setMaxQueueSize(queue.getInteger("max_queue_size", 0)));
+      b.setDefaultQueuePolicy(queuePolicy(queue));
     }
+    JsonObject levels = json.getJsonObject("priority_queue_policy", new JsonObject());
+    levels.forEach(e -> b.putPriorityQueuePolicy(Long.parseLong(e.getKey()), queuePolicy((JsonObject) e.getValue())));
     return b.build();
+  }
+
+  private static ModelQueuePolicy queuePolicy(JsonObject json) {
+    return ModelQueuePolicy.newBuilder()
+        .setTimeoutAction("DELAY".equals(json.getString("timeout_action"))
+            ? ModelQueuePolicy.TimeoutAction.DELAY : ModelQueuePolicy.TimeoutAction.REJECT)
+        .setDefaultTimeoutMicroseconds(json.getLong("default_timeout_microseconds", 0L))
+        .setAllowTimeoutOverride(json.getBoolean("allow_timeout_override", false))
+        .setMaxQueueSize(json.getInteger("max_queue_size", 0))
+        .build();
   }
 
   private static void objects(JsonArray a, Consumer<JsonObject> each) {

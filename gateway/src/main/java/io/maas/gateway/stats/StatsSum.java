@@ -7,13 +7,15 @@ import java.util.TreeMap;
 
 /**
  * Sums Triton {@code $model_stat} objects of one model version from several workers: counts and
- * nanoseconds add up (maas's own {@code cold_load_count} too), {@code last_inference} is the latest,
+ * nanoseconds add up (maas's own {@code cold_load_count} and {@code queue_outcomes} too), {@code last_inference} is
+ * the latest,
  * {@code batch_stats} merge by batch size.
  */
 final class StatsSum {
   private static final String[] INFERENCE_STATS = {
       "success", "fail", "queue", "compute_input", "compute_infer", "compute_output", "cache_hit", "cache_miss"};
   private static final String[] BATCH_STATS = {"compute_input", "compute_infer", "compute_output"};
+  private static final String[] QUEUE_OUTCOMES = {"cancelled", "timed_out", "pushed_out", "delayed"};
 
   private final String name;
   private final String version;
@@ -21,6 +23,7 @@ final class StatsSum {
   private long inferenceCount;
   private long executionCount;
   private long coldLoadCount;
+  private final long[] queueOutcomes = new long[QUEUE_OUTCOMES.length];
   private final Map<String, long[]> inference = new TreeMap<>();
   /** Batch size -> stat name -> {count, ns}. */
   private final Map<Long, Map<String, long[]>> batches = new TreeMap<>();
@@ -39,6 +42,10 @@ final class StatsSum {
     inferenceCount += stat.getLong("inference_count", 0L);
     executionCount += stat.getLong("execution_count", 0L);
     coldLoadCount += stat.getLong("cold_load_count", 0L);
+    JsonObject outcomes = stat.getJsonObject("queue_outcomes", new JsonObject());
+    for (int i = 0; i < QUEUE_OUTCOMES.length; i++) {
+      queueOutcomes[i] += outcomes.getLong(QUEUE_OUTCOMES[i], 0L);
+    }
     JsonObject stats = stat.getJsonObject("inference_stats", new JsonObject());
     inference.forEach((key, sum) -> addDuration(sum, stats.getJsonObject(key)));
     JsonArray batchStats = stat.getJsonArray("batch_stats", new JsonArray());
@@ -71,6 +78,10 @@ final class StatsSum {
       }
       batchStats.add(b);
     });
+    JsonObject outcomes = new JsonObject();
+    for (int i = 0; i < QUEUE_OUTCOMES.length; i++) {
+      outcomes.put(QUEUE_OUTCOMES[i], queueOutcomes[i]);
+    }
     return new JsonObject()
         .put("name", name)
         .put("version", version)
@@ -78,6 +89,7 @@ final class StatsSum {
         .put("inference_count", inferenceCount)
         .put("execution_count", executionCount)
         .put("cold_load_count", coldLoadCount)
+        .put("queue_outcomes", outcomes)
         .put("inference_stats", stats)
         .put("batch_stats", batchStats);
   }

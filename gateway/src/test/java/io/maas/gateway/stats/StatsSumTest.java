@@ -26,6 +26,18 @@ class StatsSumTest {
   }
 
   @Test
+  void queueOutcomesAddUpAcrossWorkers() {
+    StatsSum sum = new StatsSum("m", "1");
+    sum.add(stat(1, 0, 1).put("queue_outcomes", new JsonObject().put("cancelled", 5).put("timed_out", 1)));
+    sum.add(stat(1, 0, 2).put("queue_outcomes", new JsonObject().put("cancelled", 2).put("pushed_out", 3)
+        .put("delayed", 4)));
+    sum.add(stat(1, 0, 3)); // an older worker's, without them
+    JsonObject outcomes = sum.toJson().getJsonObject("queue_outcomes");
+    assertEquals(new JsonObject().put("cancelled", 7L).put("timed_out", 1L).put("pushed_out", 3L).put("delayed", 4L),
+        outcomes);
+  }
+
+  @Test
   void aVersionNoWorkerReportedHasNoColdLoads() {
     assertEquals(0, new StatsSum("m", "1").toJson().getLong("cold_load_count"));
   }

@@ -5,18 +5,18 @@ import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.maas.worker.stats.ModelObserver;
+import io.maas.worker.stats.QueueOutcome;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
- * The scheduler of one model version on one device slot (Triton's dynamic batcher): ONE bounded queue
- * in front of the model's instances. Whenever an instance is free it takes a batch formed by the
- * {@link BatchPolicy} (one request when batching is off) and hands it to the {@link BatchRunner}; a
- * request that finds the queue full is refused at once with UNAVAILABLE. Every execution and every
- * answer is reported to the {@link ModelObserver}.
+ * The scheduler of one model version on one device slot (Triton's dynamic batcher): ONE bounded {@link FairQueue}
+ * in front of the model's instances, ordered by priority level and, within a level, by fair shares between keys.
+ * Whenever an instance is free it takes a batch formed by the {@link BatchPolicy} (one request when batching is off)
+ * and hands it to the {@link BatchRunner}. A request that finds its level full is refused at once with UNAVAILABLE,
+ * unless it takes the place of a heavier key's newest request. A request whose deadline or queue timeout passes,
+ * or whose client goes away, while it waits never runs: it is answered DEADLINE_EXCEEDED or CANCELLED at once.
+ * Every execution and every answer is reported to the {@link ModelObserver}.
  *
  * <p>Thread-safe: the queue and the instance count are guarded by this object; runs and answers happen
  * outside the lock. It never blocks the calling thread.
@@ -29,7 +29,7 @@ public final class DynamicBatcher {
   private final ModelObserver observer;
 
   /** Guarded by this. */
-  private final List<Pending> queue = new ArrayList<>();
+  private final FairQueue queue;
   private int freeInstances;
   private long timerDueNanos;
   private boolean timerArmed;
@@ -50,6 +50,7 @@ public final class DynamicBatcher {
     this.clock = clock;
     this.observer = observer;
     this.freeInstances = instances;
+    this.queue = new FairQueue(policy.queues());
   }
 
   public BatchPolicy policy() {
@@ -61,75 +62,127 @@ public final class DynamicBatcher {
     return queue.size();
   }
 
-  /** Queues a validated request; its future completes with its answer. */
+  /** Queues a validated request that came with no ticket: no key, weight 1, the default level, no deadline. */
   public Future<InferenceResponse> submit(InferenceRequest request) {
-    Pending pending;
+    return submit(request, Queueing.untracked());
+  }
+
+  /** Queues a validated request as its ticket says; its future completes with its answer. */
+  public Future<InferenceResponse> submit(InferenceRequest request, Queueing queueing) {
+    QueuedRequest r;
     try {
-      pending = new Pending(request, runner.batchKey(request), runner.items(request), clock.nanoTime());
+      r = new QueuedRequest(request, runner.batchKey(request), runner.items(request), clock.nanoTime(), queueing,
+          policy.queues());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    QueuedRequest pushedOut;
     synchronized (this) {
       if (closed) {
         return Future.failedFuture(new MaasException(ErrorCode.UNAVAILABLE, "model " + model + " is unloading"));
       }
-      if (queue.size() >= policy.maxQueueSize()) {
+      if (queueing.cancelled()) {
+        return Future.failedFuture(cancelled());
+      }
+      pushedOut = queue.add(r);
+      if (pushedOut == r) {
         observer.rejected();
         return Future.failedFuture(new MaasException(ErrorCode.UNAVAILABLE, "the queue of model " + model
-            + " on this worker is full (" + policy.maxQueueSize() + " requests waiting); retry later"));
+            + " on this worker is full (" + policy.queues().policy(r.level).maxQueueSize() + " requests waiting at "
+            + "priority level " + r.level + "); retry later"));
       }
-      queue.add(pending);
+      observer.enqueued(r.tenant, r.level);
     }
+    if (pushedOut != null) {
+      leave(pushedOut, QueueOutcome.PUSHED_OUT, new MaasException(ErrorCode.UNAVAILABLE, "the queue of model " + model
+          + " on this worker is full and a key with a smaller share took this request's place; retry later"));
+    }
+    queueing.onCancel(() -> cancel(r));
     dispatch();
-    return pending.answer.future();
+    return r.answer.future();
+  }
+
+  /** Drops a request still waiting: its client went away. One already running finishes. */
+  private void cancel(QueuedRequest r) {
+    boolean removed;
+    synchronized (this) {
+      removed = queue.remove(r);
+    }
+    if (removed) {
+      leave(r, QueueOutcome.CANCELLED, cancelled());
+    }
+  }
+
+  private static MaasException cancelled() {
+    return new MaasException(ErrorCode.CANCELLED, "cancelled: the client went away before the request ran");
+  }
+
+  /** Answers a request that left the queue without running. */
+  private void leave(QueuedRequest r, QueueOutcome outcome, MaasException failure) {
+    long waited = clock.nanoTime() - r.arrivedNanos;
+    observer.dequeued(r.tenant, r.level, waited, outcome);
+    observer.completed(false, r.items, 0, waited);
+    r.answer.tryFail(failure);
   }
 
   /** Fails the requests still waiting; those running finish. */
   public void close() {
-    List<Pending> dropped;
+    List<QueuedRequest> dropped;
     synchronized (this) {
       closed = true;
-      dropped = new ArrayList<>(queue);
-      queue.clear();
+      dropped = queue.drain();
     }
-    long now = clock.nanoTime();
-    for (Pending p : dropped) {
-      observer.completed(false, p.items, 0, now - p.arrivedNanos);
-      p.answer.tryFail(new MaasException(ErrorCode.UNAVAILABLE, "model " + model + " was unloaded"));
+    for (QueuedRequest r : dropped) {
+      leave(r, QueueOutcome.UNLOADED, new MaasException(ErrorCode.UNAVAILABLE, "model " + model + " was unloaded"));
     }
   }
 
-  /** Starts a batch on every free instance the queue has work for. */
+  /**
+   * Answers what expired, then starts a batch on every free instance the queue has work for; arms the timer for
+   * the next batching delay or expiry.
+   */
   private void dispatch() {
     while (true) {
-      List<Pending> batch;
+      List<QueuedRequest> expired;
+      List<QueuedRequest> batch = null;
       synchronized (this) {
-        if (closed || freeInstances == 0 || queue.isEmpty()) {
+        if (closed) {
           return;
         }
         long now = clock.nanoTime();
-        BatchPolicy.Decision decision = policy.decide(queue, now);
-        if (decision instanceof BatchPolicy.Wait wait) {
-          armTimer(wait.untilNanos(), now);
-          return;
+        expired = queue.expire(now, r -> observer.delayed(r.tenant, r.level));
+        if (freeInstances > 0 && !queue.isEmpty()) {
+          BatchPolicy.Decision<QueuedRequest> decision = policy.decide(queue.inOrder(), now);
+          if (decision instanceof BatchPolicy.Run<QueuedRequest> run) {
+            batch = List.copyOf(run.picked());
+            queue.take(batch);
+            freeInstances--;
+          } else {
+            armTimer(((BatchPolicy.Wait<QueuedRequest>) decision).untilNanos(), now);
+          }
         }
-        batch = take(((BatchPolicy.Run) decision).positions());
-        freeInstances--;
+        if (batch == null) {
+          queue.nextExpiryNanos().ifPresent(at -> armTimer(at, now));
+        }
+      }
+      expired.forEach(this::timedOut);
+      if (batch == null) {
+        return;
       }
       execute(batch);
     }
   }
 
-  private List<Pending> take(List<Integer> positions) {
-    List<Pending> batch = new ArrayList<>(positions.size());
-    for (int i = positions.size() - 1; i >= 0; i--) {
-      batch.add(queue.remove((int) positions.get(i)));
-    }
-    Collections.reverse(batch);
-    return batch;
+  private void timedOut(QueuedRequest r) {
+    long waited = clock.nanoTime() - r.arrivedNanos;
+    String why = r.deadlinePassed(clock.nanoTime())
+        ? "the request's deadline passed after it waited " + waited / 1_000 + " µs in the queue of model " + model
+        : "the request waited " + waited / 1_000 + " µs in the queue of model " + model + ", over its queue timeout of "
+            + r.queueTimeoutNanos / 1_000 + " µs at priority level " + r.level;
+    leave(r, QueueOutcome.TIMED_OUT, new MaasException(ErrorCode.DEADLINE_EXCEEDED, why + "; it did not run"));
   }
 
-  /** Wakes the batcher when the oldest request's delay ends, unless a timer due no later is armed. */
+  /** Wakes the batcher at {@code dueNanos}, unless a timer due no later is armed. */
   private void armTimer(long dueNanos, long now) {
     if (timerArmed && timerDueNanos - dueNanos <= 0) {
       return;
@@ -146,9 +199,13 @@ public final class DynamicBatcher {
     });
   }
 
-  private void execute(List<Pending> batch) {
+  private void execute(List<QueuedRequest> batch) {
     long started = clock.nanoTime();
-    List<InferenceRequest> requests = batch.stream().map(p -> p.request).toList();
+    for (QueuedRequest r : batch) {
+      r.queueing.ran(started - r.arrivedNanos);
+      observer.dequeued(r.tenant, r.level, started - r.arrivedNanos, QueueOutcome.RAN);
+    }
+    List<InferenceRequest> requests = batch.stream().map(r -> r.request).toList();
     Future<BatchResult> run;
     try {
       run = runner.run(requests);
@@ -161,7 +218,7 @@ public final class DynamicBatcher {
         freeInstances++;
       }
       dispatch();
-      long items = batch.stream().mapToLong(p -> p.items).sum();
+      long items = batch.stream().mapToLong(r -> r.items).sum();
       if (done.succeeded()) {
         BatchResult result = done.result();
         observer.executed(batch.size(), items, result.inputNanos(), result.inferNanos(), result.outputNanos());
@@ -169,50 +226,19 @@ public final class DynamicBatcher {
           answer(batch.get(i), result.answers().get(i), started, finished);
         }
       } else {
-        RuntimeException failure = done.cause() instanceof RuntimeException r
-            ? r : new MaasException(ErrorCode.INTERNAL, "inference failed: " + done.cause(), done.cause());
-        batch.forEach(p -> answer(p, BatchResult.Answer.failed(failure), started, finished));
+        RuntimeException failure = done.cause() instanceof RuntimeException e
+            ? e : new MaasException(ErrorCode.INTERNAL, "inference failed: " + done.cause(), done.cause());
+        batch.forEach(r -> answer(r, BatchResult.Answer.failed(failure), started, finished));
       }
     });
   }
 
-  private void answer(Pending p, BatchResult.Answer answer, long started, long finished) {
-    observer.completed(answer.succeeded(), p.items, started - p.arrivedNanos, finished - p.arrivedNanos);
+  private void answer(QueuedRequest r, BatchResult.Answer answer, long started, long finished) {
+    observer.completed(answer.succeeded(), r.items, started - r.arrivedNanos, finished - r.arrivedNanos);
     if (answer.succeeded()) {
-      p.answer.tryComplete(answer.response());
+      r.answer.tryComplete(answer.response());
     } else {
-      p.answer.tryFail(answer.failure());
-    }
-  }
-
-  /** A queued request. */
-  private static final class Pending implements BatchPolicy.Queued {
-    final InferenceRequest request;
-    final Object key;
-    final long items;
-    final long arrivedNanos;
-    final Promise<InferenceResponse> answer = Promise.promise();
-
-    Pending(InferenceRequest request, Object key, long items, long arrivedNanos) {
-      this.request = request;
-      this.key = key;
-      this.items = items;
-      this.arrivedNanos = arrivedNanos;
-    }
-
-    @Override
-    public Object key() {
-      return key;
-    }
-
-    @Override
-    public long items() {
-      return items;
-    }
-
-    @Override
-    public long arrivedNanos() {
-      return arrivedNanos;
+      r.answer.tryFail(answer.failure());
     }
   }
 }

@@ -9,6 +9,7 @@ import io.maas.worker.batching.BatchPolicy;
 import io.maas.worker.batching.BatchResult;
 import io.maas.worker.batching.BatchRunner;
 import io.maas.worker.batching.DynamicBatcher;
+import io.maas.worker.batching.Queueing;
 import io.maas.worker.instance.LoadedModel;
 import io.maas.worker.instance.ModelSignature;
 import io.maas.worker.instance.RequestValidator;
@@ -64,14 +65,14 @@ final class OrtModel implements ServedModel {
   }
 
   @Override
-  public Future<InferenceResponse> infer(InferenceRequest request) {
+  public Future<InferenceResponse> infer(InferenceRequest request, Queueing queueing) {
     try {
       RequestValidator.validate(model.name(), model.signature(), request);
     } catch (MaasException e) {
       observer.completed(false, 1, 0, 0);
       return Future.failedFuture(e);
     }
-    return batcher.submit(request);
+    return batcher.submit(request, queueing);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.maas.worker.device;
 
 import io.maas.inference.InferenceRequest;
+import io.maas.worker.batching.Queueing;
 import io.maas.inference.InferenceResponse;
 import io.maas.worker.instance.ModelSignature;
 import io.vertx.core.Future;
@@ -25,7 +26,12 @@ public interface ServedModel {
    * Validates the request against the signature and runs it on a free instance (waiting for one when all
    * are busy). Never blocks the calling thread.
    */
-  Future<InferenceResponse> infer(InferenceRequest request);
+  Future<InferenceResponse> infer(InferenceRequest request, Queueing queueing);
+
+  /** Runs a request that came with no ticket (no key, the default level, no deadline). */
+  default Future<InferenceResponse> infer(InferenceRequest request) {
+    return infer(request, Queueing.untracked());
+  }
 
   /**
    * The memory the model took as it loaded on its slot, measured there (on the simulated device: what it is taken

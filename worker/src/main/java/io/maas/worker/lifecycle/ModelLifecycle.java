@@ -2,6 +2,7 @@ package io.maas.worker.lifecycle;
 
 import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
+import io.maas.worker.batching.Queueing;
 import io.maas.inference.InferenceResponse;
 import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
@@ -278,8 +279,16 @@ public final class ModelLifecycle {
     return versions == null ? null : versions.get(version);
   }
 
-  /** Runs a request on the version it names, or the highest version serving; see {@link #find}. */
+  /** Runs a request that came with no ticket; see {@link #infer(InferenceRequest, Queueing)}. */
   public Future<InferenceResponse> infer(InferenceRequest request) {
+    return infer(request, Queueing.untracked());
+  }
+
+  /**
+   * Runs a request on the version it names, or the highest version serving ({@link #find}), queued as its ticket
+   * says.
+   */
+  public Future<InferenceResponse> infer(InferenceRequest request, Queueing queueing) {
     ModelVersion v;
     try {
       v = find(request.model(), request.version());
@@ -287,7 +296,7 @@ public final class ModelLifecycle {
       return Future.failedFuture(e);
     }
     usage.used(request.model(), v.status().version(), System.currentTimeMillis());
-    return v.infer(request);
+    return v.infer(request, queueing);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.maas.worker.lifecycle;
 
 import io.maas.inference.InferenceRequest;
+import io.maas.worker.batching.Queueing;
 import io.maas.inference.InferenceResponse;
 import io.maas.model.ModelStatus;
 import io.maas.worker.device.ServedModel;
@@ -77,9 +78,9 @@ final class ModelVersion {
   }
 
   /** Runs a request, counting it until it is answered. */
-  Future<InferenceResponse> infer(InferenceRequest request) {
+  Future<InferenceResponse> infer(InferenceRequest request, Queueing queueing) {
     running++;
-    return served.infer(request).andThen(done -> {
+    return served.infer(request, queueing).andThen(done -> {
       running--;
       if (running == 0 && idle != null) {
         idle.tryComplete();

@@ -5,6 +5,7 @@ import io.maas.worker.stats.ModelMetrics;
 import io.maas.worker.stats.ModelObserver;
 import io.maas.worker.stats.ModelObservers;
 import io.maas.worker.stats.ModelStatistics;
+import io.maas.worker.stats.QueueMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 final class VersionObservers {
   private final ModelStatistics statistics = new ModelStatistics();
   private final ModelMetrics metrics;
+  private final QueueMetrics queue;
   /** Read by scrapes, from another thread. */
   private volatile ServedModel serving;
   /** The footprint of the model serving: read by scrapes, from another thread. */
@@ -23,15 +25,16 @@ final class VersionObservers {
 
   VersionObservers(MeterRegistry meters, String model, String version, String worker) {
     metrics = new ModelMetrics(meters, model, version, worker);
+    queue = new QueueMetrics(meters, model, version, worker);
     metrics.watchQueue(() -> {
       ServedModel m = serving;
       return m == null ? 0 : m.queued();
     });
   }
 
-  /** What the model reports to, both records at once. */
+  /** What the model reports to, every record at once. */
   ModelObserver observer() {
-    return ModelObservers.both(statistics, metrics);
+    return ModelObservers.both(ModelObservers.both(statistics, metrics), queue);
   }
 
   ModelStatistics statistics() {
@@ -57,5 +60,6 @@ final class VersionObservers {
   /** Removes the version's meters. */
   void close() {
     metrics.close();
+    queue.close();
   }
 }

@@ -11,6 +11,7 @@ import io.maas.worker.batching.BatchPolicy;
 import io.maas.worker.batching.BatchResult;
 import io.maas.worker.batching.BatchRunner;
 import io.maas.worker.batching.DynamicBatcher;
+import io.maas.worker.batching.Queueing;
 import io.maas.worker.device.ServedModel;
 import io.maas.worker.instance.ModelSignature;
 import io.maas.worker.instance.RequestValidator;
@@ -90,7 +91,7 @@ public final class SimulatedModel implements ServedModel {
   }
 
   @Override
-  public Future<InferenceResponse> infer(InferenceRequest request) {
+  public Future<InferenceResponse> infer(InferenceRequest request, Queueing queueing) {
     try {
       RequestValidator.validate(name, signature, request);
     } catch (MaasException e) {
@@ -102,7 +103,7 @@ public final class SimulatedModel implements ServedModel {
       return Future.failedFuture(new MaasException(ErrorCode.INTERNAL,
           "simulated device failure (sim_fail_for_ms: the sim slot fails every request for a while after it starts)"));
     }
-    return batcher.submit(request);
+    return batcher.submit(request, queueing);
   }
 
   @Override

@@ -41,6 +41,15 @@ public interface ModelObserver {
    */
   void completed(boolean success, long items, long queueNanos, long totalNanos);
 
-  /** One request refused at once because the model's queue was full. */
+  /** One request refused at once because the model's queue was full (or pushed out of it by a lighter key). */
   void rejected();
+
+  /** A request of the key ({@code tenant}, "" without keys) joined the queue at a priority level. */
+  default void enqueued(String tenant, int level) {}
+
+  /** A request left the queue after waiting {@code waitedNanos}: to run, or not ({@link QueueOutcome}). */
+  default void dequeued(String tenant, int level, long waitedNanos, QueueOutcome outcome) {}
+
+  /** A request waited past its level's queue timeout and was moved behind the level's others (DELAY). */
+  default void delayed(String tenant, int level) {}
 }

@@ -24,6 +24,24 @@ public final class ModelObservers {
         a.rejected();
         b.rejected();
       }
+
+      @Override
+      public void enqueued(String tenant, int level) {
+        a.enqueued(tenant, level);
+        b.enqueued(tenant, level);
+      }
+
+      @Override
+      public void dequeued(String tenant, int level, long waitedNanos, QueueOutcome outcome) {
+        a.dequeued(tenant, level, waitedNanos, outcome);
+        b.dequeued(tenant, level, waitedNanos, outcome);
+      }
+
+      @Override
+      public void delayed(String tenant, int level) {
+        a.delayed(tenant, level);
+        b.delayed(tenant, level);
+      }
     };
   }
 }

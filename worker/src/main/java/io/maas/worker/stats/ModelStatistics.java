@@ -2,6 +2,7 @@ package io.maas.worker.stats;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +19,9 @@ import java.util.concurrent.atomic.LongAdder;
  * saw. {@code inference_count} counts batch items of successful requests, {@code execution_count} model
  * executions, and {@code batch_stats} counts executions (and their durations) per batch size.
  * {@code cold_load_count} (maas's own) counts the times the version loaded because a request asked for a model
- * loaded nowhere (placed mode).
+ * loaded nowhere (placed mode). {@code queue_outcomes} (maas's own) counts the requests that left the queue without
+ * running, by why ({@code cancelled}, {@code timed_out}, {@code pushed_out}; each also a {@code fail}), and those
+ * moved behind their level's others by a DELAY queue policy ({@code delayed}).
  */
 public final class ModelStatistics implements ModelObserver {
   private final Duration success = new Duration();
@@ -30,6 +33,8 @@ public final class ModelStatistics implements ModelObserver {
   private final LongAdder inferenceCount = new LongAdder();
   private final LongAdder executionCount = new LongAdder();
   private final LongAdder coldLoads = new LongAdder();
+  private final Map<QueueOutcome, LongAdder> leftUnrun = counts();
+  private final LongAdder delayed = new LongAdder();
   private final LongAccumulator lastInference = new LongAccumulator(Math::max, 0);
   private final Map<Long, BatchStats> batches = new ConcurrentHashMap<>();
 
@@ -68,6 +73,26 @@ public final class ModelStatistics implements ModelObserver {
     coldLoads.increment();
   }
 
+  @Override
+  public void dequeued(String tenant, int level, long waitedNanos, QueueOutcome outcome) {
+    if (outcome != QueueOutcome.RAN) {
+      leftUnrun.get(outcome).increment();
+    }
+  }
+
+  @Override
+  public void delayed(String tenant, int level) {
+    delayed.increment();
+  }
+
+  private static Map<QueueOutcome, LongAdder> counts() {
+    Map<QueueOutcome, LongAdder> counts = new EnumMap<>(QueueOutcome.class);
+    for (QueueOutcome o : QueueOutcome.values()) {
+      counts.put(o, new LongAdder());
+    }
+    return counts;
+  }
+
   /** Triton's {@code $model_stat} object for this model version. */
   public JsonObject toJson(String name, String version) {
     JsonArray batchStats = new JsonArray();
@@ -83,6 +108,11 @@ public final class ModelStatistics implements ModelObserver {
         .put("inference_count", inferenceCount.sum())
         .put("execution_count", executionCount.sum())
         .put("cold_load_count", coldLoads.sum())
+        .put("queue_outcomes", new JsonObject()
+            .put("cancelled", leftUnrun.get(QueueOutcome.CANCELLED).sum())
+            .put("timed_out", leftUnrun.get(QueueOutcome.TIMED_OUT).sum())
+            .put("pushed_out", leftUnrun.get(QueueOutcome.PUSHED_OUT).sum())
+            .put("delayed", delayed.sum()))
         .put("inference_stats", new JsonObject()
             .put("success", success.toJson())
             .put("fail", fail.toJson())

@@ -183,7 +183,7 @@ class DynamicBatcherTest {
     assertTrue(refused.failed(), "refused without waiting");
     MaasException e = assertInstanceOf(MaasException.class, refused.cause());
     assertEquals(ErrorCode.UNAVAILABLE, e.code());
-    assertTrue(e.getMessage().contains("full (2 requests waiting)"), e.getMessage());
+    assertTrue(e.getMessage().contains("full (2 requests waiting at priority level 1)"), e.getMessage());
     assertEquals(1, observer.rejections.get());
     assertEquals(2, b.queued());
   }

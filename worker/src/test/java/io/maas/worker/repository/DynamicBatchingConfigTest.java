@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maas.worker.batching.BatchPolicy;
+import io.maas.worker.batching.QueueLevels;
+import io.maas.worker.batching.QueuePolicy;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,54 @@ class DynamicBatchingConfigTest {
     assertTrue(error("{\"max_batch_size\": 8, \"dynamic_batching\": {\"max_queue_delay\": 5}}")
         .contains("dynamic_batching.max_queue_delay is not a known key"));
     assertTrue(error("{\"max_batch_size\": 8, \"dynamic_batching\": true}").contains("dynamic_batching must be a mapping"));
+  }
+
+  @Test
+  void priorityLevelsAndQueuePoliciesUseTritonsNames() {
+    DynamicBatching d = parse("{\"max_batch_size\": 8, \"dynamic_batching\": {\"priority_levels\": 3, "
+        + "\"default_priority_level\": 2, \"default_queue_policy\": {\"timeout_action\": \"DELAY\", "
+        + "\"default_timeout_microseconds\": 50000, \"allow_timeout_override\": true, \"max_queue_size\": 9}, "
+        + "\"priority_queue_policy\": {\"1\": {\"timeout_action\": \"REJECT\", \"default_timeout_microseconds\": "
+        + "\"1000\", \"max_queue_size\": 4}}}}").dynamicBatching();
+    QueueLevels levels = d.queueLevels(256);
+    assertEquals(3, levels.count());
+    assertEquals(2, levels.defaultLevel());
+    assertEquals(new QueuePolicy(QueuePolicy.TimeoutAction.REJECT, 1000, false, 4), levels.policy(1));
+    assertEquals(new QueuePolicy(QueuePolicy.TimeoutAction.DELAY, 50000, true, 9), levels.policy(2));
+    assertEquals(levels.policy(2), levels.policy(3), "a level not named takes the default queue policy");
+    assertEquals(2, levels.levelOf(0), "0 asks for the default level");
+    assertEquals(3, levels.levelOf(7), "a level beyond the last is the last");
+    // the JSON form, as the gateway and Triton's clients read it, parses back to the same
+    assertEquals(d, DynamicBatching.fromJson(d.toJson()));
+    assertEquals("DELAY", d.toJson().getJsonObject("default_queue_policy").getString("timeout_action"));
+  }
+
+  @Test
+  void withoutPriorityLevelsThereIsOneLevelAndTheDefaultIsTheLastLevel() {
+    assertEquals(1, parse("{\"max_batch_size\": 8, \"dynamic_batching\": {}}").dynamicBatching().queueLevels(5)
+        .count());
+    QueueLevels two = parse("{\"max_batch_size\": 8, \"dynamic_batching\": {\"priority_levels\": 2}}")
+        .dynamicBatching().queueLevels(5);
+    assertEquals(2, two.defaultLevel());
+    assertEquals(5, two.policy(1).maxQueueSize(), "the worker's max_queue_size bounds each level");
+  }
+
+  @Test
+  void badQueueSettingsAreRejectedNamingTheKey() {
+    assertTrue(error("{\"max_batch_size\": 8, \"dynamic_batching\": {\"priority_levels\": -1}}")
+        .contains("priority_levels"));
+    assertTrue(error("{\"max_batch_size\": 8, \"dynamic_batching\": {\"priority_levels\": 2, "
+        + "\"default_priority_level\": 3}}").contains("default_priority_level must be within 1..2"));
+    assertTrue(error("{\"max_batch_size\": 8, \"dynamic_batching\": {\"priority_levels\": 2, "
+        + "\"priority_queue_policy\": {\"5\": {}}}}").contains("names level 5"));
+    assertTrue(error("{\"max_batch_size\": 8, \"dynamic_batching\": {\"default_queue_policy\": "
+        + "{\"timeout_action\": \"DROP\"}}}").contains("default_queue_policy.timeout_action must be REJECT or DELAY"));
+    assertTrue(error("{\"max_batch_size\": 8, \"dynamic_batching\": {\"default_queue_policy\": "
+        + "{\"default_timeout_microseconds\": -5}}}").contains("default_queue_policy.default_timeout_microseconds"));
+    assertTrue(error("{\"max_batch_size\": 8, \"dynamic_batching\": {\"default_queue_policy\": "
+        + "{\"allow_timeout_override\": \"yes\"}}}").contains("allow_timeout_override must be true or false"));
+    assertTrue(error("{\"max_batch_size\": 8, \"dynamic_batching\": {\"priority_queue_policy\": "
+        + "{\"1\": {\"timeout\": 5}}}}").contains("priority_queue_policy.1.timeout is not a known key"));
   }
 
   @Test
