@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * {@code java -jar bench/target/maas-bench.jar [--quick] [minilm-16] [minilm-128] [simple] [sim-scaling] [hedging]
- * [lifecycle] [placement]},
+ * [lifecycle] [placement] [fairness]},
  * from the repository root. Without a scenario it runs minilm-16, minilm-128 and simple (about 11 minutes
  * here) and writes bench/results/README.md, the index; with scenarios it runs those only. {@code --quick}
  * runs fewer, shorter points: a check that everything works, not a measurement. {@code sim-scaling} runs
@@ -21,7 +21,9 @@ import java.util.Set;
  * against on, its own processes, about 2.5 minutes), {@code lifecycle} {@link LifecycleBench} (MiniLM load/unload
  * cycles and first requests with and without warmup, its own processes, a few minutes), {@code placement}
  * {@link PlacementBench} (resource-aware placement on simulated workers: a Zipf pool, a worker added, a canary; its
- * own processes, about 4 minutes; honours {@code --quick}).
+ * own processes, about 4 minutes; honours {@code --quick}), {@code fairness} {@link FairnessBench} (issue 14's
+ * overload goals on a sim and a MiniLM node: fair shares, weights, priority, disconnects, queue timeouts; its own
+ * processes, about 3 minutes).
  *
  * <p>Order: every in-process ceiling first (no server running), then two standalone nodes (API keys on,
  * the default, and off) for every scenario's standalone part, then one cluster of two workers and four
@@ -40,11 +42,11 @@ public final class Bench {
     for (String a : args) {
       switch (a) {
         case "--quick" -> quick = true;
-        case "sim-scaling", "hedging", "lifecycle", "placement", "minilm-16", "minilm-128", "simple" -> selected.add(a);
+        case "sim-scaling", "hedging", "lifecycle", "placement", "fairness", "minilm-16", "minilm-128", "simple" -> selected.add(a);
         case "all" -> selected.addAll(SCENARIOS);
         default -> {
           System.err.println("usage: java -jar bench/target/maas-bench.jar [--quick] [all|minilm-16|minilm-128|"
-              + "simple|sim-scaling|hedging|lifecycle|placement]...");
+              + "simple|sim-scaling|hedging|lifecycle|placement|fairness]...");
           System.exit(2);
         }
       }
@@ -64,6 +66,10 @@ public final class Bench {
     }
     if (selected.remove("placement")) {
       PlacementBench.main(quick ? new String[] {"--quick"} : new String[0]);
+      own = true;
+    }
+    if (selected.remove("fairness")) {
+      FairnessBench.main(new String[0]);
       own = true;
     }
     if (own && selected.isEmpty()) {

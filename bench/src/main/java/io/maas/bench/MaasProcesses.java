@@ -108,10 +108,22 @@ final class MaasProcesses implements AutoCloseable {
 
   /** Starts a standalone node (gateway + worker in one JVM) serving this repository; does not wait for it. */
   Gateway launchStandalone(String name, Path repository, Auth auth) throws IOException {
+    return launchStandalone(name, repository, auth, new String[0]);
+  }
+
+  /**
+   * The same with more settings.
+   *
+   * @param sets more settings, each {@code key=value} as for {@code --set}
+   */
+  Gateway launchStandalone(String name, Path repository, Auth auth, String... sets) throws IOException {
     int http = ports.next();
     int grpc = ports.next();
     List<String> args = new ArrayList<>(gatewayArgs("standalone", name, http, grpc, auth));
     args.addAll(List.of("--model-repository", repository.toString()));
+    for (String set : sets) {
+      args.addAll(List.of("--set", set));
+    }
     int admin = launch(name, args, GATEWAY_ADMIN_PORT);
     return new Gateway(name, http, grpc, admin);
   }
@@ -282,7 +294,8 @@ final class MaasProcesses implements AutoCloseable {
     return admin;
   }
 
-  private Path log(String name) {
+  /** The log file of the process started here under this name. */
+  Path log(String name) {
     return logs.resolve(name + ".log");
   }
 

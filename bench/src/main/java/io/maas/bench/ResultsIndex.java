@@ -31,6 +31,8 @@ final class ResultsIndex {
         + "(`java -jar bench/target/maas-bench.jar sim-scaling`, run separately)\n");
     sb.append("- [lifecycle](lifecycle.md): MiniLM load/unload cycles and warmup "
         + "(`java -jar bench/target/maas-bench.jar lifecycle`, run separately)\n");
+    sb.append("- [fairness](fairness.md): overload that stays fair, on sim and MiniLM "
+        + "(`java -jar bench/target/maas-bench.jar fairness`, run separately)\n");
     return sb.toString();
   }
 }
