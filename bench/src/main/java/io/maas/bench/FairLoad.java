@@ -32,6 +32,9 @@ final class FairLoad implements AutoCloseable {
   static final long DRAIN_MILLIS = 60_000;
   static final long MAX_MICROS = 120_000_000L;
 
+  /** Connections each open-loop flow may hold; requests beyond wait in the client (their latency counts from due). */
+  static final int OPEN_LOOP_CONNECTIONS = 256;
+
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
       .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
   private final Context context = vertx.getOrCreateContext();
@@ -152,7 +155,9 @@ final class FairLoad implements AutoCloseable {
       List<Counts> counts = new ArrayList<>();
       List<OpenLoopSchedule> schedules = new ArrayList<>();
       for (Flow f : flows) {
-        counts.add(new Counts(vertx, f, port, 1_000));
+        // a bounded pool per flow, as a real client has: all flows together stay well under the gateway's
+        // max_connections (1,024 per port), past which it closes new connections at once
+        counts.add(new Counts(vertx, f, port, OPEN_LOOP_CONNECTIONS));
         schedules.add(new OpenLoopSchedule(start, f.rate()));
       }
       long[] timer = new long[1];

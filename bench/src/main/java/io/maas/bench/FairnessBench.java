@@ -1,5 +1,10 @@
 package io.maas.bench;
 
+import java.util.stream.Collectors;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
+import java.util.TreeMap;
+import java.util.Map;
 import io.maas.bench.FairLoad.Flow;
 import io.maas.bench.FairLoad.FlowResult;
 import io.vertx.core.json.JsonArray;
@@ -257,16 +262,45 @@ public final class FairnessBench {
     Path log = processes.log(g.name());
     long logFrom = Files.size(log);
     ModelStats before = settled(n, model);
+    Map<String, Long> outcomesBefore = gatewayOutcomes(g.adminPort(), model);
     int written = Disconnects.run(g.httpPort(), request, DISCONNECTS, DISCONNECT_AFTER_MS, how);
     ModelStats after = settled(n, model);
+    Map<String, Long> outcomes = new TreeMap<>(gatewayOutcomes(g.adminPort(), model));
+    outcomes.replaceAll((code, count) -> count - outcomesBefore.getOrDefault(code, 0L));
+    outcomes.values().removeIf(count -> count == 0);
+    // requests the gateway took whole: cancelled, or answered (a request cut short by a reset is the client's 400)
+    long reached = outcomes.getOrDefault("CANCELLED", 0L) + outcomes.getOrDefault("OK", 0L);
     List<String> errors = errorLines(log, logFrom);
     FairnessReport.Disconnect d = new FairnessReport.Disconnect(how, DISCONNECTS, written, DISCONNECT_TEXTS,
         DISCONNECT_AFTER_MS, after.inferenceCount() - before.inferenceCount(),
         before.cancelled() < 0 ? -1 : after.cancelled() - before.cancelled(), errors.size(),
-        errors.isEmpty() ? "" : errors.get(0));
+        errors.isEmpty() ? "" : errors.get(0), reached, outcomes.entrySet().stream()
+            .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
     System.out.printf("  disconnects, %s: %d texts executed of %d, %d cancelled, %d ERROR lines%n", how.label,
         d.executedItems(), d.askedItems(), d.cancelled(), d.errorLines());
     return d;
+  }
+
+  /**
+   * The requests the gateway ended for the model so far, by outcome code ({@code maas_gateway_requests_total}): proof
+   * that disconnected clients' requests reached its pipeline (and how they ended), not only that nothing ran.
+   */
+  static Map<String, Long> gatewayOutcomes(int adminPort, String model) throws Exception {
+    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + adminPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    Map<String, Long> counts = new TreeMap<>();
+    Pattern line = Pattern.compile("^maas_gateway_requests_total\\{(.*)\\} ([0-9.Ee+]+)$");
+    Pattern code = Pattern.compile("code=\"([^\"]+)\"");
+    for (String l : r.body().split("\n")) {
+      Matcher m = line.matcher(l);
+      if (m.matches() && m.group(1).contains("model=\"" + model + "\"")) {
+        Matcher c = code.matcher(m.group(1));
+        if (c.find()) {
+          counts.merge(c.group(1), (long) Double.parseDouble(m.group(2)), Long::sum);
+        }
+      }
+    }
+    return counts;
   }
 
   /** The ERROR lines the log got from this byte offset on. */

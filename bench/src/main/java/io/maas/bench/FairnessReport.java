@@ -48,7 +48,8 @@ final class FairnessReport {
    * @param errorLines ERROR lines in the node's log over the window
    */
   record Disconnect(Disconnects.Close close, int clients, int written, int itemsEach, long closeAfterMillis,
-      long executedItems, long cancelled, long errorLines, String firstError) {
+      long executedItems, long cancelled, long errorLines, String firstError, long reachedGateway,
+      String gatewayOutcomes) {
     long askedItems() {
       return (long) clients * itemsEach;
     }
@@ -100,10 +101,12 @@ final class FairnessReport {
       goals.add(new Goal("fairness, cpu (MiniLM)", String.format(Locale.ROOT, "%d requests of %d texts, clients "
               + "gone after %d ms, %s: ≥ 90 %% never executed", d.clients(), d.itemsEach(), d.closeAfterMillis(),
               d.close().label),
-          String.format(Locale.ROOT, "%s %% executed (%,d of %,d texts; %s cancelled in the queue)",
+          String.format(Locale.ROOT, "%s %% executed (%,d of %,d texts; %s cancelled in the queue; the gateway "
+                  + "ended %d of the %d requests: %s)",
               Fmt.num(100 * share, 1), d.executedItems(), d.askedItems(),
-              d.cancelled() < 0 ? "n/a" : Long.toString(d.cancelled())),
-          d.written() == d.clients() && share <= MAX_EXECUTED_SHARE));
+              d.cancelled() < 0 ? "n/a" : Long.toString(d.cancelled()), d.reachedGateway(), d.clients(),
+              d.gatewayOutcomes()),
+          d.written() == d.clients() && d.reachedGateway() == d.clients() && share <= MAX_EXECUTED_SHARE));
       errors += d.errorLines();
     }
     if (!run.disconnects().isEmpty()) {

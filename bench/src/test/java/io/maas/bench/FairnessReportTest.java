@@ -87,12 +87,17 @@ class FairnessReportTest {
   @Test
   void disconnectsAreMetAtTenPercentExecutedAndNoErrorLine() {
     FairnessReport.Disconnect fin = new FairnessReport.Disconnect(Disconnects.Close.FIN, 200, 200, 64, 5, 1280, 190, 0,
-        "");
+        "", 200, "CANCELLED 200");
     FairnessReport.Disconnect rst = new FairnessReport.Disconnect(Disconnects.Close.RST, 200, 200, 64, 5, 1344, 180, 1,
-        "00:00:00.000 ERROR [loop] x - boom");
+        "00:00:00.000 ERROR [loop] x - boom", 200, "CANCELLED 200");
     List<Goal> goals = FairnessReport.goals(run(share(200, 100, 1), null, null, List.of(fin, rst), null));
     List<Goal> gone = goals.stream().filter(g -> g.scenario().contains("MiniLM")).toList();
     assertEquals(3, gone.size());
+    FairnessReport.Disconnect unseen = new FairnessReport.Disconnect(Disconnects.Close.FIN, 200, 200, 64, 5, 0, 0, 0,
+        "", 0, "");
+    assertEquals("MISSED", FairnessReport.goals(run(share(200, 100, 1), null, null, List.of(unseen), null)).stream()
+        .filter(g -> g.scenario().contains("MiniLM")).findFirst().orElseThrow().verdict(),
+        "nothing executed proves nothing when the requests never reached the gateway's pipeline");
     assertEquals("MET", gone.get(0).verdict(), gone.get(0).measured());
     assertEquals("MISSED", gone.get(1).verdict(), "1,344 of 12,800 texts is over 10 %");
     assertEquals("MISSED", gone.get(2).verdict());

@@ -35,6 +35,9 @@ final class BodyRead {
 
   void start() {
     if (request.isEnded()) { // nothing (more) to read
+      // the router paused the request; resumed, its HTTP/1.1 connection is read again, so a client that closes or
+      // resets it while its request waits for the answer is seen (ClientGone), and its request cancelled
+      request.resume();
       end();
       return;
     }
