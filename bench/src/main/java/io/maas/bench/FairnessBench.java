@@ -1,10 +1,5 @@
 package io.maas.bench;
 
-import java.util.stream.Collectors;
-import java.util.regex.Pattern;
-import java.util.regex.Matcher;
-import java.util.TreeMap;
-import java.util.Map;
 import io.maas.bench.FairLoad.Flow;
 import io.maas.bench.FairLoad.FlowResult;
 import io.vertx.core.json.JsonArray;
@@ -22,9 +17,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Issue 14's goals, "overload that stays fair", measured in one run ({@code java -jar bench/target/maas-bench.jar
@@ -286,7 +286,7 @@ public final class FairnessBench {
    * that disconnected clients' requests reached its pipeline (and how they ended), not only that nothing ran.
    */
   static Map<String, Long> gatewayOutcomes(int adminPort, String model) throws Exception {
-    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + adminPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
     Map<String, Long> counts = new TreeMap<>();
     Pattern line = Pattern.compile("^maas_gateway_requests_total\\{(.*)\\} ([0-9.Ee+]+)$");

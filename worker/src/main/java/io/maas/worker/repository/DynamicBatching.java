@@ -117,7 +117,7 @@ public record DynamicBatching(long maxQueueDelayMicros, List<Integer> preferredB
         .put("preferred_batch_size", new JsonArray(preferredBatchSizes))
         .put("max_queue_delay_microseconds", maxQueueDelayMicros)
         .put("priority_levels", priorityLevels)
-        .put("default_priority_level", priorityLevels == 0 ? 0 : levels().defaultLevel())
+        .put("default_priority_level", priorityLevels == 0 ? 0 : defaultLevel())
         .put("default_queue_policy", defaultQueuePolicy.toJson(maxQueueSize));
     if (!priorityQueuePolicy.isEmpty()) {
       JsonObject levels = new JsonObject();
@@ -138,11 +138,12 @@ public record DynamicBatching(long maxQueueDelayMicros, List<Integer> preferredB
       policies.add(new QueuePolicy(q.timeoutAction(), q.defaultTimeoutMicros(), q.allowTimeoutOverride(),
           size == null ? defaultMaxQueueSize : size));
     }
-    return new QueueLevels(policies, defaultPriorityLevel == 0 ? levels : defaultPriorityLevel);
+    return new QueueLevels(policies, defaultLevel());
   }
 
-  private QueueLevels levels() {
-    return queueLevels(1);
+  /** The level of requests naming none: the configured one, else the last. */
+  private int defaultLevel() {
+    return defaultPriorityLevel == 0 ? Math.max(1, priorityLevels) : defaultPriorityLevel;
   }
 
   /** Checks the section against the model's max_batch_size (configured or inferred). */

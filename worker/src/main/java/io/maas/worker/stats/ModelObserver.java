@@ -4,21 +4,13 @@ package io.maas.worker.stats;
  * What the scheduler of one model version on one worker reports as it serves requests; the KServe
  * statistics and the Prometheus metrics are built from it (Triton's vocabulary: a request holds
  * {@code items} batch items, one execution runs one batch of one or more requests).
- * Implementations are thread-safe and cheap: they are called on the request path.
+ * Implementations are thread-safe and cheap: they are called on the request path. Every event is a no-op unless
+ * an implementation takes it.
  */
 public interface ModelObserver {
 
   /** Observes nothing. */
-  ModelObserver NONE = new ModelObserver() {
-    @Override
-    public void executed(int requests, long batchSize, long inputNanos, long inferNanos, long outputNanos) {}
-
-    @Override
-    public void completed(boolean success, long items, long queueNanos, long totalNanos) {}
-
-    @Override
-    public void rejected() {}
-  };
+  ModelObserver NONE = new ModelObserver() {};
 
   /**
    * One execution (one model run) of a batch.
@@ -29,7 +21,7 @@ public interface ModelObserver {
    * @param inferNanos time in the runtime
    * @param outputNanos time to convert and split the outputs
    */
-  void executed(int requests, long batchSize, long inputNanos, long inferNanos, long outputNanos);
+  default void executed(int requests, long batchSize, long inputNanos, long inferNanos, long outputNanos) {}
 
   /**
    * One request answered.
@@ -39,10 +31,10 @@ public interface ModelObserver {
    * @param queueNanos time from its arrival at the worker to the start of its execution (0 if it never ran)
    * @param totalNanos time from its arrival at the worker to its answer
    */
-  void completed(boolean success, long items, long queueNanos, long totalNanos);
+  default void completed(boolean success, long items, long queueNanos, long totalNanos) {}
 
   /** One request refused at once because the model's queue was full (or pushed out of it by a lighter key). */
-  void rejected();
+  default void rejected() {}
 
   /** A request of the key ({@code tenant}, "" without keys) joined the queue at a priority level. */
   default void enqueued(String tenant, int level) {}

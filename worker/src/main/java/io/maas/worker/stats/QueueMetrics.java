@@ -93,15 +93,6 @@ public final class QueueMetrics implements ModelObserver, AutoCloseable {
   }
 
   @Override
-  public void executed(int requests, long batchSize, long inputNanos, long inferNanos, long outputNanos) {}
-
-  @Override
-  public void completed(boolean success, long items, long queueNanos, long totalNanos) {}
-
-  @Override
-  public void rejected() {}
-
-  @Override
   public void close() {
     synchronized (meters) {
       meters.forEach(registry::remove);

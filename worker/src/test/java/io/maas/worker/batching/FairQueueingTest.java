@@ -37,15 +37,6 @@ class FairQueueingTest {
   private DynamicBatcher batcher(BatchPolicy policy) {
     ModelObserver counting = new ModelObserver() {
       @Override
-      public void executed(int requests, long batchSize, long inputNanos, long inferNanos, long outputNanos) {}
-
-      @Override
-      public void completed(boolean success, long items, long queueNanos, long totalNanos) {}
-
-      @Override
-      public void rejected() {}
-
-      @Override
       public void dequeued(String tenant, int level, long waitedNanos, QueueOutcome outcome) {
         outcomes.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
       }
