@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar gateway/target/maas-gateway.jar [standalone|gateway|worker] [options]}. With no mode
  * it runs the standalone node: gateway and worker in one JVM, on an embedded single-member Hazelcast
  * cluster that separate workers can join later. With {@code tensorflow_model_server}'s flags
- * ({@link TfServingCommandLine}) it runs the standalone node as a drop-in for TF Serving.
+ * ({@link TfServingCommandLine}) it runs the standalone node as a drop-in for TF Serving. {@code certs DIR} writes
+ * test certificates instead ({@link CertsCommand}).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -21,6 +22,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("certs")) {
+      System.exit(CertsCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+      return;
+    }
     MaasNode.Mode mode;
     MaasConfig config;
     List<String> warnings = List.of();

@@ -23,7 +23,7 @@ import java.util.List;
  *     was removed and resumed forms a cluster of its own) and merges them back
  */
 public record ClusterConfig(String name, String host, int port, List<String> members, String configFile,
-    int heartbeatSeconds, int memberTimeoutSeconds, int rejoinCheckSeconds) {
+    int heartbeatSeconds, int memberTimeoutSeconds, int rejoinCheckSeconds, ClusterTls tls) {
   public static final int DEFAULT_HEARTBEAT_SECONDS = 1;
   public static final int DEFAULT_MEMBER_TIMEOUT_SECONDS = 10;
   public static final int DEFAULT_REJOIN_CHECK_SECONDS = 5;
@@ -37,6 +37,19 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
     if (rejoinCheckSeconds < 1) {
       throw new IllegalArgumentException("cluster.rejoin_check_s must be at least 1, not " + rejoinCheckSeconds);
     }
+  }
+
+  /** A plaintext event bus. */
+  public ClusterConfig(String name, String host, int port, List<String> members, String configFile,
+      int heartbeatSeconds, int memberTimeoutSeconds, int rejoinCheckSeconds) {
+    this(name, host, port, members, configFile, heartbeatSeconds, memberTimeoutSeconds, rejoinCheckSeconds,
+        ClusterTls.OFF);
+  }
+
+  /** The same membership with mutual TLS on the event bus, or {@link ClusterTls#OFF}. */
+  public ClusterConfig withTls(ClusterTls t) {
+    return new ClusterConfig(name, host, port, members, configFile, heartbeatSeconds, memberTimeoutSeconds,
+        rejoinCheckSeconds, t);
   }
 
   /** The default failure detector. */
@@ -74,6 +87,7 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
         j.getString("name"), j.getString("host"), ConfigValues.port(j, "cluster", "port"), members, j.getString("config_file", ""),
         (int) ConfigValues.positiveLong(j, "cluster", "heartbeat_s"),
         (int) ConfigValues.positiveLong(j, "cluster", "member_timeout_s"),
-        (int) ConfigValues.positiveLong(j, "cluster", "rejoin_check_s"));
+        (int) ConfigValues.positiveLong(j, "cluster", "rejoin_check_s"),
+        ClusterTls.fromJson(j.getJsonObject("tls")));
   }
 }

@@ -3,6 +3,7 @@ package io.maas.config;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
  * properties) into configuration fragments.
  *
  * <p>{@code MAAS_<SECTION>_<KEY>} sets {@code <section>.<key>}: {@code MAAS_GATEWAY_HTTP_PORT=9000} sets
- * {@code gateway.http_port}. Triton's {@code MAAS_MODEL_REPOSITORY} is an alias for
+ * {@code gateway.http_port}, and {@code MAAS_GATEWAY_TLS_CERT_FILE} the nested {@code gateway.tls.cert_file}. Triton's {@code MAAS_MODEL_REPOSITORY} is an alias for
  * {@code worker.model_repository}, {@code MAAS_ADMIN_TOKEN} one for {@code gateway.admin_token}.
  */
 public final class ConfigKeys {
@@ -46,6 +47,9 @@ public final class ConfigKeys {
     return out;
   }
 
+  /** Sections within sections: {@code MAAS_GATEWAY_TLS_CERT_FILE} sets {@code gateway.tls.cert_file}. */
+  private static final List<String> NESTED = List.of("tls");
+
   static String keyOfVariable(String name) {
     if (ALIASES.containsKey(name)) {
       return ALIASES.get(name);
@@ -53,7 +57,13 @@ public final class ConfigKeys {
     for (String section : new String[] {"GATEWAY", "WORKER", "CLUSTER"}) {
       String prefix = "MAAS_" + section + "_";
       if (name.startsWith(prefix) && name.length() > prefix.length()) {
-        return section.toLowerCase(Locale.ROOT) + "." + name.substring(prefix.length()).toLowerCase(Locale.ROOT);
+        String key = name.substring(prefix.length()).toLowerCase(Locale.ROOT);
+        for (String nested : NESTED) {
+          if (key.startsWith(nested + "_") && key.length() > nested.length() + 1) {
+            key = nested + "." + key.substring(nested.length() + 1);
+          }
+        }
+        return section.toLowerCase(Locale.ROOT) + "." + key;
       }
     }
     return null;

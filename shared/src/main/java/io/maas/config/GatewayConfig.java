@@ -20,11 +20,21 @@ import io.vertx.core.json.JsonObject;
  * @param hedge whether and when a request that a worker is slow to answer is sent to a second worker
  * @param bodies limits on the request bodies (and gRPC messages) being read
  * @param placement how this gateway places models on workers in placed mode, when it is the one deciding
+ * @param tls TLS on the REST, gRPC and admin ports ({@link ServerTls#OFF}: plaintext)
  */
 public record GatewayConfig(
     String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis,
     long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker, boolean grpcOnHttpPort,
-    ConnectionLimits connections, HedgeConfig hedge, BodyLimits bodies, PlacementConfig placement) {
+    ConnectionLimits connections, HedgeConfig hedge, BodyLimits bodies, PlacementConfig placement, ServerTls tls) {
+
+  /** Plaintext. */
+  public GatewayConfig(String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements,
+      long requestTimeoutMillis, long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker,
+      boolean grpcOnHttpPort, ConnectionLimits connections, HedgeConfig hedge, BodyLimits bodies,
+      PlacementConfig placement) {
+    this(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis, maxRequestTimeoutMillis,
+        maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, hedge, bodies, placement, ServerTls.OFF);
+  }
 
   /** With the default placement settings. */
   public GatewayConfig(String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements,
@@ -62,31 +72,37 @@ public record GatewayConfig(
   /** The same settings with another breaker. */
   public GatewayConfig withBreaker(BreakerConfig b) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort, connections, hedge, bodies, placement);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, b, grpcOnHttpPort, connections, hedge, bodies, placement, tls);
   }
 
   /** The same settings with other connection limits. */
   public GatewayConfig withConnections(ConnectionLimits c) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, c, hedge, bodies, placement);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, c, hedge, bodies, placement, tls);
   }
 
   /** The same settings with other hedging settings. */
   public GatewayConfig withHedge(HedgeConfig h) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, h, bodies, placement);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, h, bodies, placement, tls);
   }
 
   /** The same settings with other placement settings. */
   public GatewayConfig withPlacement(PlacementConfig p) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, hedge, bodies, p);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, hedge, bodies, p, tls);
+  }
+
+  /** The same settings with TLS on the client-facing ports, or {@link ServerTls#OFF}. */
+  public GatewayConfig withTls(ServerTls t) {
+    return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, hedge, bodies, placement, t);
   }
 
   /** The same settings with other body limits. */
   public GatewayConfig withBodies(BodyLimits b) {
     return new GatewayConfig(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, hedge, b, placement);
+        maxRequestTimeoutMillis, maxInFlightPerWorker, breaker, grpcOnHttpPort, connections, hedge, b, placement, tls);
   }
 
   /**
@@ -190,6 +206,7 @@ public record GatewayConfig(
         new BodyLimits(
             ConfigValues.nonNegativeLong(j, "gateway", "body_memory_budget_bytes"),
             (int) ConfigValues.positiveLong(j, "gateway", "body_read_timeout_s")),
-        PlacementConfig.fromJson(j));
+        PlacementConfig.fromJson(j),
+        ServerTls.fromJson(j.getJsonObject("tls")));
   }
 }

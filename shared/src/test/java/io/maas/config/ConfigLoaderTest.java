@@ -225,4 +225,37 @@ class ConfigLoaderTest {
     assertEquals("gateway", cli.mode());
     assertEquals("x.yaml", cli.configFile());
   }
+
+  @Test
+  void tlsIsOffByDefaultAndItsNestedKeysComeFromTheEnvironmentAndFlags() {
+    MaasConfig plain = load();
+    assertEquals(ServerTls.OFF, plain.gateway().tls());
+    assertEquals(ClusterTls.OFF, plain.cluster().tls());
+    env.put("MAAS_GATEWAY_TLS_CERT_FILE", "/etc/maas/server.pem");
+    env.put("MAAS_GATEWAY_TLS_KEY_FILE", "/etc/maas/server-key.pem");
+    env.put("MAAS_CLUSTER_TLS_CA_FILE", "/etc/maas/ca.pem");
+    MaasConfig tls = load("--set", "cluster.tls.cert_file=m.pem", "--set", "cluster.tls.key_file=m-key.pem",
+        "--set", "gateway.tls.client_ca_file=/etc/maas/ca.pem", "--set", "gateway.tls.grpc_client_auth=required");
+    assertEquals("/etc/maas/server.pem", tls.gateway().tls().certFile());
+    assertEquals("/etc/maas/server-key.pem", tls.gateway().tls().keyFile());
+    assertEquals(io.vertx.core.http.ClientAuth.REQUIRED, tls.gateway().tls().grpcClientAuth());
+    assertEquals(io.vertx.core.http.ClientAuth.NONE, tls.gateway().tls().adminClientAuth());
+    assertEquals(new ClusterTls("m.pem", "m-key.pem", "/etc/maas/ca.pem"), tls.cluster().tls());
+  }
+
+  @Test
+  void halfATlsSettingFailsNamingTheKeys() {
+    env.put("MAAS_GATEWAY_TLS_CERT_FILE", "/etc/maas/server.pem");
+    assertTrue(assertThrows(IllegalArgumentException.class, this::load).getMessage()
+        .contains("gateway.tls.cert_file and gateway.tls.key_file go together"));
+    env.clear();
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> load("--set", "cluster.tls.ca_file=ca.pem"))
+        .getMessage().contains("cluster.tls.cert_file, key_file and ca_file go together"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> load("--set", "gateway.tls.cert_file=a",
+        "--set", "gateway.tls.key_file=b", "--set", "gateway.tls.admin_client_auth=maybe")).getMessage()
+        .contains("gateway.tls.admin_client_auth must be none, request or required, not maybe"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> load("--set", "gateway.tls.cert_file=a",
+        "--set", "gateway.tls.key_file=b", "--set", "gateway.tls.admin_client_auth=required")).getMessage()
+        .contains("gateway.tls.client_ca_file must name"));
+  }
 }
