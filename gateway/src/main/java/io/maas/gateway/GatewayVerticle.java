@@ -9,6 +9,7 @@ import io.maas.gateway.stats.ClusterStatistics;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Tenancy;
 import io.maas.gateway.edge.BodyBudget;
+import io.maas.gateway.edge.CertificateReloader;
 import io.maas.gateway.edge.ClientConnections;
 import io.maas.gateway.grpc.GrpcEdge;
 import io.maas.gateway.http.RepositoryRoutes;
@@ -31,13 +32,16 @@ import io.maas.http.MalformedRequests;
 import io.maas.metrics.AdminServer;
 import io.maas.metrics.ProcessMetrics;
 import io.maas.net.AcceptHooks;
+import io.maas.tls.TlsMaterial;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -69,6 +73,7 @@ public final class GatewayVerticle extends VerticleBase {
   private ClientConnections restConnections;
   private ClientConnections grpcConnections;
   private final List<Integer> guardedPorts = new java.util.ArrayList<>();
+  private CertificateReloader certificates;
 
   /**
    * @param tenancy API keys, limits and the admin server's address; with auth off, every call is let in
@@ -126,6 +131,11 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<?> serve(Admission admission) {
+    try {
+      certificates = config.tls().enabled() ? CertificateReloader.start(vertx, config.tls()) : null;
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     GatewayConfig.ConnectionLimits limits = config.connections();
     bodyBudget = new BodyBudget(config.bodies().budget(Runtime.getRuntime().maxMemory(), config.maxBodyBytes()),
         metrics.registry());
@@ -154,13 +164,14 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> placer.start())
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
             "gateway.admin_host, gateway.admin_port", metrics,
-            tenancy == null ? null : tenancy.adminApi().router(vertx)))
+            tenancy == null ? null : tenancy.adminApi().router(vertx), tls(config.tls().adminClientAuth())))
         .compose(s -> {
           adminServer = s;
-          LOG.info("admin server (GET /metrics{}) listening on {}:{}", tenancy == null ? "" : ", key API /admin/keys",
-              tenancyConfig.adminHost(), s.actualPort());
-          return listen(MalformedRequests.answeredOn(
-                  vertx.createHttpServer(clientOptions().setPort(config.httpPort()).setCompressionSupported(true)))
+          follow(s, config.tls().adminClientAuth());
+          LOG.info("admin server (GET /metrics{}) listening on {}:{}{}", tenancy == null ? "" : ", key API /admin/keys",
+              tenancyConfig.adminHost(), s.actualPort(), over(config.tls().adminClientAuth()));
+          return listen(MalformedRequests.answeredOn(vertx.createHttpServer(TlsMaterial.configure(
+                  clientOptions().setPort(config.httpPort()).setCompressionSupported(true), tls(ClientAuth.NONE))))
               .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, MalformedRequests.checkingPaths(router))
                   : MalformedRequests.checkingPaths(router)), config.httpPort(),
               config.grpcOnHttpPort() ? "REST and gRPC" : "REST",
@@ -168,21 +179,44 @@ public final class GatewayVerticle extends VerticleBase {
         })
         .compose(s -> {
           server = s;
+          follow(s, ClientAuth.NONE);
           if (config.grpcOnHttpPort()) {
-            LOG.info("REST (KServe V2, TF Serving, predict, embeddings) and KServe V2 gRPC listening on {}:{}",
-                config.host(), s.actualPort());
+            LOG.info("REST (KServe V2, TF Serving, predict, embeddings) and KServe V2 gRPC listening on {}:{}{}",
+                config.host(), s.actualPort(), over(ClientAuth.NONE));
             return Future.succeededFuture(s);
           }
-          LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}", config.host(), s.actualPort());
+          LOG.info("REST (KServe V2, TF Serving, predict, embeddings) listening on {}:{}{}", config.host(), s.actualPort(),
+              over(ClientAuth.NONE));
           grpcConnections = new ClientConnections("grpc", limits, metrics.registry());
-          return listen(MalformedRequests.answeredOn(vertx.createHttpServer(clientOptions().setPort(config.grpcPort())))
+          return listen(MalformedRequests.answeredOn(vertx.createHttpServer(TlsMaterial.configure(
+                  clientOptions().setPort(config.grpcPort()), tls(config.tls().grpcClientAuth()))))
               .requestHandler(grpc),
               config.grpcPort(), "gRPC", "gateway.grpc_port; the TF Serving drop-in's --port", grpcConnections)
               .onSuccess(g -> {
                 grpcServer = g;
-                LOG.info("KServe V2 gRPC listening on {}:{}", config.host(), g.actualPort());
+                follow(g, config.tls().grpcClientAuth());
+                LOG.info("KServe V2 gRPC listening on {}:{}{}", config.host(), g.actualPort(),
+                    over(config.tls().grpcClientAuth()));
               });
         });
+  }
+
+  /** A port's TLS options, asking clients for certificates as {@code clientAuth} says; null when TLS is off. */
+  private ServerSSLOptions tls(ClientAuth clientAuth) {
+    return certificates == null ? null : certificates.material().sslOptions(clientAuth);
+  }
+
+  /** How a port's log line says what it serves over. */
+  private String over(ClientAuth clientAuth) {
+    return certificates == null ? " (plaintext)" : clientAuth == ClientAuth.NONE ? " (TLS)"
+        : " (TLS, client certificates " + clientAuth.name().toLowerCase(java.util.Locale.ROOT) + ")";
+  }
+
+  /** A TLS port gets the certificate's later changes. */
+  private void follow(HttpServer s, ClientAuth clientAuth) {
+    if (certificates != null) {
+      certificates.follow(s, clientAuth);
+    }
   }
 
   /**
@@ -242,6 +276,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (certificates != null) {
+      certificates.stop();
+    }
     if (cluster.acceptHooks() != null) {
       guardedPorts.forEach(cluster.acceptHooks()::unregister);
     }

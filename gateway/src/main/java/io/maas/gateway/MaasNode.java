@@ -6,6 +6,7 @@ import io.maas.config.MaasConfig;
 import io.maas.metrics.AdminServer;
 import io.maas.metrics.ProcessMetrics;
 import io.maas.net.AcceptHooks;
+import io.maas.tls.TlsMaterial;
 import io.maas.worker.WorkerNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -58,17 +59,20 @@ public final class MaasNode {
 
   /**
    * Joins (or, alone, forms) the cluster and deploys what the mode asks for; models named with base paths
-   * that cannot be served fail it at once, before the cluster starts. The process's one metrics
+   * that cannot be served, and TLS files that cannot be (gateway.tls), fail it at once, before the cluster starts. The process's one metrics
    * registry is made here and served at {@code GET /metrics}: on the gateway's admin server, or for a
    * worker-only node on {@code worker.metrics_host:metrics_port}.
    */
   public static Future<MaasNode> start(MaasConfig config, Mode mode) {
-    if (mode.worker) {
-      try {
+    try {
+      if (mode.worker) {
         WorkerNode.checkModels(config.worker());
-      } catch (IllegalArgumentException e) {
-        return Future.failedFuture(e);
       }
+      if (mode.gateway && config.gateway().tls().enabled()) {
+        TlsMaterial.read(config.gateway().tls());
+      }
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
     }
     ProcessMetrics metrics = ProcessMetrics.create();
     return unbound(ClusteredVertx.start(config.cluster(),

@@ -59,6 +59,10 @@ public record GatewayConfig(
   }
 
   public GatewayConfig {
+    if (grpcOnHttpPort && tls.grpcClientAuth() != io.vertx.core.http.ClientAuth.NONE) {
+      throw new IllegalArgumentException("gateway.tls.grpc_client_auth needs gRPC on a port of its own: with"
+          + " gateway.grpc_on_http_port, gRPC shares the REST port, which asks no client certificate");
+    }
     if (maxRequestTimeoutMillis < requestTimeoutMillis) {
       throw new IllegalArgumentException("gateway.max_request_timeout_ms (" + maxRequestTimeoutMillis
           + ") must not be below gateway.request_timeout_ms (" + requestTimeoutMillis + ")");

@@ -1,6 +1,7 @@
 package io.maas.metrics;
 
 import io.maas.http.MalformedRequests;
+import io.maas.tls.TlsMaterial;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -9,6 +10,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ServerSSLOptions;
 
 /**
  * The admin port of every maas process (Triton's metrics port, 8002 by default): {@code GET /metrics} in
@@ -28,8 +30,19 @@ public final class AdminServer {
    */
   public static Future<HttpServer> listen(Vertx vertx, String host, int port, String settings, ProcessMetrics metrics,
       Handler<HttpServerRequest> others) {
+    return listen(vertx, host, port, settings, metrics, others, null);
+  }
+
+  /**
+   * Starts the server, over TLS when {@code tls} is given.
+   *
+   * @param tls the port's TLS options ({@link TlsMaterial#sslOptions}); null: plaintext
+   */
+  public static Future<HttpServer> listen(Vertx vertx, String host, int port, String settings, ProcessMetrics metrics,
+      Handler<HttpServerRequest> others, ServerSSLOptions tls) {
     Handler<HttpServerRequest> rest = others == null ? AdminServer::notFound : MalformedRequests.checkingPaths(others);
-    return MalformedRequests.answeredOn(vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)))
+    HttpServerOptions options = TlsMaterial.configure(new HttpServerOptions().setHost(host).setPort(port), tls);
+    return MalformedRequests.answeredOn(vertx.createHttpServer(options))
         .requestHandler(request -> {
           if (METRICS_PATH.equals(request.path()) && request.method() == HttpMethod.GET) {
             // the scrape reads live gauges (queue depths): cheap, never blocking

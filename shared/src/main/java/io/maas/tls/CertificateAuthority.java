@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -54,6 +57,17 @@ public final class CertificateAuthority {
 
   /** A certificate and its private key. */
   public record Issued(X509Certificate certificate, KeyPair keys) {
+    /**
+     * A certificate (the file's first) and its private key, read from PEM files, unchecked.
+     *
+     * @throws IllegalArgumentException naming the file that cannot be read
+     */
+    public static Issued read(Path certFile, Path keyFile) {
+      X509Certificate certificate = PemFiles.certificates("certificate", certFile).get(0);
+      PrivateKey key = PemFiles.privateKey("private key", keyFile);
+      return new Issued(certificate, new KeyPair(certificate.getPublicKey(), key));
+    }
+
     /** Writes the certificate (PEM) and the private key (PKCS#8 PEM, readable by its owner only). */
     public void write(Path certFile, Path keyFile) {
       writePem(certFile, certificate);
@@ -77,7 +91,7 @@ public final class CertificateAuthority {
   public static CertificateAuthority create(String name, Duration validity) {
     KeyPair keys = newKeys();
     Instant now = Instant.now();
-    X500Name subject = new X500Name("CN=" + name);
+    X500Name subject = name(name);
     try {
       JcaX509v3CertificateBuilder builder = builder(subject, subject, keys, now.minusSeconds(60), now.plus(validity));
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
@@ -88,6 +102,15 @@ public final class CertificateAuthority {
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot make a CA certificate: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A CA written before ({@link #write}): its certificate and private key files.
+   *
+   * @throws IllegalArgumentException naming the file that cannot be read
+   */
+  public static CertificateAuthority read(Path certFile, Path keyFile) {
+    return new CertificateAuthority(Issued.read(certFile, keyFile));
   }
 
   /** The CA's key pair: to keep it, or issue more certificates later. */
@@ -125,8 +148,8 @@ public final class CertificateAuthority {
   public Issued issue(String commonName, List<String> hosts, Instant notBefore, Instant notAfter) {
     KeyPair keys = newKeys();
     try {
-      JcaX509v3CertificateBuilder builder = builder(new X500Name(self.certificate().getSubjectX500Principal().getName()),
-          new X500Name("CN=" + commonName), keys, notBefore, notAfter);
+      JcaX509v3CertificateBuilder builder = builder(X500Name.getInstance(self.certificate().getSubjectX500Principal().getEncoded()),
+          name(commonName), keys, notBefore, notAfter);
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
@@ -148,6 +171,10 @@ public final class CertificateAuthority {
       Instant notBefore, Instant notAfter) {
     return new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE),
         Date.from(notBefore), Date.from(notAfter), subject, keys.getPublic());
+  }
+
+  private static X500Name name(String commonName) {
+    return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
   }
 
   private static GeneralNames alternativeNames(List<String> hosts) {

@@ -72,6 +72,16 @@ public final class PemFiles {
     return certificates("certificate", Path.of("(checked)"), options.getCertValues().get(0).getBytes()).get(0);
   }
 
+  /** The certificates of a PEM file, unchecked. */
+  static List<X509Certificate> certificates(String setting, Path file) {
+    return certificates(setting, file, read(setting, file));
+  }
+
+  /** The unencrypted private key of a PEM file. */
+  static PrivateKey privateKey(String setting, Path file) {
+    return privateKey(setting, file, read(setting, file));
+  }
+
   private static byte[] read(String setting, Path file) {
     try {
       return Files.readAllBytes(file);

@@ -16,6 +16,8 @@ import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -38,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It watches the connection in front of everything (raw bytes, before Vert.x has told HTTP/1.1 from HTTP/2 by
  * them) and, for HTTP/1.1, just before Vert.x's connection handler, behind the codec: request heads and ends in,
- * final responses out. For HTTP/2 it follows the streams of Netty's HTTP/2 connection. Everything runs on the
- * connection's event loop.
+ * final responses out. For HTTP/2 it follows the streams of Netty's HTTP/2 connection. Over TLS the clock starts
+ * at the accept too (a handshake that never ends is a head that never comes), and the watchers go in once the
+ * handshake has chosen the protocol. Everything runs on the connection's event loop.
  */
 final class ConnectionGuard {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
@@ -182,7 +185,7 @@ final class ConnectionGuard {
   /** Once Vert.x has set the connection up for HTTP/2, follows its streams. */
   private void watchHttp2(ChannelPipeline pipeline) {
     Http2ConnectionHandler handler = pipeline.get(Http2ConnectionHandler.class);
-    if (handler == null) {
+    if (handler == null || http2 != null) {
       return;
     }
     http2 = handler.connection();
@@ -206,21 +209,30 @@ final class ConnectionGuard {
     }
   }
 
+  /**
+   * HTTP/1.1: Vert.x's handlers go in before its idle handler (or the chunked writer), so the exchange watcher
+   * goes right after it, between them and Vert.x's connection handler.
+   *
+   * @return false when the pipeline has neither (not set up for HTTP/1.1)
+   */
+  private boolean watchExchanges(ChannelPipeline p) {
+    String anchor = p.get(ChunkedWriteHandler.class) != null ? p.context(ChunkedWriteHandler.class).name()
+        : p.get(IdleStateHandler.class) != null ? p.context(IdleStateHandler.class).name() : null;
+    if (anchor != null && p.get(Exchanges.class) == null) {
+      p.addAfter(anchor, "maasExchanges", new Exchanges());
+    }
+    return anchor != null;
+  }
+
   /** First in the pipeline: starts the clock, sees every byte read, finds out the protocol. */
   private final class Front extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
       channel = ctx.channel();
       arm(Reason.HEADER_TIMEOUT, headerTimeoutNanos);
-      // Vert.x has set the connection up by now (its initializer runs when the channel registers): its
-      // HTTP/1.1 handlers will go in before the idle handler (or the chunked writer), so the exchange
-      // watcher goes right after it, between them and Vert.x's connection handler
-      ChannelPipeline p = ctx.pipeline();
-      String anchor = p.get(ChunkedWriteHandler.class) != null ? p.context(ChunkedWriteHandler.class).name()
-          : p.get(IdleStateHandler.class) != null ? p.context(IdleStateHandler.class).name() : null;
-      if (anchor != null) {
-        p.addAfter(anchor, "maasExchanges", new Exchanges());
-      } else {
+      // Vert.x has set a plaintext connection up by now (its initializer runs when the channel registers); a TLS
+      // one is set up once its handshake has chosen the protocol (userEventTriggered)
+      if (ctx.pipeline().get(SslHandler.class) == null && !watchExchanges(ctx.pipeline())) {
         LOG.warn("no idle handler on a client connection: HTTP/1.1 keep-alive limits are not applied");
       }
       super.channelActive(ctx);
@@ -236,6 +248,15 @@ final class ConnectionGuard {
       ctx.fireChannelRead(msg);
       // HTTP/2 is set up on the first bytes (prior knowledge) or on the first request (an h2c upgrade)
       if (http2 == null && heads <= 1 && ctx.channel().isActive()) {
+        watchHttp2(ctx.pipeline());
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+      super.userEventTriggered(ctx, event); // Vert.x sets the connection up for the protocol ALPN chose, behind us
+      if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess() && ctx.channel().isActive()) {
+        watchExchanges(ctx.pipeline());
         watchHttp2(ctx.pipeline());
       }
     }
