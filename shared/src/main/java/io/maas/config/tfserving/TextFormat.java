@@ -74,13 +74,21 @@ final class TextFormat {
   }
 
   private Object scalar() {
-    if (peek('\'') || peek('"')) {
+    if (!(peek('\'') || peek('"'))) {
+      return word();
+    }
+    StringBuilder out = new StringBuilder();
+    while (peek('\'') || peek('"')) { // adjacent strings are one, as protobuf's text format has it
       char quote = text.charAt(pos++);
-      StringBuilder out = new StringBuilder();
       while (pos < text.length() && text.charAt(pos) != quote) {
         char c = text.charAt(pos++);
         if (c == '\\' && pos < text.length()) {
-          c = text.charAt(pos++);
+          c = switch (text.charAt(pos++)) {
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            default -> text.charAt(pos - 1);
+          };
         }
         out.append(c);
       }
@@ -88,9 +96,9 @@ final class TextFormat {
         throw error("a string is not closed");
       }
       pos++;
-      return out.toString();
+      skipSpace();
     }
-    return word();
+    return out.toString();
   }
 
   private String word() {

@@ -22,7 +22,8 @@ import java.util.UUID;
  *       REST moves there and gRPC stays on {@code --port}, as in TF Serving.
  *   <li>{@code --model_name} (default {@code default}) with {@code --model_base_path}, or
  *       {@code --model_config_file} ({@link ModelConfigList}): {@code worker.models}.
- *   <li>{@code --rest_api_timeout_in_ms}: {@code gateway.request_timeout_ms};
+ *   <li>{@code --rest_api_timeout_in_ms}: {@code gateway.request_timeout_ms}; {@code --ssl_config_file}:
+ *       {@code gateway.tls} ({@link SslConfigFile});
  *       {@code --tensorflow_intra_op_parallelism}/{@code inter_op}: ONNX Runtime's threads.
  *   <li>{@code --file_system_poll_wait_seconds} and {@code --model_config_file_poll_wait_seconds} above 0: a
  *       warning, since models load once at start.
@@ -42,7 +43,6 @@ public record TfServingCommandLine(CommandLine commandLine, List<String> warning
   /** Flags maas cannot honour, with what to do instead. */
   static final Map<String, String> REFUSED = Map.of(
       "grpc_socket_path", "maas serves TCP ports only: use --port",
-      "ssl_config_file", "maas serves plain HTTP and gRPC: put a TLS proxy in front",
       "platform_config_file", "maas serves ONNX models with ONNX Runtime; there is no platform to configure",
       "batching_parameters_file", "maas batches per model: put a dynamic_batching section in <base_path>/config.yaml"
           + " (docs/batching.md)",
@@ -119,6 +119,15 @@ public record TfServingCommandLine(CommandLine commandLine, List<String> warning
       switch (name) {
         case "port", "rest_api_port", "model_name", "model_base_path", "model_config_file" -> { }
         case "rest_api_timeout_in_ms" -> gateway.put("request_timeout_ms", positive(name, value));
+        case "ssl_config_file" -> {
+          JsonObject tls = SslConfigFile.read(Path.of(value));
+          if (tls.containsKey("grpc_client_auth") && gateway.getBoolean("grpc_on_http_port", true)) {
+            throw new IllegalArgumentException("--ssl_config_file's custom_ca asks gRPC clients for certificates, and"
+                + " REST shares --port: give REST a port of its own with --rest_api_port (maas asks REST clients for"
+                + " none)");
+          }
+          gateway.put("tls", tls);
+        }
         case "tensorflow_intra_op_parallelism", "tensorflow_inter_op_parallelism" -> {
           long threads = number(name, value);
           if (threads > 0) {

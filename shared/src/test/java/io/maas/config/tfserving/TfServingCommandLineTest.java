@@ -116,8 +116,6 @@ class TfServingCommandLineTest {
 
   @Test
   void flagsMaasCannotHonourAreRefusedSayingWhatToDoInstead() {
-    assertEquals("--ssl_config_file is not supported by maas: maas serves plain HTTP and gRPC: put a TLS proxy in front",
-        refusal("--model_base_path=/m", "--ssl_config_file=/etc/ssl.cfg"));
     assertTrue(refusal("--model_base_path=/m", "--enable_batching").contains("dynamic_batching section"));
     assertTrue(refusal("--model_base_path=/m", "--batching_parameters_file=b.txt").contains("dynamic_batching"));
     assertTrue(refusal("--model_base_path=/m", "--grpc_socket_path=/tmp/s").startsWith("--grpc_socket_path is not supported"));
@@ -169,5 +167,36 @@ class TfServingCommandLineTest {
 
   private static String refusal(String... args) {
     return assertThrows(IllegalArgumentException.class, () -> TfServingCommandLine.parse(args)).getMessage();
+  }
+
+  @Test
+  void sslConfigFileServesItsCertificateAndAsksGrpcClientsForTheirsWhenItVerifies(@TempDir Path dir) throws Exception {
+    io.maas.tls.TestCertificates certs = io.maas.tls.TestCertificates.write(dir.resolve("tls"), List.of());
+    String cert = Files.readString(certs.server());
+    String key = Files.readString(certs.serverKey());
+    String ca = Files.readString(certs.ca());
+    // TF Serving's SSLConfig: PEM texts with \n escapes, or as adjacent strings
+    Path plain = Files.writeString(dir.resolve("ssl.cfg"), "server_key: \"" + key.replace("\n", "\\n") + "\"\n"
+        + "server_cert: " + String.join(" ", cert.lines().map(l -> "'" + l + "\\n'").toList()) + "\n");
+    JsonObject tls = TfServingCommandLine.parse("--model_base_path=/m", "--ssl_config_file=" + plain)
+        .commandLine().overrides().getJsonObject("gateway").getJsonObject("tls");
+    assertEquals(cert.strip(), Files.readString(Path.of(tls.getString("cert_file"))).strip());
+    assertEquals(key.strip(), Files.readString(Path.of(tls.getString("key_file"))).strip());
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(Path.of(tls.getString("key_file")))));
+    assertEquals(null, tls.getValue("grpc_client_auth"));
+
+    Path verifying = Files.writeString(dir.resolve("verify.cfg"), Files.readString(plain)
+        + "custom_ca: \"" + ca.replace("\n", "\\n") + "\"\nclient_verify: true\n");
+    assertTrue(refusal("--model_base_path=/m", "--ssl_config_file=" + verifying).contains("--rest_api_port"));
+    tls = TfServingCommandLine.parse("--model_base_path=/m", "--port=8500", "--rest_api_port=8501",
+        "--ssl_config_file=" + verifying).commandLine().overrides().getJsonObject("gateway").getJsonObject("tls");
+    assertEquals("required", tls.getString("grpc_client_auth"));
+    assertEquals(ca.strip(), Files.readString(Path.of(tls.getString("client_ca_file"))).strip());
+
+    Path noKey = Files.writeString(dir.resolve("nokey.cfg"), "server_cert: 'x'\n");
+    assertTrue(refusal("--model_base_path=/m", "--ssl_config_file=" + noKey).endsWith("needs server_key and server_cert (PEM texts)"));
+    Path odd = Files.writeString(dir.resolve("odd.cfg"), "server_pem: 'x'\n");
+    assertTrue(refusal("--model_base_path=/m", "--ssl_config_file=" + odd).contains("server_pem is not a field"));
   }
 }
