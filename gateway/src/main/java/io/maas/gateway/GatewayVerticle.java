@@ -132,7 +132,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Future<?> serve(Admission admission) {
     try {
-      certificates = config.tls().enabled() ? CertificateReloader.start(vertx, config.tls()) : null;
+      certificates = config.tls().enabled() ? CertificateReloader.start(vertx, config.tls(), metrics.registry()) : null;
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }

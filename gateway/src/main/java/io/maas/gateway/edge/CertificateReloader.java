@@ -2,6 +2,9 @@ package io.maas.gateway.edge;
 
 import io.maas.config.ServerTls;
 import io.maas.tls.TlsMaterial;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
@@ -38,15 +41,29 @@ public final class CertificateReloader {
   private byte[] failing;
   private boolean reported;
   private long timer = -1;
-  private int reloads;
 
   private record Port(HttpServer server, ClientAuth clientAuth) {}
 
-  private CertificateReloader(Vertx vertx, ServerTls config, TlsMaterial material, byte[] fingerprint) {
+  private final Counter renewed;
+  private final Counter refused;
+
+  private CertificateReloader(Vertx vertx, ServerTls config, TlsMaterial material, byte[] fingerprint,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.config = config;
     this.material = material;
     this.served = fingerprint;
+    Gauge.builder("maas.gateway.tls.certificate.expiry", this, r -> r.material.certificate().getNotAfter().getTime() / 1e3)
+        .description("When the certificate served to new connections expires (Unix time)")
+        .baseUnit("seconds").register(registry);
+    renewed = reloads(registry, "renewed");
+    refused = reloads(registry, "refused");
+  }
+
+  private static Counter reloads(MeterRegistry registry, String outcome) {
+    return Counter.builder("maas.gateway.tls.reloads").tag("outcome", outcome)
+        .description("Changes of the gateway.tls files: renewed (served to new connections) or refused (the old"
+            + " certificate stays)").register(registry);
   }
 
   /**
@@ -54,24 +71,19 @@ public final class CertificateReloader {
    *
    * @throws IllegalArgumentException naming the setting and the file that is wrong: the gateway does not start
    */
-  public static CertificateReloader start(Vertx vertx, ServerTls config) {
+  public static CertificateReloader start(Vertx vertx, ServerTls config, MeterRegistry registry) {
     byte[] fingerprint = fingerprint(config);
     TlsMaterial material = TlsMaterial.read(config);
     X509Certificate certificate = material.certificate();
     LOG.info("TLS on the gateway's ports with {} (issued by {}, valid until {}); gateway.tls files checked every {} s",
         certificate.getSubjectX500Principal().getName(), certificate.getIssuerX500Principal().getName(),
         certificate.getNotAfter().toInstant(), config.reloadSeconds());
-    return new CertificateReloader(vertx, config, material, fingerprint);
+    return new CertificateReloader(vertx, config, material, fingerprint, registry);
   }
 
   /** The certificate served to new connections now, and its trust settings. */
   public TlsMaterial material() {
     return material;
-  }
-
-  /** How many times the certificate changed since start. */
-  public int reloads() {
-    return reloads;
   }
 
   /** Hands later changes to {@code server}, which was started with {@link #material()}. */
@@ -117,6 +129,7 @@ public final class CertificateReloader {
       }
       if (!reported) {
         reported = true;
+        refused.increment();
         LOG.error("gateway.tls files changed but cannot be served, so new connections keep getting {} (valid until {}):"
             + " {}", material.certificate().getSubjectX500Principal().getName(),
             material.certificate().getNotAfter().toInstant(), read.error());
@@ -126,7 +139,7 @@ public final class CertificateReloader {
     failing = null;
     served = read.fingerprint();
     material = read.material();
-    reloads++;
+    renewed.increment();
     Future.all(ports.stream().map(p -> p.server().updateSSLOptions(material.sslOptions(p.clientAuth()), true)).toList())
         .onSuccess(v -> LOG.info("gateway.tls files changed: new connections now get {} (valid until {})",
             material.certificate().getSubjectX500Principal().getName(), material.certificate().getNotAfter().toInstant()))

@@ -224,6 +224,7 @@ class ClientPortsTlsTest {
     assertTrue(error.contains("is not the private key of the certificate in gateway.tls.cert_file (" + certs.server()),
         error);
     assertEquals(first, served(https(null)), "new connections still get the certificate served before");
+    assertTrue(scrape().contains("maas_gateway_tls_reloads_total{outcome=\"refused\"} 1.0"), scrape());
 
     // a good new certificate from the same CA: new connections get it, the open connection stays as it was
     CertificateAuthority.Issued next = reissue();
@@ -235,6 +236,11 @@ class ClientPortsTlsTest {
       node.node.vertx().timer(100).await();
     }
     assertNotEquals(first, expected);
+    String metrics = scrape();
+    assertTrue(metrics.contains("maas_gateway_tls_reloads_total{outcome=\"renewed\"} 1.0"), metrics);
+    double expiry = metrics.lines().filter(l -> l.startsWith("maas_gateway_tls_certificate_expiry_seconds "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+    assertEquals(next.certificate().getNotAfter().getTime() / 1000.0, expiry, 1.0);
 
     out.write(body.substring(20).getBytes(StandardCharsets.US_ASCII));
     out.flush();
@@ -271,6 +277,10 @@ class ClientPortsTlsTest {
     HttpResponse<Void> r = client.send(get(node.node.httpPort(), "/v2/health/live"), HttpResponse.BodyHandlers.discarding());
     assertEquals(200, r.statusCode());
     return ((X509Certificate) r.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber();
+  }
+
+  private static String scrape() throws Exception {
+    return https(certs).send(get(node.node.metricsPort(), "/metrics"), HttpResponse.BodyHandlers.ofString()).body();
   }
 
   private static boolean live(ChannelCredentials credentials) {
