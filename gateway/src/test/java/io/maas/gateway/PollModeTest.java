@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maas.config.MaasConfig;
 import io.maas.config.ModelControlConfig;
+import io.maas.model.Sha256;
 import io.maas.worker.onnx.ElemType;
 import io.maas.worker.onnx.OnnxModelBuilder;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Poll mode on a real node: a model put in the repository loads, one whose files change reloads under traffic with
  * no failed request, one removed
- * unloads, each within a few polls and with no restart; the repository API's load and unload are refused with
- * a message naming the mode.
+ * unloads, each within a few polls and with no restart; one whose file fails its SHA-256 check stays UNAVAILABLE
+ * with the reason until it is fixed; the repository API's load and unload are refused with a message naming the mode.
  */
 class PollModeTest {
   private static final String BODY = """
@@ -104,6 +106,28 @@ class PollModeTest {
   }
 
   @Test
+  void aVersionFailingItsSha256StaysUnavailableWithTheReasonUntilItsSidecarIsFixed() throws Exception {
+    byte[] identity = OnnxModelBuilder.identity("id", ElemType.FLOAT, -1, 2);
+    String other = "ab".repeat(32);
+    // the model appears whole (a directory moved in), so that no poll sees its file without its sidecar
+    Path staged = dir.resolve("staged/checked_polled");
+    TestRepository.write(dir.resolve("staged"), "checked_polled", 1, identity);
+    Files.writeString(staged.resolve("1/model.onnx.sha256"), other + "  model.onnx\n");
+    Files.move(staged, repo.resolve("checked_polled"), StandardCopyOption.ATOMIC_MOVE);
+    String reason = "it is unavailable: SHA-256 mismatch: 1/model.onnx is " + Sha256.hex(identity) + ", expected "
+        + other + " (1/model.onnx.sha256): not loaded";
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String seen = "";
+    while (!seen.equals(reason) && System.nanoTime() < deadline) {
+      seen = RunningNode.json(node.get("/v2/models/checked_polled/versions/1/ready")).getString("reason", "");
+    }
+    assertEquals(reason, seen, "the new version is UNAVAILABLE with the reason");
+
+    Files.writeString(repo.resolve("checked_polled/1/model.onnx.sha256"), Sha256.hex(identity) + "\n");
+    awaitAnswer(() -> output("checked_polled"), 3f, "a fixed sidecar is a change: the version loads");
+  }
+
+  @Test
   void theRepositoryApiIsRefusedNamingTheMode() throws Exception {
     HttpResponse<String> r = node.post("/v2/repository/models/simple/unload", "");
     assertEquals(400, r.statusCode(), r.body());
@@ -112,8 +136,12 @@ class PollModeTest {
   }
 
   private static Float output() {
+    return output("polled");
+  }
+
+  private static Float output(String model) {
     try {
-      HttpResponse<String> r = node.post("/v2/models/polled/infer", BODY);
+      HttpResponse<String> r = node.post("/v2/models/" + model + "/infer", BODY);
       return r.statusCode() != 200 ? null
           : RunningNode.json(r).getJsonArray("outputs").getJsonObject(0).getJsonArray("data").getFloat(0);
     } catch (Exception e) {

@@ -18,12 +18,12 @@ import java.util.function.Consumer;
  * Triton's {@code ModelConfig} message from the configuration REST serves ({@link ServedConfig}, Triton's JSON
  * form of the same message), field by field, so that both edges answer the same: name, platform,
  * max_batch_size, input and output (data_type, dims), version_policy, dynamic_batching, instance_group and
- * default_model_filename; maas's {@code replicas}, {@code traffic} and {@code version_labels}, which Triton's message
- * has no field for, go in its {@code parameters} as JSON strings. maas has nothing to say for the rest of Triton's
+ * default_model_filename; maas's {@code replicas}, {@code traffic}, {@code version_labels} and {@code sha256}, which
+ * Triton's message has no field for, go in its {@code parameters} as JSON strings. maas has nothing to say for the rest of Triton's
  * fields (sequence batching, ensembles, optimization, warmup...), which stay unset.
  */
 final class ModelConfigs {
-  private static final String[] POLICY_SECTIONS = {"replicas", "traffic", "version_labels"};
+  private static final String[] PARAMETER_SECTIONS = {"replicas", "traffic", "version_labels", "sha256"};
 
   private ModelConfigs() {}
 
@@ -53,7 +53,7 @@ final class ModelConfigs {
         .setCount(g.getInteger("count", 1))
         .setKind(ModelInstanceGroup.Kind.valueOf(g.getString("kind", "KIND_AUTO")))
         .addAllGpus(g.getJsonArray("gpus", new JsonArray()).stream().map(n -> ((Number) n).intValue()).toList())));
-    for (String section : POLICY_SECTIONS) {
+    for (String section : PARAMETER_SECTIONS) {
       JsonObject value = json.getJsonObject(section);
       if (value != null) {
         b.putParameters(section, ModelParameter.newBuilder().setStringValue(value.encode()).build());

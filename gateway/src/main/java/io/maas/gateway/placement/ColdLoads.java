@@ -140,6 +140,13 @@ public final class ColdLoads {
             refusal));
         return;
       }
+      if (loadableVersion(unit.model(), unit.version()).isEmpty()) {
+        // it failed to load on every placed worker listing it (its files are broken, or fail their SHA-256 check):
+        // waiting to the deadline changes nothing; the request gets the usual not-ready error, with the reason
+        end(MaasException.unavailable("model '%s' version %s is not ready: %s", unit.model(), unit.version(),
+            registry.model(unit.model()).map(m -> m.notReadyReason(unit.version())).orElse("it failed to load")));
+        return;
+      }
       if (now - until > 0) {
         end(MaasException.unavailable("model '%s' version %s was not loaded in time", unit.model(), unit.version()));
         return;

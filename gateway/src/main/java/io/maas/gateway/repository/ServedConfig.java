@@ -16,9 +16,12 @@ import io.vertx.core.json.JsonObject;
  * {@code GET /v2/models/{m}/config} writes it, gRPC's {@code ModelConfig} maps it: both edges answer the same.
  */
 public final class ServedConfig {
-  /** The sections a worker announces beyond the signature, in the order Triton's JSON has them. */
+  /**
+   * The sections a worker announces beyond the signature, in the order Triton's JSON has them, then maas's
+   * {@code sha256}: the digest the version's file was checked against before it loaded, where one was stated.
+   */
   private static final String[] SECTIONS = {"version_policy", "dynamic_batching", "instance_group",
-      "default_model_filename"};
+      "default_model_filename", "sha256"};
 
   private ServedConfig() {}
 

@@ -60,6 +60,11 @@ final class OrtModel implements ServedModel {
   }
 
   @Override
+  public String sha256() {
+    return model.sha256();
+  }
+
+  @Override
   public OptionalLong footprintBytes() {
     return footprintBytes;
   }

@@ -39,6 +39,14 @@ public interface ServedModel {
    */
   OptionalLong footprintBytes();
 
+  /**
+   * The SHA-256 its model file was checked against before it loaded, and matched (lower-case hex); "" where none was
+   * stated (or on the simulated device, which serves no file).
+   */
+  default String sha256() {
+    return "";
+  }
+
   /** Requests waiting for an execution now (a live gauge: the autoscaling signal). */
   default int queued() {
     return 0;

@@ -39,16 +39,19 @@ public final class LoadedModel implements AutoCloseable {
   private final List<ModelInstance> instances;
   private final BlockingQueue<ModelInstance> idle;
   private final TextModel text;
+  private final String sha256;
 
   public LoadedModel(String name, String version, ModelSignature signature, List<ModelInstance> instances) {
-    this(name, version, signature, instances, null);
+    this(name, version, signature, instances, null, "");
   }
 
   /**
    * @param text the text side of a text model (closed with this model), or null
+   * @param sha256 the SHA-256 its file was checked against and matched (lower-case hex); "" where none was stated
    */
   public LoadedModel(String name, String version, ModelSignature signature, List<ModelInstance> instances,
-      TextModel text) {
+      TextModel text, String sha256) {
+    this.sha256 = sha256;
     this.name = name;
     this.version = version;
     this.signature = signature;
@@ -71,6 +74,11 @@ public final class LoadedModel implements AutoCloseable {
 
   public int instanceCount() {
     return instances.size();
+  }
+
+  /** The SHA-256 its model file was checked against (and matched); "" where none was stated. */
+  public String sha256() {
+    return sha256;
   }
 
   /** Whether this is a text model (it tokenises BYTES text inputs). */

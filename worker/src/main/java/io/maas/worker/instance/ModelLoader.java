@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import io.maas.model.TensorSpec;
 import io.maas.worker.repository.ModelDefinition;
+import io.maas.worker.repository.ModelIntegrity;
 import io.maas.worker.repository.TextConfig;
 import io.maas.worker.runtime.OrtRuntime;
 import io.maas.worker.runtime.OrtTypes;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Opens the sessions of one model version and works out its signature. Blocking: run it on a worker thread. */
 public final class ModelLoader {
@@ -28,6 +30,10 @@ public final class ModelLoader {
   }
 
   /**
+   * Where the version's file has a SHA-256 stated ({@link ModelIntegrity}), the file is read and checked first and
+   * the sessions are made from the bytes checked; a file that fails its check never reaches ONNX Runtime.
+   *
+   * @throws ModelIntegrity.Rejected when the model file fails its SHA-256 check
    * @throws IllegalArgumentException when the model contradicts its configuration or cannot be fed
    * @throws OrtException when ONNX Runtime cannot load the model file
    * @throws IOException when a text model's tokenizer cannot be read
@@ -37,8 +43,8 @@ public final class ModelLoader {
   }
 
   /**
-   * The signature of one model version, worked out exactly as {@link #load} does, from one session opened
-   * for that alone and closed at once (the simulated device serves signatures, not sessions).
+   * The signature of one model version, worked out exactly as {@link #load} does (its file checked alike), from one
+   * session opened for that alone and closed at once (the simulated device serves signatures, not sessions).
    *
    * @throws IllegalArgumentException, OrtException, IOException as {@link #load} does
    */
@@ -56,11 +62,13 @@ public final class ModelLoader {
   private LoadedModel load(ModelDefinition def, long version, SessionOptions options, int sessions)
       throws OrtException, IOException {
     Path file = def.versions().get(version);
+    Optional<ModelIntegrity.Verified> verified = ModelIntegrity.read(def, version);
     List<ModelInstance> instances = new ArrayList<>();
     TextModel text = null;
     try {
       for (int i = 0; i < sessions; i++) {
-        instances.add(new ModelInstance(runtime.openSession(file, options), converter));
+        instances.add(new ModelInstance(verified.isPresent() ? runtime.openSession(verified.get().bytes(), options)
+            : runtime.openSession(file, options), converter));
       }
       ModelInstance first = instances.get(0);
       ModelSignature signature = SignatureResolver.resolve(
@@ -76,7 +84,8 @@ public final class ModelLoader {
               + ", which ONNX Runtime's Java API cannot create (it has no UINT16/UINT32/UINT64 tensors)");
         }
       }
-      return new LoadedModel(def.name(), Long.toString(version), signature, instances, text);
+      return new LoadedModel(def.name(), Long.toString(version), signature, instances, text,
+          verified.map(ModelIntegrity.Verified::sha256).orElse(""));
     } catch (OrtException | IOException | RuntimeException e) {
       for (ModelInstance i : instances) {
         i.close();

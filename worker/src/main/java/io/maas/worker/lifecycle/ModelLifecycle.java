@@ -12,6 +12,7 @@ import io.maas.worker.device.ServedModel;
 import io.maas.worker.memory.Footprint;
 import io.maas.worker.memory.SlotFootprints;
 import io.maas.worker.repository.ModelDefinition;
+import io.maas.worker.repository.ModelIntegrity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -60,9 +61,14 @@ public final class ModelLifecycle {
   private final Map<String, Wanted> wanted = new HashMap<>();
   /** Model name -> the change being applied, which the next one waits for. */
   private final Map<String, Future<Void>> changing = new HashMap<>();
+  /** "model/version" -> what its last load was from and why it failed, where that was its SHA-256 check. */
+  private final Map<String, Rejection> rejected = new HashMap<>();
 
   /** A model's wanted state: a definition (empty: unloaded), and whether loading it is a cold load. */
   private record Wanted(Optional<ModelDefinition> definition, boolean cold) {}
+
+  /** A version's files and configuration that failed their SHA-256 check, and the reason. */
+  private record Rejection(Fingerprint fingerprint, String reason) {}
 
   /**
    * @param meters where each loaded version's meters go
@@ -180,6 +186,15 @@ public final class ModelLifecycle {
       return Future.succeededFuture();
     }
     boolean replacing = current != null && current.isServing();
+    Rejection rejection = rejected.get(name + "/" + version);
+    if (rejection != null && rejection.fingerprint().equals(fingerprint)) {
+      // the very files and configuration that failed their SHA-256 check: nothing but a change to them can make them
+      // pass, so they are not read again (each poll would read them, and warn, again)
+      if (!replacing && (current == null || !current.status().reason().equals(rejection.reason()))) {
+        put(ModelVersion.of(unavailable(name, version, rejection.reason()), fingerprint));
+      }
+      return Future.failedFuture(notLoaded(name, version, rejection.reason()));
+    }
     VersionObservers observers = current != null && current.observers() != null
         ? current.observers() : new VersionObservers(meters, name, version, workerId);
     if (!replacing && (current == null || current.status().state() != ModelReadyState.LOADING)) {
@@ -198,6 +213,7 @@ public final class ModelLifecycle {
           }
         })
         .onSuccess(model -> {
+          rejected.remove(name + "/" + version);
           Footprint footprint = usage.loaded(name, version, model.footprintBytes());
           observers.serving(model, footprint.bytes());
           if (cold && !replacing) {
@@ -221,6 +237,9 @@ public final class ModelLifecycle {
         })
         .recover(e -> {
           String reason = e.getMessage();
+          if (e instanceof ModelIntegrity.Rejected) {
+            rejected.put(name + "/" + version, new Rejection(fingerprint, reason));
+          }
           if (replacing) {
             LOG.warn("model {} version {} failed to load again ({}); the one loaded before keeps serving", name,
                 version, reason);
@@ -232,11 +251,14 @@ public final class ModelLifecycle {
           if (current == null || current.observers() == null) {
             observers.close();
           }
-          // what does not load is the model's files or configuration (Triton answers 400 too), not the server
-          return Future.failedFuture(MaasException.invalid("model '%s' version %s did not load on worker %s: %s",
-              name, version, workerId, reason));
+          return Future.failedFuture(notLoaded(name, version, reason));
         })
         .mapEmpty();
+  }
+
+  /** What does not load is the model's files or configuration (Triton answers 400 too), not the server. */
+  private MaasException notLoaded(String name, String version, String reason) {
+    return MaasException.invalid("model '%s' version %s did not load on worker %s: %s", name, version, workerId, reason);
   }
 
   /** Stops routing to a version (UNLOADING), lets it finish what it runs, closes it: UNAVAILABLE "unloaded". */
@@ -425,10 +447,15 @@ public final class ModelLifecycle {
         .forEach(v -> v.observers().close()));
   }
 
+  /** A loaded version; its served configuration shows the SHA-256 its file was checked against, if one was. */
   private static ModelStatus ready(ServedModel model, ModelDefinition definition) {
+    JsonObject config = definition.config().servedSections();
+    if (!model.sha256().isEmpty()) {
+      config.put("sha256", new JsonObject().put(model.version(), model.sha256()));
+    }
     return new ModelStatus(model.name(), model.version(), ModelReadyState.READY, "", "onnxruntime_onnx",
         model.signature().maxBatchSize(), model.signature().inputs(), model.signature().outputs(),
-        model.signature().text(), definition.config().servedSections());
+        model.signature().text(), config);
   }
 
   /** A version in the repository, not loaded; with the configuration it would load with (placement reads it). */

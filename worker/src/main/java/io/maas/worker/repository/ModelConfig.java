@@ -6,7 +6,10 @@ import io.maas.tensor.DataType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A model's optional {@code config.yaml} / {@code config.json}, in Triton's vocabulary. Everything left
@@ -26,6 +29,8 @@ import java.util.Set;
  *     {@code version_labels}): how the cluster serves the model
  * @param memoryEstimateBytes {@code memory_mb}: what a version is expected to take on a device before it was
  *     ever loaded and measured; 0: not stated
+ * @param sha256 {@code sha256}: the SHA-256 (lower-case hex) that versions' model files must have, by version
+ *     ({@link ModelIntegrity}); empty: none stated here
  */
 public record ModelConfig(
     String name,
@@ -39,7 +44,8 @@ public record ModelConfig(
     DynamicBatching dynamicBatching,
     List<ModelWarmup> warmup,
     ModelPolicy policy,
-    long memoryEstimateBytes) {
+    long memoryEstimateBytes,
+    Map<Long, String> sha256) {
 
   public static final String DEFAULT_MODEL_FILENAME = "model.onnx";
   private static final long MB = 1024 * 1024;
@@ -50,6 +56,7 @@ public record ModelConfig(
     outputs = List.copyOf(outputs);
     warmup = List.copyOf(warmup);
     policy = policy == null ? ModelPolicy.NONE : policy;
+    sha256 = sha256 == null ? Map.of() : Map.copyOf(sha256);
     if (memoryEstimateBytes < 0) {
       throw new IllegalArgumentException("memory_mb must be 0 or more");
     }
@@ -58,12 +65,12 @@ public record ModelConfig(
     }
   }
 
-  /** A configuration without a placement policy or memory estimate. */
+  /** A configuration without a placement policy, memory estimate or digests. */
   public ModelConfig(String name, Integer maxBatchSize, List<TensorSpec> inputs, List<TensorSpec> outputs,
       InstancePlacement placement, VersionPolicy versionPolicy, String modelFilename, TextConfig text,
       DynamicBatching dynamicBatching, List<ModelWarmup> warmup) {
     this(name, maxBatchSize, inputs, outputs, placement, versionPolicy, modelFilename, text, dynamicBatching, warmup,
-        ModelPolicy.NONE, 0);
+        ModelPolicy.NONE, 0, Map.of());
   }
 
   /** A configuration without warmup samples. */
@@ -89,7 +96,7 @@ public record ModelConfig(
   /** The same configuration serving the versions this policy picks. */
   public ModelConfig withVersionPolicy(VersionPolicy policy) {
     return new ModelConfig(name, maxBatchSize, inputs, outputs, placement, policy, modelFilename, text, dynamicBatching,
-        warmup, this.policy, memoryEstimateBytes);
+        warmup, this.policy, memoryEstimateBytes, sha256);
   }
 
   /**
@@ -147,7 +154,41 @@ public record ModelConfig(
         DynamicBatching.fromJson(json.getValue("dynamic_batching")),
         ModelWarmup.fromJson(json.getValue("model_warmup")),
         ModelPolicy.fromJson(json),
-        memoryMb(json) * MB);
+        memoryMb(json) * MB,
+        sha256(json));
+  }
+
+  /**
+   * {@code sha256}: version to the SHA-256 of its model file, e.g. {@code {"1": "<64 hex digits>"}} (YAML's unquoted
+   * numbers are taken as versions too).
+   */
+  private static Map<Long, String> sha256(JsonObject json) {
+    Object value = json.getValue("sha256");
+    if (value == null) {
+      return Map.of();
+    }
+    if (!(value instanceof JsonObject digests)) {
+      throw new IllegalArgumentException("sha256 must map versions to SHA-256 digests, e.g. {\"1\": \"<64 hex digits>\"}");
+    }
+    Map<Long, String> out = new TreeMap<>();
+    Map<?, ?> entries = digests.getMap(); // YAML's keys may be numbers
+    for (Map.Entry<?, ?> e : entries.entrySet()) {
+      String version = String.valueOf(e.getKey());
+      Object digest = e.getValue();
+      if (!version.matches("\\d{1,18}")) {
+        throw new IllegalArgumentException("sha256: '" + shortened(version) + "' is not a version number");
+      }
+      if (!(digest instanceof String hex) || !ModelIntegrity.isDigest(hex)) {
+        throw new IllegalArgumentException("sha256 of version " + version + ": '" + shortened(String.valueOf(digest))
+            + "' is not a SHA-256 digest (64 hex digits)");
+      }
+      out.put(Long.parseLong(version), hex.toLowerCase(Locale.ROOT));
+    }
+    return out;
+  }
+
+  private static String shortened(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
   }
 
   private static long memoryMb(JsonObject json) {

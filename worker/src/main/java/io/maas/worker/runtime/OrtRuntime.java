@@ -99,4 +99,9 @@ public final class OrtRuntime {
   public OrtSession openSession(Path modelFile, SessionOptions options) throws OrtException {
     return env.createSession(modelFile.toString(), options);
   }
+
+  /** A session of a model file already read (and checked: {@link io.maas.worker.repository.ModelIntegrity}). */
+  public OrtSession openSession(byte[] model, SessionOptions options) throws OrtException {
+    return env.createSession(model, options);
+  }
 }

@@ -12,6 +12,7 @@ import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
+import io.maas.model.Sha256;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.memory.FootprintMeter;
 import io.maas.worker.memory.SlotFootprints;
@@ -55,6 +56,9 @@ import org.junit.jupiter.api.io.TempDir;
  * running requests finish; concurrent changes end in the last call's state; a failed reload changes nothing.
  */
 class ModelLifecycleTest {
+  /** A digest no file here has. */
+  private static final String OTHER = "ab".repeat(32);
+
   @TempDir
   Path repo;
 
@@ -253,6 +257,94 @@ class ModelLifecycleTest {
     assertTrue(failed.getMessage().contains("did not load"), failed.getMessage());
     assertEquals(5f, first(await(infer("m", 5, 6))), "the previous model keeps serving");
     assertEquals(ModelReadyState.READY, lifecycle.statuses().get(0).state());
+  }
+
+  @Test
+  void aVersionWhoseFileFailsItsSha256IsUnavailableWithTheReasonNeverReachesOnnxRuntimeAndTheOthersServe()
+      throws Exception {
+    byte[] identity = OnnxModelBuilder.identity("id", ElemType.FLOAT, -1, 2);
+    byte[] notOnnx = "not an onnx file".getBytes();
+    write("m", "1", identity);                                   // the configuration's digest matches
+    write("m", "2", notOnnx);                                    // the configuration's digest does not
+    write("m", "3", identity);                                   // its sidecar's does not
+    write("m", "4", identity);                                   // configuration and sidecar disagree
+    write("m", "5", identity);                                   // its sidecar holds no digest
+    Files.writeString(repo.resolve("m/config.yaml"), "version_policy: {all: {}}\nsha256: {1: '" + Sha256.hex(identity)
+        + "', 2: '" + OTHER + "', 4: '" + Sha256.hex(identity) + "'}\n");
+    Files.writeString(repo.resolve("m/3/model.onnx.sha256"), OTHER + "  model.onnx\n");
+    Files.writeString(repo.resolve("m/4/model.onnx.sha256"), OTHER);
+    Files.writeString(repo.resolve("m/5/model.onnx.sha256"), "see the release notes");
+    write("plain", "1", notOnnx);                                // no digest: ONNX Runtime reads it, and says why not
+    List<ModelDefinition> defs = new ModelRepository(repo).scan();
+    lifecycle.declare(defs);
+    loadAll(defs);
+
+    Map<String, String> reasons = lifecycle.statuses().stream()
+        .collect(Collectors.toMap(st -> st.name() + "/" + st.version(), ModelStatus::reason));
+    assertEquals("", reasons.get("m/1"));
+    assertEquals("SHA-256 mismatch: 2/model.onnx is " + Sha256.hex(notOnnx) + ", expected " + OTHER
+        + " (the configuration's sha256 of version 2): not loaded", reasons.get("m/2"),
+        "the digest's reason, not ONNX Runtime's: the file never reached it");
+    assertTrue(reasons.get("plain/1").contains("Protobuf parsing failed"), "what ONNX Runtime says of the same file: "
+        + reasons.get("plain/1"));
+    assertEquals("SHA-256 mismatch: 3/model.onnx is " + Sha256.hex(identity) + ", expected " + OTHER
+        + " (3/model.onnx.sha256): not loaded", reasons.get("m/3"));
+    assertEquals("SHA-256 sources disagree for 4/model.onnx: the configuration's sha256 of version 4 is "
+        + Sha256.hex(identity) + ", 4/model.onnx.sha256 is " + OTHER + ": not loaded", reasons.get("m/4"));
+    assertTrue(reasons.get("m/5").startsWith("5/model.onnx.sha256 holds no SHA-256 digest"), reasons.get("m/5"));
+    Map<String, ModelReadyState> end = states(lifecycle.statuses());
+    for (String v : List.of("2", "3", "4", "5")) {
+      assertEquals(ModelReadyState.UNAVAILABLE, end.get("m/" + v), v);
+    }
+
+    assertEquals("1", lifecycle.find("m", "").status().version(), "the version that matched serves");
+    assertEquals(3f, first(await(infer("m", 3, 4))));
+    assertEquals(Sha256.hex(identity), lifecycle.find("m", "1").status().config().getJsonObject("sha256").getString("1"),
+        "its served configuration shows the digest its file was checked against");
+  }
+
+  @Test
+  void filesThatFailedTheirCheckAreNotReadAgainUntilTheyChange() throws Exception {
+    byte[] identity = OnnxModelBuilder.identity("id", ElemType.FLOAT, -1, 2);
+    write("m", "1", identity);
+    Files.writeString(repo.resolve("m/1/model.onnx.sha256"), OTHER);
+    lifecycle.declare(new ModelRepository(repo).scan());
+    loadAll(new ModelRepository(repo).scan());
+    assertEquals(ModelReadyState.UNAVAILABLE, lifecycle.statuses().get(0).state());
+    String reason = lifecycle.statuses().get(0).reason();
+
+    // a poll reads the repository again: the same files, so no reload (no LOADING, no state change to announce)
+    int before = reports.size();
+    loadAll(new ModelRepository(repo).scan());
+    Exception again = assertThrows(Exception.class, () -> await(change("m")));
+    assertTrue(again.getMessage().contains(reason), "an explicit load answers the same reason: " + again.getMessage());
+    assertEquals(before, reports.size(), "nothing changed: " + reports.subList(before, reports.size()));
+
+    Files.writeString(repo.resolve("m/1/model.onnx.sha256"), Sha256.hex(identity) + "  model.onnx\n");
+    loadAll(new ModelRepository(repo).scan());
+    assertEquals(ModelReadyState.READY, lifecycle.statuses().get(0).state(), "a fixed sidecar is a change: it loads");
+    assertEquals(3f, first(await(infer("m", 3, 4))));
+  }
+
+  @Test
+  void aReloadThatFailsItsCheckLeavesTheOneLoadedBeforeServing() throws Exception {
+    write("m", "1", OnnxModelBuilder.identity("id", ElemType.FLOAT, -1, 2));
+    await(change("m"));
+    Files.writeString(repo.resolve("m/1/model.onnx.sha256"), OTHER);
+    Exception failed = assertThrows(Exception.class, () -> await(change("m")));
+    assertTrue(failed.getMessage().contains("SHA-256 mismatch: 1/model.onnx"), failed.getMessage());
+    assertEquals(ModelReadyState.READY, lifecycle.statuses().get(0).state());
+    assertEquals(5f, first(await(infer("m", 5, 6))), "the version loaded before keeps serving");
+  }
+
+  @Test
+  void theSimulatedDeviceChecksTheFileToo() throws Exception {
+    open(new SlotConfig("sim", List.of(), new SessionConfig(1, 1, "all"), new SimConfig(1, 0, 0)));
+    write("m", "1", "not an onnx file".getBytes());
+    Files.writeString(repo.resolve("m/1/model.onnx.sha256"), OTHER);
+    Exception failed = assertThrows(Exception.class, () -> await(change("m")));
+    assertTrue(failed.getMessage().contains("SHA-256 mismatch: 1/model.onnx is "), failed.getMessage());
+    assertEquals(ModelReadyState.UNAVAILABLE, lifecycle.statuses().get(0).state());
   }
 
   /** A model version, every version of the model served (Triton's default serves only the latest). */
