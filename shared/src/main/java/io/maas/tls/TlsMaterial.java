@@ -18,8 +18,9 @@ import java.util.Set;
  *
  * @param keyCert the server's certificate chain and key, as checked
  * @param clientCas the CAs client certificates must chain to; null when no port asks for client certificates
+ * @param certificate the certificate presented (the chain's first)
  */
-public record TlsMaterial(PemKeyCertOptions keyCert, PemTrustOptions clientCas) {
+public record TlsMaterial(PemKeyCertOptions keyCert, PemTrustOptions clientCas, X509Certificate certificate) {
   public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
   public static final List<String> CIPHER_SUITES = List.of(
       "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
@@ -37,12 +38,7 @@ public record TlsMaterial(PemKeyCertOptions keyCert, PemTrustOptions clientCas) 
         "gateway.tls.key_file", Path.of(config.keyFile()));
     PemTrustOptions cas = config.clientCaFile().isEmpty() ? null
         : PemFiles.trust("gateway.tls.client_ca_file", Path.of(config.clientCaFile()));
-    return new TlsMaterial(keyCert, cas);
-  }
-
-  /** The certificate presented (the chain's first). */
-  public X509Certificate certificate() {
-    return PemFiles.leaf(keyCert);
+    return new TlsMaterial(keyCert, cas, PemFiles.leaf(keyCert));
   }
 
   /** The options of a server port asking clients for certificates as {@code clientAuth} says. */

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -41,11 +42,10 @@ public final class CertificateReloader {
   private byte[] failing;
   private boolean reported;
   private long timer = -1;
-
-  private record Port(HttpServer server, ClientAuth clientAuth) {}
-
   private final Counter renewed;
   private final Counter refused;
+
+  private record Port(HttpServer server, ClientAuth clientAuth) {}
 
   private CertificateReloader(Vertx vertx, ServerTls config, TlsMaterial material, byte[] fingerprint,
       MeterRegistry registry) {
@@ -154,7 +154,7 @@ public final class CertificateReloader {
         try {
           digest.update(Files.readAllBytes(Path.of(f)));
         } catch (IOException e) {
-          digest.update(e.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          digest.update(e.toString().getBytes(StandardCharsets.UTF_8));
         }
         digest.update((byte) 0);
       });
