@@ -21,6 +21,7 @@ public final class HandshakeFailures {
   /** How often one peer's failures are reported again while they go on. */
   public static final Duration REPEAT = Duration.ofMinutes(10);
   private static final Logger LOG = LoggerFactory.getLogger(HandshakeFailures.class);
+  private static final int MAX_DETAIL = 200;
 
   private final Logger log;
   private final LongSupplier nanoClock;
@@ -134,7 +135,13 @@ public final class HandshakeFailures {
     if (why == null && root instanceof ClosedChannelException) {
       why = "it closed the connection during the TLS handshake (a member without cluster.tls.* settings?)";
     }
-    return (why != null ? why : "the TLS handshake failed") + " [" + root.getClass().getSimpleName() + ": "
-        + root.getMessage() + "]";
+    // Netty's NotSslRecordException carries a hex dump of what the peer sent: a plaintext member's message, tensors
+    // and headers included, which has no place in a log
+    String detail = root instanceof NotSslRecordException ? "not an SSL/TLS record" : String.valueOf(root.getMessage());
+    if (detail.length() > MAX_DETAIL) {
+      detail = detail.substring(0, MAX_DETAIL) + "...";
+    }
+    return (why != null ? why : "the TLS handshake failed") + " [" + root.getClass().getSimpleName() + ": " + detail
+        + "]";
   }
 }

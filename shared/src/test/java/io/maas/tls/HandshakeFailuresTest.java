@@ -79,6 +79,15 @@ class HandshakeFailuresTest {
   }
 
   @Test
+  void whatAPlaintextPeerSentStaysOutOfTheLog() {
+    String reason = HandshakeFailures.reason(new DecoderException(new NotSslRecordException(
+        "not an SSL/TLS record: 00000619020d01000000166d6161732e72656769737472792e616e6e6f756e6365")));
+    assertEquals("it does not speak TLS (a member without cluster.tls.* settings?) [NotSslRecordException: not an "
+        + "SSL/TLS record]", reason);
+    assertTrue(HandshakeFailures.reason(handshake("x".repeat(5000), null)).length() < 300);
+  }
+
+  @Test
   void onlyTlsHandshakeFailuresAreHandshakeFailures() {
     assertTrue(HandshakeFailures.isHandshakeFailure(new DecoderException(new NotSslRecordException("x"))));
     assertTrue(HandshakeFailures.isHandshakeFailure(handshake("Received fatal alert: certificate_unknown", null)));
