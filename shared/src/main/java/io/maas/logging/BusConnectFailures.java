@@ -26,11 +26,13 @@ public final class BusConnectFailures extends TurboFilter {
   /** The Hazelcast member attribute in which vertx-hazelcast keeps a member's Vert.x node id. */
   private static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
-  private final HandshakeFailures failures;
+  /**
+   * Made at the first failure, not with the filter: logback makes the filter while SLF4J initialises, and a logger
+   * asked for then (by a class initialised then) is not the one configured.
+   */
+  private volatile HandshakeFailures failures;
 
-  public BusConnectFailures() {
-    this(new HandshakeFailures());
-  }
+  public BusConnectFailures() {}
 
   BusConnectFailures(HandshakeFailures failures) {
     this.failures = failures;
@@ -46,8 +48,21 @@ public final class BusConnectFailures extends TurboFilter {
       return FilterReply.NEUTRAL;
     }
     String nodeId = connecting.group(1);
-    failures.outbound(nodeId, describe(nodeId), t);
+    failures().outbound(nodeId, describe(nodeId), t);
     return FilterReply.DENY;
+  }
+
+  private HandshakeFailures failures() {
+    HandshakeFailures f = failures;
+    if (f == null) {
+      synchronized (this) {
+        if (failures == null) {
+          failures = new HandshakeFailures();
+        }
+        f = failures;
+      }
+    }
+    return f;
   }
 
   /** The node id, with the member's Hazelcast address and role when a Hazelcast instance of this JVM knows it. */

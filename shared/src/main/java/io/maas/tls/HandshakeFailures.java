@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class HandshakeFailures {
   /** How often one peer's failures are reported again while they go on. */
   public static final Duration REPEAT = Duration.ofMinutes(10);
-  private static final Logger LOG = LoggerFactory.getLogger(HandshakeFailures.class);
   private static final int MAX_DETAIL = 200;
 
   private final Logger log;
@@ -33,7 +32,7 @@ public final class HandshakeFailures {
   }
 
   public HandshakeFailures() {
-    this(LOG, System::nanoTime);
+    this(LoggerFactory.getLogger(HandshakeFailures.class), System::nanoTime);
   }
 
   HandshakeFailures(Logger log, LongSupplier nanoClock) {
@@ -79,8 +78,8 @@ public final class HandshakeFailures {
    * @param peer how to name it in the log (address and port)
    */
   public void inbound(String host, String peer, Throwable failure) {
-    report("from " + host, failure, unreported -> log.warn("event bus: refused a connection from {}: {}; what it "
-        + "sends is dropped{}", peer, reason(failure), repeated(unreported)));
+    report("from " + host, failure, unreported -> log.warn("event bus: a connection from {} failed its TLS "
+        + "handshake: {}; nothing it sends is delivered{}", peer, reason(failure), repeated(unreported)));
   }
 
   private interface Line {

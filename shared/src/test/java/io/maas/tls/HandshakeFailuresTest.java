@@ -53,8 +53,8 @@ class HandshakeFailuresTest {
         + "cluster's CA (cluster.tls.ca_file) [CertPathValidatorException: Path does not chain]; it gets no messages "
         + "from this member; further failures with this peer are reported at most every 10 minutes",
         lines.list.get(0).getFormattedMessage());
-    assertTrue(lines.list.get(1).getFormattedMessage().startsWith("event bus: refused a connection from 10.0.0.7:40: "
-        + "it does not speak TLS"), lines.list.get(1).getFormattedMessage());
+    assertTrue(lines.list.get(1).getFormattedMessage().startsWith("event bus: a connection from 10.0.0.7:40 failed its "
+        + "TLS handshake: it does not speak TLS"), lines.list.get(1).getFormattedMessage());
 
     now.addAndGet(HandshakeFailures.REPEAT.toNanos() - 1);
     failures.outbound("node-1", "node-1", wrongCa);

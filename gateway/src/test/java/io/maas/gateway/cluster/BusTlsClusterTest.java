@@ -75,8 +75,8 @@ class BusTlsClusterTest {
     assertFalse(gatewayLog.contains(wrongCaId), "the gateway heard from the worker of another CA");
     assertFalse(gatewayLog.contains(plaintextId), "the gateway heard from the plaintext worker");
     // the outsiders' announcements were refused at the handshake, and the gateway said so, once per peer host
-    gateway.jvm.awaitLog(Pattern.compile("WARN .*event bus: refused a connection from 127\\.0\\.0\\.1:\\d+: "),
-        Duration.ofSeconds(10));
+    gateway.jvm.awaitLog(Pattern.compile("WARN .*event bus: a connection from 127\\.0\\.0\\.1:\\d+ failed its TLS "
+        + "handshake: "), Duration.ofSeconds(10));
     wrongCa.jvm.awaitLog(Pattern.compile("WARN .*event bus: no TLS connection to cluster member \\S+ \\(a gateway, "
         + "Hazelcast \\[127\\.0\\.0\\.1\\]:\\d+\\): its certificate is not from this cluster's CA"), Duration.ofSeconds(10));
     assertFalse(gateway.jvm.logText().contains("6d6161732e"), "what the plaintext worker sent (\"maas.\" in hex) "
