@@ -43,7 +43,8 @@ final class EventBusSettings {
     ClusterTls tls = cluster.tls();
     if (tls.enabled()) {
       bus.setSsl(true)
-          .setKeyCertOptions(PemFiles.keyCert(CERT_SETTING, Path.of(tls.certFile()), KEY_SETTING, Path.of(tls.keyFile())))
+          .setKeyCertOptions(PemFiles.keyCert(CERT_SETTING, Path.of(tls.certFile()), KEY_SETTING,
+              Path.of(tls.keyFile())))
           .setTrustOptions(PemFiles.trust(CA_SETTING, Path.of(tls.caFile())))
           .setClientAuth(ClientAuth.REQUIRED)
           // EventBusOptions trusts every server by default (DEFAULT_TRUST_ALL = true, unlike NetClientOptions):

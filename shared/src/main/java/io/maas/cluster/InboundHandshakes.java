@@ -40,9 +40,12 @@ final class InboundHandshakes implements AcceptHook {
       if (tls != null) {
         tls.handshakeFuture().addListener(done -> {
           if (!done.isSuccess() && HandshakeFailures.isHandshakeFailure(done.cause())) {
-            String host = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
-            String peer = remote instanceof InetSocketAddress inet ? host + ":" + inet.getPort() : host;
-            failures.inbound(host, peer, done.cause());
+            if (remote instanceof InetSocketAddress inet) {
+              String host = inet.getAddress().getHostAddress();
+              failures.inbound(host, host + ":" + inet.getPort(), done.cause());
+            } else {
+              failures.inbound(String.valueOf(remote), String.valueOf(remote), done.cause());
+            }
           }
         });
       }

@@ -44,7 +44,8 @@ class HandshakeFailuresTest {
         handshake("PKIX path validation failed", new CertPathValidatorException("Path does not chain")));
     for (int i = 0; i < 50; i++) {
       failures.outbound("node-1", "node-1 (a worker)", wrongCa);
-      failures.inbound("10.0.0.7", "10.0.0.7:4" + i, new DecoderException(new NotSslRecordException("not an SSL/TLS record")));
+      failures.inbound("10.0.0.7", "10.0.0.7:4" + i,
+          new DecoderException(new NotSslRecordException("not an SSL/TLS record")));
     }
     failures.outbound("node-2", "node-2", wrongCa);
     assertEquals(3, lines.list.size(), lines.list.toString());

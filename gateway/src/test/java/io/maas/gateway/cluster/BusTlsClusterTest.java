@@ -29,6 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("cluster")
 class BusTlsClusterTest {
   private static final Duration START = ClusterHarness.START_TIMEOUT;
+  /** What a member reports, once, about a gateway whose certificate is of another CA. */
+  private static final Pattern NOT_FROM_THE_CA = Pattern.compile("WARN .*event bus: no TLS connection to cluster "
+      + "member \\S+ \\(a gateway, Hazelcast \\[127\\.0\\.0\\.1\\]:\\d+\\): its certificate is not from this cluster's CA");
 
   @RegisterExtension
   final ClusterHarness cluster = new ClusterHarness();
@@ -77,8 +80,7 @@ class BusTlsClusterTest {
     // the outsiders' announcements were refused at the handshake, and the gateway said so, once per peer host
     gateway.jvm.awaitLog(Pattern.compile("WARN .*event bus: a connection from 127\\.0\\.0\\.1:\\d+ failed its TLS "
         + "handshake: "), Duration.ofSeconds(10));
-    wrongCa.jvm.awaitLog(Pattern.compile("WARN .*event bus: no TLS connection to cluster member \\S+ \\(a gateway, "
-        + "Hazelcast \\[127\\.0\\.0\\.1\\]:\\d+\\): its certificate is not from this cluster's CA"), Duration.ofSeconds(10));
+    wrongCa.jvm.awaitLog(NOT_FROM_THE_CA, Duration.ofSeconds(10));
     assertFalse(gateway.jvm.logText().contains("6d6161732e"), "what the plaintext worker sent (\"maas.\" in hex) "
         + "is in the gateway's log");
     assertQuiet(gateway.jvm);
@@ -97,8 +99,7 @@ class BusTlsClusterTest {
     String id = worker.awaitId(START);
     Traffic.awaitServedBy(gateway, List.of(id), START);
     // the worker announces every 250 ms to every gateway, the rogue one included: it says once that it cannot
-    worker.jvm.awaitLog(Pattern.compile("WARN .*event bus: no TLS connection to cluster member \\S+ \\(a gateway, "
-        + "Hazelcast \\[127\\.0\\.0\\.1\\]:\\d+\\): its certificate is not from this cluster's CA"), Duration.ofSeconds(15));
+    worker.jvm.awaitLog(NOT_FROM_THE_CA, Duration.ofSeconds(15));
 
     long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
     int asked = 0;
@@ -134,7 +135,8 @@ class BusTlsClusterTest {
         "--set", "cluster.tls.key_file=" + ca.memberKey(), "--set", "cluster.tls.ca_file=" + garbage);
     ChildJvm workerJar = cluster.startWorkerJar("worker-jar", WorkerOptions.sim(5, 0)
         .set("cluster.tls.cert_file=" + cluster.dir().resolve("certs/old.pem"))
-        .set("cluster.tls.key_file=" + cluster.dir().resolve("certs/old-key.pem")).set("cluster.tls.ca_file=" + ca.ca())).jvm;
+        .set("cluster.tls.key_file=" + cluster.dir().resolve("certs/old-key.pem"))
+        .set("cluster.tls.ca_file=" + ca.ca())).jvm;
 
     assertRefused(gateway, "cluster.tls.cert_file (" + missing + ") cannot be read");
     assertRefused(worker, "cluster.tls.key_file (" + ca.clientKey() + ") is not the private key of the certificate in "

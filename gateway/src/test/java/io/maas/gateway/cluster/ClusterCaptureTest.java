@@ -68,7 +68,8 @@ class ClusterCaptureTest {
 
     List<String> sets(Member joinThrough, boolean tls, TestCertificates certs) {
       List<String> sets = new ArrayList<>(List.of("cluster.port=" + hazelcast,
-          "cluster.public_port=" + hazelcastProxy.port(), "cluster.members=127.0.0.1:" + joinThrough.hazelcastProxy.port(),
+          "cluster.public_port=" + hazelcastProxy.port(),
+          "cluster.members=127.0.0.1:" + joinThrough.hazelcastProxy.port(),
           "cluster.bus_port=" + bus, "cluster.bus_public_port=" + busProxy.port()));
       if (tls) {
         sets.addAll(List.of(BusTlsClusterTest.tls(certs)));
@@ -148,7 +149,8 @@ class ClusterCaptureTest {
     String workerId = cluster.startWorker("worker", options).awaitId(START);
     String key = tenants.createKey(admin, "{\"name\": \"capture\", \"rate_per_second\": 1000, \"burst\": 1000}");
 
-    Poll.until(START, "gateway-1 serves a request with the key", () -> Tenants.send(request(gateway, key)).statusCode() == 200);
+    Poll.until(START, "gateway-1 serves a request with the key",
+        () -> Tenants.send(request(gateway, key)).statusCode() == 200);
     for (int i = 0; i < REQUESTS; i++) {
       var r = Tenants.send(request(gateway, key));
       assertEquals(200, r.statusCode(), r.body());
