@@ -7,6 +7,7 @@ import io.maas.bus.Codecs;
 import io.maas.config.ClusterConfig;
 import io.maas.metrics.ProcessMetrics;
 import io.maas.net.AcceptHooks;
+import io.maas.tls.HandshakeFailures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -18,6 +19,8 @@ import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts a clustered Vert.x instance on Hazelcast, with the maas codecs registered.
@@ -25,8 +28,13 @@ import java.util.List;
  * <p>The Hazelcast configuration starts from Vert.x's own (it declares the structures the event bus
  * needs) or from {@code cluster.config_file}; the cluster name, bind interface, port and TCP-IP member
  * list come from {@link ClusterConfig}. Multicast and auto-detection are off: members are listed.
+ *
+ * <p>With {@code cluster.tls.*} the event bus runs over mutual TLS ({@link EventBusSettings}); Hazelcast's own
+ * port stays plaintext (its open-source edition has no TLS), and carries no tensor and no API-key secret.
  */
 public final class ClusteredVertx {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusteredVertx.class);
+
   private ClusteredVertx() {}
 
   /** What a member keeps of the cluster's data. */
@@ -59,28 +67,46 @@ public final class ClusteredVertx {
       AcceptHooks acceptHooks) {
     String address;
     Config hazelcast;
+    EventBusOptions bus;
     try {
       address = cluster.bindAddress();
       hazelcast = hazelcastConfig(cluster, address);
+      // with cluster.tls.*, the files are read and checked here: a bad one refuses the start, naming it
+      bus = EventBusSettings.of(cluster, address);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
     HazelcastClusterManager manager = membership == Membership.LITE
         ? new LiteMemberClusterManager(hazelcast, Duration.ofSeconds(cluster.heartbeatSeconds()))
         : new HazelcastClusterManager(hazelcast);
-    VertxOptions options = new VertxOptions()
-        .setEventBusOptions(new EventBusOptions().setHost(address).setPort(0));
+    VertxOptions options = new VertxOptions().setEventBusOptions(bus);
     VertxBuilder builder = metrics == null ? Vertx.builder().with(options) : metrics.instrument(Vertx.builder(), options);
-    if (acceptHooks != null) {
-      builder.withTransport(acceptHooks.transport());
+    // with TLS, the bus's own server reports failed handshakes from its accept hook: a worker needs hooks too
+    AcceptHooks hooks = acceptHooks == null && bus.isSsl() ? new AcceptHooks() : acceptHooks;
+    if (hooks != null) {
+      builder.withTransport(hooks.transport());
     }
     return builder
         .withClusterManager(manager)
         .buildClustered()
         .map(vertx -> {
           Codecs.register(vertx.eventBus());
+          if (bus.isSsl()) {
+            watchHandshakes(cluster, manager, hooks);
+          }
           return new ClusterNode(vertx, manager, acceptHooks);
         });
+  }
+
+  /**
+   * Hooks the event bus's server port, once it listens: its bound port is {@code cluster.bus_port}, or when that is
+   * 0 the one Vert.x announced (the same, as a public port needs a fixed bus port).
+   */
+  private static void watchHandshakes(ClusterConfig cluster, HazelcastClusterManager manager, AcceptHooks hooks) {
+    int port = cluster.busPort() > 0 ? cluster.busPort() : manager.getNodeInfo().port();
+    hooks.register(port, new InboundHandshakes(new HandshakeFailures()));
+    LOG.info("event bus: mutual TLS on {}:{} (cluster.tls.*: members need a certificate from {})",
+        manager.getNodeInfo().host(), port, cluster.tls().caFile());
   }
 
   /**
@@ -117,7 +143,11 @@ public final class ClusteredVertx {
     // maas's own shutdown hook leaves the cluster after workers drain; Hazelcast's would leave first
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     NetworkConfig network = config.getNetworkConfig();
-    network.setPort(cluster.port()).setPortAutoIncrement(true);
+    // a public port maps to one port bound: no other may be taken instead
+    network.setPort(cluster.port()).setPortAutoIncrement(cluster.publicPort() == 0);
+    if (cluster.publicPort() > 0) {
+      network.setPublicAddress(address + ":" + cluster.publicPort());
+    }
     network.getInterfaces().setEnabled(true).setInterfaces(List.of(address));
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);

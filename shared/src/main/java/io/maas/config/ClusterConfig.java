@@ -21,9 +21,16 @@ import java.util.List;
  *     outright is usually seen sooner, when its connections close)
  * @param rejoinCheckSeconds how often a cluster looks for members cut off from it (a paused process that
  *     was removed and resumed forms a cluster of its own) and merges them back
+ * @param publicPort the Hazelcast port other members are told to reach this one at, where a port mapping (NAT, a
+ *     container's published port, a proxy) differs from the port bound; 0: the port bound
+ * @param busPort the event bus's port; 0: a free port chosen at start
+ * @param busPublicPort the event-bus port other members are told to reach this one at (a port mapping); 0: the
+ *     port bound
+ * @param tls mutual TLS on the event bus, or {@link ClusterTls#OFF}
  */
 public record ClusterConfig(String name, String host, int port, List<String> members, String configFile,
-    int heartbeatSeconds, int memberTimeoutSeconds, int rejoinCheckSeconds, ClusterTls tls) {
+    int heartbeatSeconds, int memberTimeoutSeconds, int rejoinCheckSeconds, int publicPort, int busPort,
+    int busPublicPort, ClusterTls tls) {
   public static final int DEFAULT_HEARTBEAT_SECONDS = 1;
   public static final int DEFAULT_MEMBER_TIMEOUT_SECONDS = 10;
   public static final int DEFAULT_REJOIN_CHECK_SECONDS = 5;
@@ -37,6 +44,17 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
     if (rejoinCheckSeconds < 1) {
       throw new IllegalArgumentException("cluster.rejoin_check_s must be at least 1, not " + rejoinCheckSeconds);
     }
+    if (busPublicPort > 0 && busPort == 0) {
+      throw new IllegalArgumentException("cluster.bus_public_port (" + busPublicPort + ") maps to a fixed port: set "
+          + "cluster.bus_port too");
+    }
+  }
+
+  /** The ports bound are the ports announced. */
+  public ClusterConfig(String name, String host, int port, List<String> members, String configFile,
+      int heartbeatSeconds, int memberTimeoutSeconds, int rejoinCheckSeconds, ClusterTls tls) {
+    this(name, host, port, members, configFile, heartbeatSeconds, memberTimeoutSeconds, rejoinCheckSeconds, 0, 0, 0,
+        tls);
   }
 
   /** A plaintext event bus. */
@@ -49,7 +67,7 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
   /** The same membership with mutual TLS on the event bus, or {@link ClusterTls#OFF}. */
   public ClusterConfig withTls(ClusterTls t) {
     return new ClusterConfig(name, host, port, members, configFile, heartbeatSeconds, memberTimeoutSeconds,
-        rejoinCheckSeconds, t);
+        rejoinCheckSeconds, publicPort, busPort, busPublicPort, t);
   }
 
   /** The default failure detector. */
@@ -88,6 +106,11 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
         (int) ConfigValues.positiveLong(j, "cluster", "heartbeat_s"),
         (int) ConfigValues.positiveLong(j, "cluster", "member_timeout_s"),
         (int) ConfigValues.positiveLong(j, "cluster", "rejoin_check_s"),
+        portOrZero(j, "public_port"), portOrZero(j, "bus_port"), portOrZero(j, "bus_public_port"),
         ClusterTls.fromJson(j.getJsonObject("tls")));
+  }
+
+  private static int portOrZero(JsonObject j, String key) {
+    return j.getValue(key) == null ? 0 : ConfigValues.port(j, "cluster", key);
   }
 }

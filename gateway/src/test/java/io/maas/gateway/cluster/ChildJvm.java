@@ -28,8 +28,17 @@ final class ChildJvm {
     this.log = log;
   }
 
+  static final String GATEWAY_MAIN = "io.maas.gateway.Main";
+  /** {@code maas-worker.jar}'s main class. */
+  static final String WORKER_MAIN = "io.maas.worker.WorkerMain";
+
   /** Starts {@code io.maas.gateway.Main} with these arguments in {@code workDir}. */
   static ChildJvm start(String name, List<String> mainArgs, Path workDir, Path log) {
+    return start(name, GATEWAY_MAIN, mainArgs, workDir, log);
+  }
+
+  /** Starts this main class with these arguments in {@code workDir}. */
+  static ChildJvm start(String name, String mainClass, List<String> mainArgs, Path workDir, Path log) {
     List<String> command = new ArrayList<>();
     command.add(javaCommand());
     command.addAll(List.of(
@@ -39,7 +48,7 @@ final class ChildJvm {
         "--add-opens", "java.management/sun.management=ALL-UNNAMED",
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
         "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "-cp", testClassPath(), "io.maas.gateway.Main"));
+        "-cp", testClassPath(), mainClass));
     command.addAll(mainArgs);
     try {
       Files.createDirectories(log.getParent());

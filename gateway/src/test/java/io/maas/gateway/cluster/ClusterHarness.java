@@ -106,13 +106,45 @@ final class ClusterHarness implements BeforeEachCallback, AfterEachCallback, Tes
     return new WorkerProcess(launch(name, args), 1);
   }
 
+  /** Starts {@code maas-gateway.jar} in any mode (the first argument, e.g. {@code standalone}), without waiting. */
+  ChildJvm start(String name, String... args) {
+    return launch(name, List.of(args));
+  }
+
+  /** Starts a worker-only process the way {@code maas-worker.jar} does ({@code WorkerMain}), without waiting for it. */
+  WorkerProcess startWorkerJar(String name, WorkerOptions options) {
+    List<String> args = new ArrayList<>(options.args(options.repository() == null ? simRepository() : null));
+    args.addAll(0, clusterArgs());
+    ChildJvm jvm = ChildJvm.start(name, ChildJvm.WORKER_MAIN, args, root(), dir.resolve(name + ".log"));
+    children.add(jvm);
+    return new WorkerProcess(jvm, 1);
+  }
+
+  /**
+   * The mode word first, then this test's cluster, then the process's own arguments: a test's
+   * {@code --set cluster.*} comes later and wins.
+   */
   private ChildJvm launch(String name, List<String> modeArgs) {
     List<String> args = new ArrayList<>(modeArgs);
-    args.addAll(List.of("--cluster-name", clusterName, "--cluster-port", Integer.toString(hazelcastPort),
-        "--cluster-members", "127.0.0.1"));
+    args.addAll(1, clusterArgs());
     ChildJvm jvm = ChildJvm.start(name, args, root(), dir.resolve(name + ".log"));
     children.add(jvm);
     return jvm;
+  }
+
+  private List<String> clusterArgs() {
+    return List.of("--cluster-name", clusterName, "--cluster-port", Integer.toString(hazelcastPort),
+        "--cluster-members", "127.0.0.1");
+  }
+
+  /** This test's Hazelcast cluster name. */
+  String clusterName() {
+    return clusterName;
+  }
+
+  /** The first of this test's block of free Hazelcast ports (the block holds 10). */
+  int hazelcastPort() {
+    return hazelcastPort;
   }
 
   /** A directory of this test's own, for model repositories. */
