@@ -82,11 +82,22 @@ public final class PemFiles {
     return privateKey(setting, file, read(setting, file));
   }
 
+  /** Why a file could not be read, in words (an exception's class name reads like a crash to an operator). */
+  public static String why(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
   private static byte[] read(String setting, Path file) {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new IllegalArgumentException(setting + " (" + file + ") cannot be read: " + e);
+      throw new IllegalArgumentException(setting + " (" + file + ") cannot be read: " + why(e));
     }
   }
 

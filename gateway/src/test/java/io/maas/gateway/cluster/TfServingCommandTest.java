@@ -99,8 +99,15 @@ class TfServingCommandTest {
 
   @Test
   void aFlagMaasCannotHonourExitsNonZeroSayingWhatToDoInstead() {
-    ChildJvm node = start("refused-flag", "--port=0", "--model_base_path=" + dir, "--ssl_config_file=/etc/ssl.cfg");
-    assertRefused(node, "--ssl_config_file is not supported by maas: maas serves plain HTTP and gRPC");
+    ChildJvm node = start("refused-flag", "--port=0", "--model_base_path=" + dir, "--platform_config_file=/etc/p.cfg");
+    assertRefused(node, "--platform_config_file is not supported by maas: maas serves ONNX models with ONNX Runtime");
+    assertEquals(2, node.exitValue().orElseThrow());
+  }
+
+  @Test
+  void anUnreadableSslConfigFileExitsNonZeroNamingIt() {
+    ChildJvm node = start("ssl-config", "--port=0", "--model_base_path=" + dir, "--ssl_config_file=/etc/no-such-ssl.cfg");
+    assertRefused(node, "--ssl_config_file /etc/no-such-ssl.cfg cannot be read");
     assertEquals(2, node.exitValue().orElseThrow());
   }
 

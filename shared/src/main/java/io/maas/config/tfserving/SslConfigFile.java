@@ -1,5 +1,6 @@
 package io.maas.config.tfserving;
 
+import io.maas.tls.PemFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +30,7 @@ final class SslConfigFile {
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new IllegalArgumentException(source + " cannot be read: " + e);
+      throw new IllegalArgumentException(source + " cannot be read: " + PemFiles.why(e));
     }
     Map<String, List<Object>> config = TextFormat.parse(text, source);
     for (String field : config.keySet()) {
