@@ -6,12 +6,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code java -jar maas-gateway.jar certs DIR [HOST]...}: writes a test CA and the server, client and cluster-member
- * certificates it issues into DIR ({@link TestCertificates}), valid for localhost and the hosts named.
+ * {@code java -jar maas-gateway.jar certs DIR [HOST]...}: writes a test CA with the server and client certificates it
+ * issued, and a cluster CA with a member certificate, into DIR ({@link TestCertificates}), valid for localhost and
+ * the hosts named.
  */
 final class CertsCommand {
-  static final String USAGE = "usage: certs DIR [HOST]...   (writes ca.pem, server.pem, client.pem, member.pem and"
-      + " their -key.pem files; valid for localhost, 127.0.0.1, ::1 and each HOST)";
+  static final String USAGE = "usage: certs DIR [HOST]...   (writes ca.pem, server.pem, client.pem, cluster-ca.pem,"
+      + " member.pem and their -key.pem files; valid for localhost, 127.0.0.1, ::1 and each HOST)";
 
   private CertsCommand() {}
 
@@ -23,8 +24,8 @@ final class CertsCommand {
     }
     try {
       TestCertificates files = TestCertificates.write(Path.of(args.get(0)), args.subList(1, args.size()));
-      out.println("wrote a test CA and certificates to " + files.dir() + ": ca.pem, server.pem, client.pem,"
-          + " member.pem (keys: *-key.pem, readable by their owner only)");
+      out.println("wrote test certificates to " + files.dir() + ": ca.pem issued server.pem and client.pem,"
+          + " cluster-ca.pem issued member.pem (keys: *-key.pem, readable by their owner only)");
       return 0;
     } catch (RuntimeException e) {
       err.println("cannot write certificates: " + e.getMessage());

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A set of certificate files for trying TLS: a fresh CA, a server certificate for this machine's names, a client
- * certificate and a cluster-member certificate, all issued by it ({@code java -jar maas-gateway.jar certs DIR}).
+ * A set of certificate files for trying TLS ({@code java -jar maas-gateway.jar certs DIR}): a fresh CA with a server
+ * certificate for this machine's names and a client certificate, and a second CA, the cluster's, with a member
+ * certificate. The cluster has a CA of its own because every certificate its CA issued is a member: a client
+ * certificate from it would get onto the event bus.
  * For tests, the bench and the README's examples; production certificates come from an organisation's CA.
  *
  * @param dir the directory holding the files
@@ -44,6 +46,16 @@ public record TestCertificates(Path dir) {
     return dir.resolve("client-key.pem");
   }
 
+  /** The cluster's CA: {@code cluster.tls.ca_file}. */
+  public Path clusterCa() {
+    return dir.resolve("cluster-ca.pem");
+  }
+
+  public Path clusterCaKey() {
+    return dir.resolve("cluster-ca-key.pem");
+  }
+
+  /** A member's certificate, from {@link #clusterCa()}. */
   public Path member() {
     return dir.resolve("member.pem");
   }
@@ -71,7 +83,9 @@ public record TestCertificates(Path dir) {
     ca.write(files.ca(), files.caKey());
     ca.issue("maas server", names, VALIDITY).write(files.server(), files.serverKey());
     ca.issue("maas client", List.of(), VALIDITY).write(files.client(), files.clientKey());
-    ca.issue("maas member", names, VALIDITY).write(files.member(), files.memberKey());
+    CertificateAuthority cluster = CertificateAuthority.create("maas test cluster CA", VALIDITY);
+    cluster.write(files.clusterCa(), files.clusterCaKey());
+    cluster.issue("maas member", names, VALIDITY).write(files.member(), files.memberKey());
     return files;
   }
 }

@@ -37,7 +37,7 @@ class EventBusSettingsTest {
   }
 
   private ClusterTls memberTls(TestCertificates files) {
-    return new ClusterTls(files.member().toString(), files.memberKey().toString(), files.ca().toString());
+    return new ClusterTls(files.member().toString(), files.memberKey().toString(), files.clusterCa().toString());
   }
 
   @Test
@@ -96,7 +96,7 @@ class EventBusSettingsTest {
     assertEquals(Files.readString(files.memberKey()), keyCert.getKeyValues().get(0).toString());
     assertTrue(keyCert.getCertPaths().isEmpty(), "values, not paths: " + keyCert.getCertPaths());
     PemTrustOptions trust = assertInstanceOf(PemTrustOptions.class, client.getTrustOptions());
-    assertEquals(List.of(Files.readString(files.ca())), trust.getCertValues().stream().map(Object::toString).toList());
+    assertEquals(List.of(Files.readString(files.clusterCa())), trust.getCertValues().stream().map(Object::toString).toList());
     assertEquals(Set.of("TLSv1.2", "TLSv1.3"), client.getEnabledSecureTransportProtocols());
   }
 
@@ -140,11 +140,11 @@ class EventBusSettingsTest {
     TestCertificates files = TestCertificates.write(dir, List.of());
     Path missing = dir.resolve("gone.pem");
     IllegalArgumentException noCert = assertThrows(IllegalArgumentException.class, () -> EventBusSettings.of(
-        cluster(new ClusterTls(missing.toString(), files.memberKey().toString(), files.ca().toString())), "127.0.0.1"));
+        cluster(new ClusterTls(missing.toString(), files.memberKey().toString(), files.clusterCa().toString())), "127.0.0.1"));
     assertTrue(noCert.getMessage().startsWith("cluster.tls.cert_file (" + missing + ") cannot be read"),
         noCert.getMessage());
     IllegalArgumentException wrongKey = assertThrows(IllegalArgumentException.class, () -> EventBusSettings.of(
-        cluster(new ClusterTls(files.member().toString(), files.clientKey().toString(), files.ca().toString())),
+        cluster(new ClusterTls(files.member().toString(), files.clientKey().toString(), files.clusterCa().toString())),
         "127.0.0.1"));
     assertTrue(wrongKey.getMessage().startsWith("cluster.tls.key_file (" + files.clientKey() + ")"),
         wrongKey.getMessage());

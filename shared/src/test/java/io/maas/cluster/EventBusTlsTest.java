@@ -123,7 +123,7 @@ class EventBusTlsTest {
   }
 
   private ClusterTls tls(TestCertificates files) {
-    return new ClusterTls(files.member().toString(), files.memberKey().toString(), files.ca().toString());
+    return new ClusterTls(files.member().toString(), files.memberKey().toString(), files.clusterCa().toString());
   }
 
   private ClusterNode start(String name, ClusterTls tls) {

@@ -39,7 +39,7 @@ class BusTlsClusterTest {
   /** The {@code --set} values that put a process in the cluster of these certificates. */
   static String[] tls(TestCertificates certs) {
     return new String[] {"cluster.tls.cert_file=" + certs.member(), "cluster.tls.key_file=" + certs.memberKey(),
-        "cluster.tls.ca_file=" + certs.ca()};
+        "cluster.tls.ca_file=" + certs.clusterCa()};
   }
 
   static WorkerOptions withTls(WorkerOptions options, TestCertificates certs) {
@@ -127,16 +127,16 @@ class BusTlsClusterTest {
         Instant.now().minus(Duration.ofDays(2)), Instant.now().minus(Duration.ofDays(1)))
         .write(cluster.dir().resolve("certs/old.pem"), cluster.dir().resolve("certs/old-key.pem"));
     ChildJvm gateway = cluster.startGateway("gateway", "cluster.tls.cert_file=" + missing,
-        "cluster.tls.key_file=" + ca.memberKey(), "cluster.tls.ca_file=" + ca.ca()).jvm;
+        "cluster.tls.key_file=" + ca.memberKey(), "cluster.tls.ca_file=" + ca.clusterCa()).jvm;
     ChildJvm worker = cluster.startWorker("worker", WorkerOptions.sim(5, 0).set("cluster.tls.cert_file=" + ca.member())
-        .set("cluster.tls.key_file=" + ca.clientKey()).set("cluster.tls.ca_file=" + ca.ca())).jvm;
+        .set("cluster.tls.key_file=" + ca.clientKey()).set("cluster.tls.ca_file=" + ca.clusterCa())).jvm;
     ChildJvm standalone = cluster.start("standalone", "standalone", "--http-port", "0", "--set",
         "gateway.admin_port=0", "--set", "gateway.auth_enabled=false", "--set", "cluster.tls.cert_file=" + ca.member(),
         "--set", "cluster.tls.key_file=" + ca.memberKey(), "--set", "cluster.tls.ca_file=" + garbage);
     ChildJvm workerJar = cluster.startWorkerJar("worker-jar", WorkerOptions.sim(5, 0)
         .set("cluster.tls.cert_file=" + cluster.dir().resolve("certs/old.pem"))
         .set("cluster.tls.key_file=" + cluster.dir().resolve("certs/old-key.pem"))
-        .set("cluster.tls.ca_file=" + ca.ca())).jvm;
+        .set("cluster.tls.ca_file=" + ca.clusterCa())).jvm;
 
     assertRefused(gateway, "cluster.tls.cert_file (" + missing + ") cannot be read");
     assertRefused(worker, "cluster.tls.key_file (" + ca.clientKey() + ") is not the private key of the certificate in "
