@@ -4,7 +4,6 @@ import io.maas.config.GatewayConfig;
 import io.maas.error.MaasException;
 import io.maas.gateway.http.RequestBodies;
 import io.maas.gateway.http.RestAuth;
-import io.maas.gateway.http.RestErrors;
 import io.maas.gateway.http.RestRequests;
 import io.maas.gateway.http.RestRoutes;
 import io.maas.gateway.http.V2Json;
@@ -27,7 +26,8 @@ import java.util.TreeMap;
  * TF Serving's REST API: {@code POST /v1/models/{m}[/versions/{v}|/labels/{label}]:predict}, model status
  * {@code GET /v1/models/{m}[/versions/{v}|/labels/{label}]} and {@code GET .../metadata}. A label names a version
  * by the model's {@code version_labels}; one the model does not have is 404 (TF Serving itself answers 400
- * "Unrecognized servable version label"). Errors come as TF Serving writes them, {@code {"error": "..."}}.
+ * "Unrecognized servable version label"). Errors come as TF Serving writes them, {@code {"error": "..."}}
+ * ({@link io.maas.http.ErrorFormat#TF_SERVING}).
  */
 public final class TfServingRoutes implements RestRoutes {
   /**
@@ -62,7 +62,6 @@ public final class TfServingRoutes implements RestRoutes {
       router.get(base).handler(this::status);
       router.get(base + "/metadata").handler(this::metadata);
     }
-    router.route("/v1/models/*").failureHandler(RestErrors.handler(e -> new JsonObject().put("error", e.getMessage())));
   }
 
   private void predict(RoutingContext ctx) {
