@@ -543,6 +543,24 @@ class ApiKeyEdgesTest {
     }
   }
 
+  /** OpenAI's model list shows the models a key may run inference on; without a key it is OpenAI's 401. */
+  @Test
+  void theOpenAiModelListHoldsTheModelsTheKeyMayUse() throws Exception {
+    assertEquals(List.of("affine_fp32", "simple"), listedModels(createKey("{\"models\": [\"simple\", \"affine_fp32\"]}")));
+    assertEquals(List.of(), listedModels(createKey("{\"scopes\": [\"repository\"]}")), "no infer scope: no model");
+    assertTrue(listedModels(createKey("{}")).containsAll(List.of("affine_fp32", "all-minilm-l6-v2", "simple")));
+    HttpResponse<String> anonymous = send(rest("/v1/models").GET());
+    assertEquals(401, anonymous.statusCode(), anonymous.body());
+    assertEquals("UNAUTHENTICATED", anonymous.headers().firstValue("X-Maas-Error-Code").orElse(""));
+    assertEquals("authentication_error", new JsonObject(anonymous.body()).getJsonObject("error").getString("type"));
+  }
+
+  private static List<String> listedModels(String key) throws Exception {
+    HttpResponse<String> r = send(rest("/v1/models").header("Authorization", "Bearer " + key).GET());
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body()).getJsonArray("data").stream().map(m -> ((JsonObject) m).getString("id")).toList();
+  }
+
   private static int wentAway() {
     synchronized (LOGS) {
       return (int) LOGS.list.stream().filter(e -> e.getFormattedMessage().contains("the client went away")).count();
