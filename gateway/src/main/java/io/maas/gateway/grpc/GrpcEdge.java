@@ -13,6 +13,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcProtocol;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
@@ -61,7 +62,10 @@ public final class GrpcEdge {
             Map.of("", ready, GRPCInferenceServiceGrpcService.SERVICE_NAME.fullyQualifiedName(), ready),
             config.maxBodyBytes()))
         .addService(ServerReflection.v1())
-        .addService(ServerReflection.v1alpha());
+        .addService(ServerReflection.v1alpha())
+        // an unknown method: Vert.x's own answer writes the path into grpc-message unencoded ('%' included)
+        .callHandler(call -> GrpcStatusMessage.end(call.response(), GrpcStatus.UNIMPLEMENTED,
+            "Method not found: " + call.fullMethodName()));
     long readTimeout = config.bodies().readTimeoutSeconds();
     return request -> {
       RequestMessages.declareEncoding(request);
