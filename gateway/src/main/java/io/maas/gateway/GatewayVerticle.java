@@ -17,6 +17,7 @@ import io.maas.gateway.http.RequestBodies;
 import io.maas.gateway.http.RestRouter;
 import io.maas.gateway.http.V2Routes;
 import io.maas.gateway.http.openai.EmbeddingsRoutes;
+import io.maas.gateway.http.openai.ModelsRoutes;
 import io.maas.gateway.http.simple.SimplePredictRoutes;
 import io.maas.gateway.http.tfserving.TfServingRoutes;
 import io.maas.gateway.pipeline.InferencePipeline;
@@ -156,6 +157,7 @@ public final class GatewayVerticle extends VerticleBase {
         new V2Routes(registry, pipeline, config, bodies),
         new TfServingRoutes(registry, pipeline, config, bodies),
         new EmbeddingsRoutes(registry, pipeline, bodies),
+        new ModelsRoutes(registry),
         new SimplePredictRoutes(registry, pipeline, config, bodies))); // its /{model}/predict is the most general: last
     Handler<HttpServerRequest> grpc = GrpcEdge.create(vertx, registry, pipeline, repository, statistics, config, admission,
         bodyBudget);

@@ -41,7 +41,7 @@ class BinaryTensorDataTest {
 
 
   /** A body as the extension lays it out, and the response split back into its JSON and binary parts. */
-  record Reply(int status, String contentType, JsonObject json, byte[] binary) {
+  record Reply(int status, String contentType, JsonObject json, byte[] binary, String errorCode) {
     /** The binary data of the i-th output, located by the binary_data_size of the outputs before it. */
     byte[] output(int index) {
       int from = 0;
@@ -70,7 +70,8 @@ class BinaryTensorDataTest {
     int jsonLength = r.headers().firstValue("Inference-Header-Content-Length").map(Integer::parseInt)
         .orElse(r.body().length);
     JsonObject json = Buffer.buffer(Arrays.copyOf(r.body(), jsonLength)).toJsonObject();
-    return new Reply(r.statusCode(), contentType, json, Arrays.copyOfRange(r.body(), jsonLength, r.body().length));
+    return new Reply(r.statusCode(), contentType, json, Arrays.copyOfRange(r.body(), jsonLength, r.body().length),
+        r.headers().firstValue("X-Maas-Error-Code").orElse(null));
   }
 
   static JsonObject binaryInput(String name, String datatype, long[] shape, int size) {
@@ -314,6 +315,7 @@ class BinaryTensorDataTest {
     Reply r = send(model, body, headerLength);
     assertEquals(400, r.status(), r.json().encode());
     assertTrue(r.json().getString("error").contains(message), "expected '" + message + "' in " + r.json().encode());
-    assertEquals("INVALID_ARGUMENT", r.json().getString("code"));
+    assertEquals("INVALID_ARGUMENT", r.errorCode());
+    assertEquals(java.util.Set.of("error"), r.json().fieldNames(), "KServe's error body: " + r.json().encode());
   }
 }

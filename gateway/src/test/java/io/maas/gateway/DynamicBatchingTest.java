@@ -87,7 +87,7 @@ class DynamicBatchingTest {
         .thenApply(r -> (HttpResponse<String>) r).get(30, TimeUnit.SECONDS);
     assertEquals(503, refused.statusCode(), refused.body());
     assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After on a 503");
-    assertEquals("UNAVAILABLE", RunningNode.json(refused).getString("code"));
+    assertEquals("UNAVAILABLE", refused.headers().firstValue("X-Maas-Error-Code").orElse(""));
     assertTrue(RunningNode.json(refused).getString("error").contains("is full"), refused.body());
     assertEquals(2, answers.stream().filter(f -> !f.isDone()).count(), "the queued two were still waiting");
     for (CompletableFuture<HttpResponse<String>> f : answers) {

@@ -59,7 +59,7 @@ class MalformedHttpTest {
   private static void assertAnswered(String received, int status, String code, String message) {
     assertTrue(received.startsWith("HTTP/1.1 " + status + " "), received);
     assertTrue(received.toLowerCase().contains("content-type: application/json"), received);
-    assertTrue(received.contains("\"code\":\"" + code + "\""), received);
+    assertTrue(received.toLowerCase().contains("x-maas-error-code: " + code.toLowerCase()), received);
     assertTrue(received.contains(message), "expected '" + message + "' in " + received);
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +17,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every client mistake gets its status and a KServe error body that names the problem, never a 500,
+ * Every client mistake gets its status, its code in X-Maas-Error-Code and a KServe error body (exactly
+ * {@code {"error": "..."}}) that names the problem, never a 500,
  * and the node goes on serving: after each bad request a good one must still succeed.
  */
 @ExtendWith(SharedNode.class)
@@ -106,6 +108,12 @@ class RestErrorsTest {
     assertEquals(status, r.statusCode(), r.body());
     JsonObject error = RunningNode.json(r);
     assertTrue(error.getString("error").contains(message), "expected '" + message + "' in " + r.body());
+    assertEquals(Set.of("error"), error.fieldNames(), "KServe's error body is exactly {\"error\": ...}: " + r.body());
+    assertEquals(switch (status) {
+      case 400 -> "INVALID_ARGUMENT";
+      case 404 -> "NOT_FOUND";
+      default -> "UNAVAILABLE";
+    }, r.headers().firstValue("X-Maas-Error-Code").orElse(""));
     assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
     if (status == 503) {
       assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
@@ -158,7 +166,7 @@ class RestErrorsTest {
         + "0,".repeat((int) RunningNode.MAX_BODY_BYTES) + "0]}]}";
     HttpResponse<String> r = node.post("/v2/models/simple/infer", big);
     assertEquals(413, r.statusCode(), r.body().length() > 200 ? r.body().substring(0, 200) : r.body());
-    assertEquals("PAYLOAD_TOO_LARGE", RunningNode.json(r).getString("code"));
+    assertEquals("PAYLOAD_TOO_LARGE", r.headers().firstValue("X-Maas-Error-Code").orElse(""));
   }
 
   static String zeros(int n) {

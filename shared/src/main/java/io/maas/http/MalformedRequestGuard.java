@@ -24,14 +24,14 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP/1 connection's guard, between Netty's HTTP codec and Vert.x. It answers, with a 4xx and the JSON error
- * body {@code {"error": "...", "code": "..."}}, then closes the connection:
+ * One HTTP/1 connection's guard, between Netty's HTTP codec and Vert.x. It answers, with a 4xx, the error body of the
+ * API the request's path belongs to ({@link ErrorFormat}; a head that does not decode has no path: maas's own) and
+ * the code in {@value ErrorFormat#CODE_HEADER}, then closes the connection:
  * <ul>
  *   <li>a request whose head does not decode: a request line over the limit (414), headers over it (431), anything
  *       else malformed (400);</li>
@@ -59,6 +59,8 @@ final class MalformedRequestGuard extends ChannelDuplexHandler {
   private boolean answered;
   /** Whether the connection is being refused: nothing more is read. */
   private boolean refusing;
+  /** The target of the request last read (whose body is being read), for the format of the answer. */
+  private String uri;
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -67,6 +69,7 @@ final class MalformedRequestGuard extends ChannelDuplexHandler {
       return;
     }
     if (msg instanceof HttpRequest request) {
+      uri = request.uri();
       MaasException problem = problem(request);
       if (problem != null) {
         ReferenceCountUtil.release(msg);
@@ -172,18 +175,23 @@ final class MalformedRequestGuard extends ChannelDuplexHandler {
     pending = null;
     answered = true;
     LOG.debug("refused a malformed request from {}: {}", ctx.channel().remoteAddress(), problem.getMessage());
-    ByteBuf body = Unpooled.copiedBuffer(body(problem), StandardCharsets.UTF_8);
+    ByteBuf body = Unpooled.copiedBuffer(ErrorFormat.of(path(uri)).body(problem).encode(), StandardCharsets.UTF_8);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(problem.code().httpStatus()), body);
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .set(ErrorFormat.CODE_HEADER, problem.code().name())
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
-  /** The JSON error body every maas edge writes: {@code {"error": "...", "code": "..."}}. */
-  static String body(MaasException problem) {
-    return new JsonObject().put("error", problem.getMessage()).put("code", problem.code().name()).encode();
+  /** A request target's path (its query cut off). */
+  private static String path(String uri) {
+    if (uri == null) {
+      return null;
+    }
+    int query = uri.indexOf('?');
+    return query < 0 ? uri : uri.substring(0, query);
   }
 }

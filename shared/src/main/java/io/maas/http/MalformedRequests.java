@@ -28,7 +28,8 @@ public final class MalformedRequests {
 
   /**
    * The handler, behind a check of the request's path: one whose %-escapes do not decode (a '%' not followed by two
-   * hex digits) gets a 400 with the JSON error body before any router sees it. Vert.x Web's routers normalise the
+   * hex digits) gets a 400 with the error body of the API the path belongs to
+   * ({@link ErrorFormat}) before any router sees it. Vert.x Web's routers normalise the
    * path to match their routes, fail on such a one, and log the failure as an ERROR with its stack trace, whichever
    * status the failure handler then writes. HTTP/1 and HTTP/2 alike.
    */
@@ -40,8 +41,7 @@ public final class MalformedRequests {
       }
       MaasException problem = MaasException.invalid("the path has a malformed %%-escape");
       LOG.debug("refused {} {}: {}", request.method(), request.path(), problem.getMessage());
-      request.response().setStatusCode(problem.code().httpStatus()).putHeader("Content-Type", "application/json")
-          .end(MalformedRequestGuard.body(problem));
+      ErrorFormat.of(request.path()).respond(request.response(), problem);
     };
   }
 

@@ -1,5 +1,7 @@
 package io.maas.metrics;
 
+import io.maas.error.MaasException;
+import io.maas.http.ErrorFormat;
 import io.maas.http.MalformedRequests;
 import io.maas.tls.TlsMaterial;
 import io.vertx.core.Future;
@@ -9,7 +11,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.ServerSSLOptions;
 
 /**
@@ -57,8 +58,7 @@ public final class AdminServer {
   }
 
   private static void notFound(HttpServerRequest request) {
-    request.response().setStatusCode(404).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", "no such endpoint: this port serves GET " + METRICS_PATH)
-            .put("code", "NOT_FOUND").encode());
+    ErrorFormat.MAAS.respond(request.response(),
+        MaasException.notFound("no such endpoint: this port serves GET %s", METRICS_PATH));
   }
 }

@@ -11,11 +11,14 @@ import io.maas.gateway.stats.ClusterStatistics;
 import io.maas.gateway.tenancy.Admission;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcProtocol;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
+import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -35,6 +38,15 @@ public final class GrpcEdge {
       + "/" + GRPCInferenceServiceGrpcService.ModelStreamInfer.methodName();
 
   private GrpcEdge() {}
+
+  /**
+   * Answers a call of a method no service has UNIMPLEMENTED at once; what the client still sends is dropped unread
+   * (Vert.x's own handler of a message over the size limit would end the call a second time).
+   */
+  private static void unknownMethod(GrpcServerRequest<Buffer, Buffer> call) {
+    call.invalidMessageHandler(e -> { }).exceptionHandler(e -> { }).handler(message -> { });
+    GrpcStatusMessage.end(call.response(), GrpcStatus.UNIMPLEMENTED, "Method not found: " + call.fullMethodName());
+  }
 
   /**
    * The request handler to mount on an HTTP/2 server: each call's messages held to the body budget and the body
@@ -61,7 +73,9 @@ public final class GrpcEdge {
             Map.of("", ready, GRPCInferenceServiceGrpcService.SERVICE_NAME.fullyQualifiedName(), ready),
             config.maxBodyBytes()))
         .addService(ServerReflection.v1())
-        .addService(ServerReflection.v1alpha());
+        .addService(ServerReflection.v1alpha())
+        // an unknown method: Vert.x's own answer writes the path into grpc-message unencoded ('%' included)
+        .callHandler(GrpcEdge::unknownMethod);
     long readTimeout = config.bodies().readTimeoutSeconds();
     return request -> {
       RequestMessages.declareEncoding(request);

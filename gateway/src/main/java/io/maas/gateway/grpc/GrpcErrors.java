@@ -12,42 +12,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC edge's one error mapping: every failure leaves as a {@link StatusException} whose code comes
- * from {@link ErrorCode#grpcStatus()}, so that nothing a client sends reaches it as UNKNOWN.
+ * The gRPC edge's one error mapping: every failure ends its call with the status of {@link ErrorCode#grpcStatus()}
+ * (a {@link StatusException} keeps its own), so that nothing a client sends reaches it as UNKNOWN; its message in the
+ * {@code grpc-message} trailer encoded as gRPC's spec says ({@link GrpcStatusMessage}).
  */
 final class GrpcErrors {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
 
   private GrpcErrors() {}
 
-  /** Fails a call with its maas status; metadata of the failure (rate-limit state...) goes in the trailers. */
+  /**
+   * Fails a call with its maas status; its message goes in the trailers spec-encoded, with the failure's metadata
+   * (rate-limit state...).
+   */
   static void fail(GrpcServerRequest<?, ?> call, Throwable e) {
+    StatusException status = toStatus(e);
     if (e instanceof MaasException m) {
       m.metadata().forEach((k, v) -> call.response().trailers().set(k.toLowerCase(Locale.ROOT), v));
     }
-    call.response().fail(toStatus(e));
+    GrpcStatusMessage.end(call.response(), status.status(), status.message());
   }
 
-  static StatusException toStatus(Throwable e) {
+  /**
+   * Gives a call with a {@code grpc-timeout} the message of its DEADLINE_EXCEEDED up front: Vert.x answers it itself
+   * when the deadline passes, with no message. The trailer leaves no trace otherwise: Vert.x drops grpc-message from an
+   * OK answer, and a failure replaces it with its own.
+   */
+  static void messageOnDeadline(GrpcServerRequest<?, ?> call) {
+    if (call.deadline() != null) {
+      GrpcStatusMessage.set(call.response(),
+          "the call's deadline (grpc-timeout, " + call.timeout() + " ms) passed before it was answered");
+    }
+  }
+
+  private static StatusException toStatus(Throwable e) {
     if (e instanceof StatusException s) {
       return s;
     }
     MaasException m = toMaas(e);
-    return new StatusException(GrpcStatus.valueOf(m.code().grpcStatus()), fitTrailer(m.getMessage()));
-  }
-
-  /** The most characters of a message sent as grpc-message (percent-encoded, at most ~9 bytes each). */
-  static final int MAX_MESSAGE_CHARS = 512;
-
-  /**
-   * A message short enough for the grpc-message trailer: a longer one (a message that echoes a client's 8 KB
-   * model name) would overflow the client's header limit and reach it as a reset stream instead of its status.
-   */
-  static String fitTrailer(String message) {
-    if (message == null || message.length() <= MAX_MESSAGE_CHARS) {
-      return message;
-    }
-    return message.substring(0, MAX_MESSAGE_CHARS) + "... (" + message.length() + " characters)";
+    return new StatusException(GrpcStatus.valueOf(m.code().grpcStatus()), m.getMessage());
   }
 
   /**

@@ -54,6 +54,7 @@ final class StreamInferCall {
    */
   void start(Future<Caller> caller) {
     call.pause(); // no message is read before the key is checked
+    GrpcErrors.messageOnDeadline(call);
     if (call.deadline() != null) {
       call.deadline().onSuccess(v -> { // Vert.x answered DEADLINE_EXCEEDED: the stream is over, its requests cancelled
         over = true;
@@ -62,7 +63,7 @@ final class StreamInferCall {
     }
     call.messageHandler(this::onMessage)
         // a message over the size limit: the stream cannot be read on
-        .invalidMessageHandler(e -> finish(() -> call.response().fail(GrpcErrors.toStatus(e))))
+        .invalidMessageHandler(e -> finish(() -> GrpcErrors.fail(call, e)))
         // the edge's own refusal (over the body budget, stalled) ends the stream with its status; otherwise the
         // client went away: what is in flight completes unread
         .exceptionHandler(e -> {

@@ -63,6 +63,7 @@ final class UnaryCall {
   }
 
   private void listen(Consumer<GrpcMessage> first) {
+    GrpcErrors.messageOnDeadline(call);
     if (call.deadline() != null) {
       call.deadline().onSuccess(v -> { // Vert.x answered DEADLINE_EXCEEDED: what runs for the call is cancelled
         answered = true;

@@ -2,90 +2,64 @@ package io.maas.gateway.http;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
-import io.vertx.core.Handler;
+import io.maas.http.ErrorFormat;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST edge's one failure handler: writes the KServe error body {@code {"error": "..."}} plus a
- * machine-readable {@code code}, with {@code Retry-After} on 429 and 503. Only INTERNAL is logged with
- * a stack trace, at ERROR; every other failure (a client's mistake, an overload) in one line at DEBUG.
+ * The REST edge's one failure handler, for every API: writes the error in the format of the API that owns the path
+ * ({@link ErrorFormat}: KServe V2's {@code {"error": "..."}}, TF Serving's, OpenAI's, or maas's own with a
+ * {@code code}), the code in {@value ErrorFormat#CODE_HEADER} always, {@code Retry-After} on 429 and 503. Only
+ * INTERNAL is logged with a stack trace, at ERROR; every other failure (a client's mistake, an overload) in one line
+ * at DEBUG.
  */
 public final class RestErrors {
   private static final Logger LOG = LoggerFactory.getLogger(RestErrors.class);
 
   private RestErrors() {}
 
-  private static final Handler<RoutingContext> KSERVE = handler(RestErrors::kserveBody);
-
+  /** The failure handler (and the router's error handler): answers the routing context's failure. */
   public static void handle(RoutingContext ctx) {
-    KSERVE.handle(ctx);
+    MaasException e = toMaas(ctx);
+    if (e.code() == ErrorCode.CANCELLED) {
+      LOG.debug("request {} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+      return; // nobody to answer
+    }
+    if (e.code() == ErrorCode.INTERNAL) {
+      LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), e);
+    } else {
+      LOG.debug("request {} {}: {} {}", ctx.request().method(), ctx.request().path(), e.code(), e.getMessage());
+    }
+    write(ctx, e);
   }
 
-  /**
-   * The failure handler of an API with its own error body: the same statuses, headers and logging as
-   * {@link #handle}, another shape.
-   */
-  public static Handler<RoutingContext> handler(Function<MaasException, JsonObject> body) {
-    return ctx -> {
-      MaasException e = toMaas(ctx);
-      if (e.code() == ErrorCode.CANCELLED) {
-        LOG.debug("request {} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
-        return; // nobody to answer
-      }
-      if (e.code() == ErrorCode.INTERNAL) {
-        LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), e);
-      } else {
-        LOG.debug("request {} {}: {} {}", ctx.request().method(), ctx.request().path(), e.code(), e.getMessage());
-      }
-      write(ctx, e, body.apply(e));
-    };
-  }
-
+  /** Answers a failure in the format of the API that owns the request's path. */
   public static void write(RoutingContext ctx, MaasException e) {
-    write(ctx, e, kserveBody(e));
-  }
-
-  private static JsonObject kserveBody(MaasException e) {
-    return new JsonObject().put("error", e.getMessage()).put("code", e.code().name());
-  }
-
-  private static void write(RoutingContext ctx, MaasException e, JsonObject body) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       ctx.request().connection().close();
       return;
     }
-    ErrorCode code = e.code();
-    response.setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json");
-    if (code.retryable()) {
-      response.putHeader("Retry-After", "1");
-    }
-    e.metadata().forEach(response::putHeader);
     HttpServerRequest request = ctx.request();
-    if (!RequestBodies.leftUnread(ctx) || request.version() == HttpVersion.HTTP_2) {
-      // an HTTP/2 stream's unread body is dropped as it comes (RST_STREAM(NO_ERROR) would ask the client to stop
-      // sending it, RFC 9113 8.1, but the JDK's client then never completes the exchange)
-      response.end(body.encode());
-    } else {
+    if (RequestBodies.leftUnread(ctx) && request.version() != HttpVersion.HTTP_2) {
       // answered before its body was read (too large, over the memory budget, stalled): an HTTP/1.1 connection
       // cannot carry another request behind a body left unread. The client connection's guard (edge/) drops what
-      // still comes of the body without reading it into memory and closes the connection
+      // still comes of the body without reading it into memory and closes the connection. (An HTTP/2 stream's
+      // unread body is dropped as it comes: RST_STREAM(NO_ERROR) would ask the client to stop sending it, RFC 9113
+      // 8.1, but the JDK's client then never completes the exchange.)
       response.putHeader("Connection", "close");
-      response.end(body.encode());
     }
+    ErrorFormat.of(ctx.normalizedPath()).respond(response, e);
   }
 
-  /** The failure of a routing context as a maas error (also for APIs with their own error shape). */
+  /** The failure of a routing context as a maas error. */
   public static MaasException toMaas(RoutingContext ctx) {
     Throwable f = ctx.failure();
     if (f instanceof MaasException m) {

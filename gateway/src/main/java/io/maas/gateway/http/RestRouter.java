@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.List;
 
-/** The gateway's REST router: every API's routes, then the one KServe-style failure handler for the rest. */
+/** The gateway's REST router: every API's routes, then the one failure handler, which answers in each API's format. */
 public final class RestRouter {
   private RestRouter() {}
 
@@ -20,7 +20,6 @@ public final class RestRouter {
       RestAuth.mount(router, admission);
     }
     apis.forEach(api -> api.mount(router));
-    // registered last, so that an API's own failure handler on its paths comes first
     router.route().failureHandler(RestErrors::handle);
     for (int status : new int[] {400, 404, 405, 413, 417, 500}) {
       router.errorHandler(status, RestErrors::handle);

@@ -6,8 +6,8 @@ import io.vertx.ext.web.Router;
 public interface RestRoutes {
 
   /**
-   * Adds this API's routes. An API with its own error shape adds its own failure handler on its own
-   * paths; everything else falls through to {@link RestErrors}.
+   * Adds this API's routes. Their failures fall through to {@link RestErrors}, which answers each in the format
+   * of the API that owns the path ({@link io.maas.http.ErrorFormat}).
    */
   void mount(Router router);
 }

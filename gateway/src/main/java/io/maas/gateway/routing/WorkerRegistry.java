@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,8 +48,11 @@ public final class WorkerRegistry {
   private final Map<String, WorkerEndpoint> workers = new ConcurrentHashMap<>();
   /** Worker id -> until when (nanoTime) announcements from it are ignored. */
   private final Map<String, Long> gone = new ConcurrentHashMap<>();
-  /** Every model name ever announced, so that a model whose workers all left is 503, not 404. */
-  private final Set<String> knownModels = ConcurrentHashMap.newKeySet();
+  /**
+   * Every model name ever announced, so that a model whose workers all left is 503, not 404; with when this gateway
+   * first heard of it (epoch seconds: OpenAI's {@code created} of the model).
+   */
+  private final Map<String, Long> knownModels = new ConcurrentHashMap<>();
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final ModelPolicies policies;
   private final VersionChoice versions;
@@ -110,7 +112,11 @@ public final class WorkerRegistry {
 
   void onAnnouncement(WorkerAnnouncement a) {
     long now = System.nanoTime();
-    a.models().forEach(m -> knownModels.add(m.name()));
+    a.models().forEach(m -> {
+      if (!knownModels.containsKey(m.name())) {
+        knownModels.putIfAbsent(m.name(), System.currentTimeMillis() / 1000);
+      }
+    });
     if (a.draining()) {
       remove(a.workerId(), "draining");
       return;
@@ -197,7 +203,7 @@ public final class WorkerRegistry {
   /** Every model the cluster holds or has held, by name (one whose workers all left has no statuses). */
   public Map<String, ModelView> models() {
     Map<String, List<ModelStatus>> byName = new TreeMap<>();
-    knownModels.forEach(name -> byName.put(name, new ArrayList<>()));
+    knownModels.keySet().forEach(name -> byName.put(name, new ArrayList<>()));
     routable().forEach(w -> w.announcement().models()
         .forEach(s -> byName.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(s)));
     Map<String, ModelView> out = new LinkedHashMap<>();
@@ -207,12 +213,17 @@ public final class WorkerRegistry {
 
   /** Whether any worker ever announced this model (cheap: for metric tags on the request path). */
   public boolean knows(String model) {
-    return knownModels.contains(model);
+    return knownModels.containsKey(model);
+  }
+
+  /** When this gateway first heard of the model, in epoch seconds; 0 for a model it never heard of. */
+  public long knownSince(String model) {
+    return knownModels.getOrDefault(model, 0L);
   }
 
   /** One model as the routable workers hold it (only its statuses are gathered: this is on the request path). */
   public Optional<ModelView> model(String name) {
-    if (!knownModels.contains(name)) {
+    if (!knownModels.containsKey(name)) {
       return Optional.empty();
     }
     List<ModelStatus> statuses = new ArrayList<>();

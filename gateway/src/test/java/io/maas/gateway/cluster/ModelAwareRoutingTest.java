@@ -80,6 +80,6 @@ class ModelAwareRoutingTest {
         "{\"inputs\":[{\"name\":\"INPUT0\",\"shape\":[1,2],\"datatype\":\"INT32\",\"data\":[1,2]}]}");
     assertEquals(503, none.statusCode(), none.body());
     assertTrue(none.headers().firstValue("Retry-After").isPresent(), "no Retry-After: " + none.headers().map());
-    assertTrue(none.body().contains("\"code\""), none.body());
+    assertEquals("UNAVAILABLE", none.headers().firstValue("X-Maas-Error-Code").orElse(""), none.body());
   }
 }

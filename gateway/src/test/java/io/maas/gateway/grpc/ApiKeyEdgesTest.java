@@ -121,7 +121,7 @@ class ApiKeyEdgesTest {
     String key = createKey("{}");
     HttpResponse<String> byKey = repository("simple", "load", key);
     assertEquals(403, byKey.statusCode(), byKey.body());
-    assertEquals("PERMISSION_DENIED", new JsonObject(byKey.body()).getString("code"));
+    assertEquals("PERMISSION_DENIED", byKey.headers().firstValue("X-Maas-Error-Code").orElse(""));
     assertTrue(byKey.body().contains("'repository' scope") && byKey.body().contains("admin token"), byKey.body());
     HttpResponse<String> byNobody = repository("simple", "unload", null);
     assertEquals(401, byNobody.statusCode(), byNobody.body());
@@ -158,7 +158,7 @@ class ApiKeyEdgesTest {
 
     HttpResponse<String> v2 = infer("simple", ops);
     assertEquals(403, v2.statusCode(), v2.body());
-    assertEquals("PERMISSION_DENIED", new JsonObject(v2.body()).getString("code"));
+    assertEquals("PERMISSION_DENIED", v2.headers().firstValue("X-Maas-Error-Code").orElse(""));
     assertTrue(v2.body().contains("lacks the 'infer' scope"), v2.body());
     StatusRuntimeException grpcDenied = assertThrows(StatusRuntimeException.class,
         () -> stub("authorization", "Bearer " + ops).modelInfer(GrpcClient.simpleTyped("scopes")));
@@ -312,7 +312,7 @@ class ApiKeyEdgesTest {
     assertEquals(200, viaHeader.statusCode(), viaHeader.body());
     HttpResponse<String> forbidden = infer("affine_fp32", key);
     assertEquals(403, forbidden.statusCode(), forbidden.body());
-    assertEquals("PERMISSION_DENIED", new JsonObject(forbidden.body()).getString("code"));
+    assertEquals("PERMISSION_DENIED", forbidden.headers().firstValue("X-Maas-Error-Code").orElse(""));
   }
 
   @Test
@@ -541,6 +541,24 @@ class ApiKeyEdgesTest {
     } finally {
       restErrors.setLevel(level);
     }
+  }
+
+  /** OpenAI's model list shows the models a key may run inference on; without a key it is OpenAI's 401. */
+  @Test
+  void theOpenAiModelListHoldsTheModelsTheKeyMayUse() throws Exception {
+    assertEquals(List.of("affine_fp32", "simple"), listedModels(createKey("{\"models\": [\"simple\", \"affine_fp32\"]}")));
+    assertEquals(List.of(), listedModels(createKey("{\"scopes\": [\"repository\"]}")), "no infer scope: no model");
+    assertTrue(listedModels(createKey("{}")).containsAll(List.of("affine_fp32", "all-minilm-l6-v2", "simple")));
+    HttpResponse<String> anonymous = send(rest("/v1/models").GET());
+    assertEquals(401, anonymous.statusCode(), anonymous.body());
+    assertEquals("UNAUTHENTICATED", anonymous.headers().firstValue("X-Maas-Error-Code").orElse(""));
+    assertEquals("authentication_error", new JsonObject(anonymous.body()).getJsonObject("error").getString("type"));
+  }
+
+  private static List<String> listedModels(String key) throws Exception {
+    HttpResponse<String> r = send(rest("/v1/models").header("Authorization", "Bearer " + key).GET());
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body()).getJsonArray("data").stream().map(m -> ((JsonObject) m).getString("id")).toList();
   }
 
   private static int wentAway() {

@@ -217,7 +217,9 @@ class StatisticsAndMetricsTest {
     assertTrue(m.sum("jvm_memory_used_bytes") > 0);
     assertTrue(m.sum("jvm_threads_live_threads") > 0);
     assertTrue(m.sum("jvm_classes_loaded_classes") > 0);
-    assertTrue(m.sum("system_cpu_count") > 0);
+    assertTrue(m.sum("system_cpus") > 0);
+    assertTrue(m.sum("process_cpu_seconds_total") > 0, "Prometheus' standard CPU counter, in seconds");
+    assertTrue(m.lines("system_cpu_count").isEmpty() && m.lines("process_cpu_time").isEmpty(), "promtool's warnings");
     assertTrue(m.sum("vertx_http_server_requests_total") > 0, "Vert.x HTTP server metrics");
     assertTrue(!m.lines("vertx_eventbus_").isEmpty(), "Vert.x event-bus metrics");
   }

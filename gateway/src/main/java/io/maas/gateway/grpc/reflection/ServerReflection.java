@@ -8,6 +8,7 @@ import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.DescriptorValidationException;
 import com.google.protobuf.Descriptors.FileDescriptor;
+import io.maas.gateway.grpc.GrpcStatusMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
@@ -74,8 +75,8 @@ public final class ServerReflection implements Service {
   private static void serve(GrpcServer server, GrpcServerRequest<ServerReflectionRequest, ServerReflectionResponse> call) {
     DescriptorIndex index = new DescriptorIndex(server.services().stream()
         .map(Service::descriptor).filter(Objects::nonNull).toList());
-    call.invalidMessageHandler(e -> call.response().status(GrpcStatus.INVALID_ARGUMENT)
-            .statusMessage("malformed reflection request: " + e.getMessage()).end())
+    call.invalidMessageHandler(e -> GrpcStatusMessage.end(call.response(), GrpcStatus.INVALID_ARGUMENT,
+            "malformed reflection request: " + e.getMessage()))
         .exceptionHandler(e -> { }) // the client went away: nothing left to answer
         .handler(request -> call.response().write(index.answer(request)))
         .endHandler(v -> call.response().end());

@@ -51,7 +51,6 @@ public final class EmbeddingsRoutes implements RestRoutes {
 
   @Override
   public void mount(Router router) {
-    router.route(PATH).failureHandler(OpenAiErrors.HANDLER);
     router.post(PATH).handler(bodies.reader()).handler(this::embeddings);
     router.route(PATH).handler(ctx -> ctx.fail(new MaasException(ErrorCode.METHOD_NOT_ALLOWED,
         "method " + ctx.request().method() + " is not allowed on " + PATH + "; use POST")));

@@ -4,10 +4,10 @@ import io.maas.config.GatewayConfig;
 import io.maas.error.MaasException;
 import io.maas.gateway.http.RequestBodies;
 import io.maas.gateway.http.RestAuth;
-import io.maas.gateway.http.RestErrors;
 import io.maas.gateway.http.RestRequests;
 import io.maas.gateway.http.RestRoutes;
 import io.maas.gateway.http.V2Json;
+import io.maas.gateway.http.openai.ModelsRoutes;
 import io.maas.gateway.edge.ClientGone;
 import io.vertx.core.Future;
 import io.maas.gateway.pipeline.InferencePipeline;
@@ -25,9 +25,12 @@ import java.util.TreeMap;
 
 /**
  * TF Serving's REST API: {@code POST /v1/models/{m}[/versions/{v}|/labels/{label}]:predict}, model status
- * {@code GET /v1/models/{m}[/versions/{v}|/labels/{label}]} and {@code GET .../metadata}. A label names a version
+ * {@code GET /v1/models/{m}[/versions/{v}|/labels/{label}]} and {@code GET .../metadata}. The model status is also
+ * OpenAI's "retrieve model" ({@code GET /v1/models/{m}}): its body holds OpenAI's model fields ({@code id},
+ * {@code object}, {@code created}, {@code owned_by}) beside TF Serving's {@code model_version_status}. A label names a version
  * by the model's {@code version_labels}; one the model does not have is 404 (TF Serving itself answers 400
- * "Unrecognized servable version label"). Errors come as TF Serving writes them, {@code {"error": "..."}}.
+ * "Unrecognized servable version label"). Errors come as TF Serving writes them, {@code {"error": "..."}}
+ * ({@link io.maas.http.ErrorFormat#TF_SERVING}).
  */
 public final class TfServingRoutes implements RestRoutes {
   /**
@@ -62,7 +65,6 @@ public final class TfServingRoutes implements RestRoutes {
       router.get(base).handler(this::status);
       router.get(base + "/metadata").handler(this::metadata);
     }
-    router.route("/v1/models/*").failureHandler(RestErrors.handler(e -> new JsonObject().put("error", e.getMessage())));
   }
 
   private void predict(RoutingContext ctx) {
@@ -97,7 +99,9 @@ public final class TfServingRoutes implements RestRoutes {
     view.statuses().stream()
         .filter(s -> version.isEmpty() || s.version().equals(version))
         .forEach(s -> byVersion.merge(s.version(), s, TfServingRoutes::moreAdvanced));
-    json(ctx, TfMetadata.modelStatus(List.copyOf(byVersion.values())));
+    // also OpenAI's "retrieve model" (the same path): its fields beside TF Serving's, each client reads its own
+    json(ctx, ModelsRoutes.model(name, registry.knownSince(name))
+        .mergeIn(TfMetadata.modelStatus(List.copyOf(byVersion.values()))));
   }
 
   private static ModelStatus moreAdvanced(ModelStatus a, ModelStatus b) {
