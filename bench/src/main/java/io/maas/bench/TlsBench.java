@@ -72,8 +72,8 @@ public final class TlsBench {
     Duration turnWarmUp = Duration.ofMillis(quick ? 300 : 400);
     Duration turnMeasure = Duration.ofMillis(Integer.getInteger("bench.turn_ms", quick ? 800 : 1000));
     Duration profileMeasure = Duration.ofSeconds(quick ? 2 : 5);
-    int simpleWarmUp = quick ? 3000 : 30000;
-    int minilmWarmUp = quick ? 300 : 3000;
+    int simpleWarmUp = quick ? 3000 : 20000;
+    int minilmWarmUp = quick ? 300 : 2000;
     Path root = Path.of(System.getProperty("maas.root", ".")).toAbsolutePath().normalize();
     Path jar = root.resolve("gateway/target/maas-gateway.jar");
     if (!Files.isRegularFile(jar)) {
@@ -97,6 +97,7 @@ public final class TlsBench {
         new Pair(BenchRepository.BATCHED, "MiniLM", Payloads.minilm(TOKENS), Protocol.GRPC, minilmWarmUp));
 
     List<TlsReport.Turn> turns = new ArrayList<>();
+    Map<Side, Long> closedByNode = new EnumMap<>(Side.class);
     FreePorts ports = new FreePorts();
     try (MaasProcesses plainProcesses = new MaasProcesses(jar, work.resolve("logs"), ports);
         MaasProcesses tlsProcesses = new MaasProcesses(jar, work.resolve("logs"), ports);
@@ -108,6 +109,8 @@ public final class TlsBench {
       nodes.put(Side.PLAINTEXT, node(Side.PLAINTEXT, plainProcesses, plainGateway, Loopback.PLAINTEXT, models));
       nodes.put(Side.TLS, node(Side.TLS, tlsProcesses, tlsGateway, Loopback.trusting(certs.ca()), models));
       System.out.printf("tls: both nodes ready, keys made (%s)%n", Bench.elapsed(t0));
+      Map<Side, Long> closedBefore = new EnumMap<>(Side.class);
+      nodes.forEach((side, n) -> closedBefore.put(side, closedByGuard(n)));
       for (Pair p : pairs) {
         for (Node n : nodes.values()) {
           Transport t = p.protocol().transport(generator.vertx(), n.deployment(), p.model(), p.payload(), CONCURRENCY);
@@ -131,6 +134,7 @@ public final class TlsBench {
         }
         System.out.printf("tls: round %d of %d done (%s)%n", round + 1, rounds, Bench.elapsed(t0));
       }
+      nodes.forEach((side, n) -> closedByNode.put(side, closedByGuard(n) - closedBefore.get(side)));
       String profiler = System.getProperty("bench.profiler", "");
       if (!profiler.isEmpty()) {
         for (Pair p : pairs) {
@@ -160,11 +164,14 @@ public final class TlsBench {
             + "once: a turn opens new connections, loads them %.2f s (the TLS handshakes happen there), then "
             + "measures %.1f s on the same connections. The load generator (one Vert.x event loop) and both nodes "
             + "share the machine's %d cores, with other work on it: single turns are noisy, which is why the goal "
-            + "is read on the median of the rounds' ratios.",
+            + "is read on the median of the rounds' ratios. Connections the nodes closed themselves over the warm-ups "
+            + "and rounds (`maas_gateway_connections_closed_total`: header or keep-alive timeouts, over the limit): "
+            + "%d plaintext, %d TLS.",
         info.machine(), quick ? " (--quick: a check that everything works, not a measurement)" : "", info.command(),
         took,
         CONCURRENCY, CONCURRENCY, TOKENS, simpleWarmUp, minilmWarmUp, rounds, turnWarmUp.toMillis() / 1000.0,
-        turnMeasure.toMillis() / 1000.0, Runtime.getRuntime().availableProcessors());
+        turnMeasure.toMillis() / 1000.0, Runtime.getRuntime().availableProcessors(),
+        closedByNode.getOrDefault(Side.PLAINTEXT, -1L), closedByNode.getOrDefault(Side.TLS, -1L));
     String md = TlsReport.markdown(method, turns);
     Path results = root.resolve("bench/results");
     Files.createDirectories(results);
@@ -211,15 +218,28 @@ public final class TlsBench {
 
   /** The node's {@code maas_gateway_connections_open} for this server ({@code rest}, {@code grpc}); -1 if unread. */
   private static long openConnections(Node n, String server) {
+    String metrics = metrics(n);
+    return metrics == null ? -1 : gauge(metrics, "maas_gateway_connections_open", server);
+  }
+
+  /** The connections the node closed itself, REST and gRPC, every reason; -1 if unread. */
+  private static long closedByGuard(Node n) {
+    String metrics = metrics(n);
+    return metrics == null ? -1 : Math.max(0, gauge(metrics, "maas_gateway_connections_closed_total", "rest"))
+        + Math.max(0, gauge(metrics, "maas_gateway_connections_closed_total", "grpc"));
+  }
+
+  /** The node's {@code /metrics} (over TLS on the TLS node: its admin port is TLS too); null if unread. */
+  private static String metrics(Node n) {
     try {
       HttpResponse<String> r = n.http().send(HttpRequest.newBuilder(n.loopback().uri(n.gateway().adminPort(),
           "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? gauge(r.body(), "maas_gateway_connections_open", server) : -1;
+      return r.statusCode() == 200 ? r.body() : null;
     } catch (IOException e) {
-      return -1;
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return -1;
+      return null;
     }
   }
 
