@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * {@value #CONCURRENCY} over reused connections: {@code simple} and MiniLM (as minilm-16: {@code minilm_batched},
  * 16 token ids, the pooled embedding) over REST JSON (HTTP/1.1 keep-alive, one connection per request in flight)
  * and over gRPC (one HTTP/2 connection). Each node first gets a number of unmeasured requests per pair (JIT, the
- * model's first runs); then rounds, each of which runs every pair on both nodes one after the other, plaintext first in even
- * rounds and TLS first in odd ones. A turn opens new connections, loads them for a short warm-up (the TLS
+ * model's first runs); then rounds, each of which runs every pair on both nodes one after the other, plaintext
+ * first in every other round and TLS first in the others. A turn opens new connections, loads them for a short warm-up (the TLS
  * handshakes happen there), then measures a window on the same connections, counting connections opened in it.
  *
  * <p>Writes {@code bench/results/tls.md} and {@code .csv}; logs under {@code bench/target/tls/}. Settings by system

@@ -35,7 +35,8 @@ public final class RestTransport implements Transport {
   private final AtomicLong connections;
   private final AtomicReference<String> session;
 
-  private RestTransport(AtomicLong connections, AtomicReference<String> session, HttpClient client, List<RequestOptions> requests, Buffer body, int items, String name) {
+  private RestTransport(AtomicLong connections, AtomicReference<String> session, HttpClient client,
+      List<RequestOptions> requests, Buffer body, int items, String name) {
     this.client = client;
     this.requests = new RoundRobin<>(requests);
     this.body = body;
