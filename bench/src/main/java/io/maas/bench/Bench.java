@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * {@code java -jar bench/target/maas-bench.jar [--quick] [minilm-16] [minilm-128] [simple] [sim-scaling] [hedging]
- * [lifecycle] [placement] [fairness]},
+ * [lifecycle] [placement] [fairness] [tls]},
  * from the repository root. Without a scenario it runs minilm-16, minilm-128 and simple (about 11 minutes
  * here) and writes bench/results/README.md, the index; with scenarios it runs those only. {@code --quick}
  * runs fewer, shorter points: a check that everything works, not a measurement. {@code sim-scaling} runs
@@ -23,7 +23,9 @@ import java.util.Set;
  * {@link PlacementBench} (resource-aware placement on simulated workers: a Zipf pool, a worker added, a canary; its
  * own processes, about 4 minutes; honours {@code --quick}), {@code fairness} {@link FairnessBench} (issue 14's
  * overload goals on a sim and a MiniLM node: fair shares, weights, priority, disconnects, queue timeouts; its own
- * processes, about 3 minutes).
+ * processes, about 3 minutes), {@code tls} {@link TlsBench} (issue 15's TLS cost: a plaintext and a TLS node,
+ * simple and MiniLM over REST and gRPC at c = 32 in interleaved rounds; its own processes, about 3.5 minutes;
+ * honours {@code --quick}).
  *
  * <p>Order: every in-process ceiling first (no server running), then two standalone nodes (API keys on,
  * the default, and off) for every scenario's standalone part, then one cluster of two workers and four
@@ -42,11 +44,12 @@ public final class Bench {
     for (String a : args) {
       switch (a) {
         case "--quick" -> quick = true;
-        case "sim-scaling", "hedging", "lifecycle", "placement", "fairness", "minilm-16", "minilm-128", "simple" -> selected.add(a);
+        case "sim-scaling", "hedging", "lifecycle", "placement", "fairness", "tls", "minilm-16", "minilm-128",
+            "simple" -> selected.add(a);
         case "all" -> selected.addAll(SCENARIOS);
         default -> {
           System.err.println("usage: java -jar bench/target/maas-bench.jar [--quick] [all|minilm-16|minilm-128|"
-              + "simple|sim-scaling|hedging|lifecycle|placement|fairness]...");
+              + "simple|sim-scaling|hedging|lifecycle|placement|fairness|tls]...");
           System.exit(2);
         }
       }
@@ -70,6 +73,10 @@ public final class Bench {
     }
     if (selected.remove("fairness")) {
       FairnessBench.main(new String[0]);
+      own = true;
+    }
+    if (selected.remove("tls")) {
+      TlsBench.main(quick ? new String[] {"--quick"} : new String[0]);
       own = true;
     }
     if (own && selected.isEmpty()) {

@@ -2,7 +2,6 @@ package io.maas.bench;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,8 +28,13 @@ final class BenchApiKey {
 
   /** The same with another body for {@code POST /admin/keys} (another name, other scopes). */
   static String create(int adminPort, String adminToken, String body, Duration timeout) {
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/admin/keys"))
+    return create(Loopback.PLAINTEXT, adminPort, adminToken, body, timeout);
+  }
+
+  /** The same over TLS, or not, as {@code loopback} says (with {@code gateway.tls} the admin port is TLS too). */
+  static String create(Loopback loopback, int adminPort, String adminToken, String body, Duration timeout) {
+    HttpClient client = loopback.client();
+    HttpRequest request = HttpRequest.newBuilder(loopback.uri(adminPort, "/admin/keys"))
         .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -2,7 +2,6 @@ package io.maas.bench;
 
 import io.maas.bench.load.Target;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -42,23 +41,33 @@ final class Deployment implements AutoCloseable {
    */
   static Deployment ready(String name, Auth auth, MaasProcesses processes, List<MaasProcesses.Gateway> gateways,
       List<MaasProcesses.Admin> served, List<String> models, Duration timeout) {
-    gateways.forEach(g -> processes.awaitLive(g.httpPort(), timeout));
+    return ready(name, auth, Loopback.PLAINTEXT, processes, gateways, served, models, timeout);
+  }
+
+  /**
+   * The same for gateways whose client ports speak TLS, or not, as {@code loopback} says; the target's transports
+   * then trust its CA.
+   */
+  static Deployment ready(String name, Auth auth, Loopback loopback, MaasProcesses processes,
+      List<MaasProcesses.Gateway> gateways, List<MaasProcesses.Admin> served, List<String> models, Duration timeout) {
+    gateways.forEach(g -> processes.awaitLive(loopback, g.httpPort(), timeout));
     Optional<String> key = auth == Auth.ON
-        ? Optional.of(BenchApiKey.create(gateways.get(0).adminPort(), processes.adminToken(), timeout))
+        ? Optional.of(BenchApiKey.create(loopback, gateways.get(0).adminPort(), processes.adminToken(),
+            BenchApiKey.BODY, timeout))
         : Optional.empty();
-    gateways.forEach(g -> awaitReady(processes, g, key, models, timeout));
+    gateways.forEach(g -> awaitReady(loopback, processes, g, key, models, timeout));
     Target target = new Target(gateways.stream().map(MaasProcesses.Gateway::httpPort).toList(),
-        gateways.stream().map(MaasProcesses.Gateway::grpcPort).toList(), key);
+        gateways.stream().map(MaasProcesses.Gateway::grpcPort).toList(), key, loopback.ca());
     return new Deployment(name, auth, target, new AllocationProbe(served));
   }
 
-  private static void awaitReady(MaasProcesses processes, MaasProcesses.Gateway gateway, Optional<String> key,
-      List<String> models, Duration timeout) {
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static void awaitReady(Loopback loopback, MaasProcesses processes, MaasProcesses.Gateway gateway,
+      Optional<String> key, List<String> models, Duration timeout) {
+    HttpClient client = loopback.client();
     long deadline = System.nanoTime() + timeout.toNanos();
     for (String model : models) {
       HttpRequest.Builder ready = HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + gateway.httpPort() + "/v2/models/" + model + "/ready"));
+          loopback.uri(gateway.httpPort(), "/v2/models/" + model + "/ready"));
       key.ifPresent(k -> ready.header("Authorization", "Bearer " + k));
       while (true) {
         try {

@@ -1,7 +1,6 @@
 package io.maas.bench;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,7 +21,9 @@ import java.util.regex.Pattern;
  * One maas cluster of separate processes, each the real fat jar ({@code java -jar maas-gateway.jar
  * gateway|worker}), on 127.0.0.1: its own cluster name, a free block of Hazelcast ports in 5900-5999,
  * logs under the given directory. Every gateway on free ports, with or without API keys; those with keys
- * share one admin token, generated here. {@link #close()} kills every process.
+ * share one admin token, generated here. {@link #close()} kills every process. The cluster's name is
+ * {@code bench-<random>}, or {@code <prefix>-<random>} with {@code -Dbench.cluster_prefix=<prefix>} (to tell
+ * the bench's clusters apart from others' on a shared machine).
  */
 final class MaasProcesses implements AutoCloseable {
   /** A gateway's or standalone node's admin server, which serves /metrics. */
@@ -33,7 +34,8 @@ final class MaasProcesses implements AutoCloseable {
 
   private final Path jar;
   private final Path logs;
-  private final String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+  private final String clusterName = System.getProperty("bench.cluster_prefix", "bench") + "-"
+      + UUID.randomUUID().toString().substring(0, 8);
   private final String adminToken = UUID.randomUUID().toString();
   private final FreePorts ports;
   private final int hazelcastPort;
@@ -160,8 +162,13 @@ final class MaasProcesses implements AutoCloseable {
 
   /** Waits until this REST port answers {@code /v2/health/live} (open with or without keys). */
   void awaitLive(int http, Duration timeout) {
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    HttpRequest live = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/v2/health/live")).build();
+    awaitLive(Loopback.PLAINTEXT, http, timeout);
+  }
+
+  /** The same over TLS, or not, as {@code loopback} says. */
+  void awaitLive(Loopback loopback, int http, Duration timeout) {
+    HttpClient client = loopback.client();
+    HttpRequest live = HttpRequest.newBuilder(loopback.uri(http, "/v2/health/live")).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       checkRunning();

@@ -33,6 +33,8 @@ final class ResultsIndex {
         + "(`java -jar bench/target/maas-bench.jar lifecycle`, run separately)\n");
     sb.append("- [fairness](fairness.md): overload that stays fair, on sim and MiniLM "
         + "(`java -jar bench/target/maas-bench.jar fairness`, run separately)\n");
+    sb.append("- [tls](tls.md): TLS against plaintext, simple and MiniLM over REST and gRPC "
+        + "(`java -jar bench/target/maas-bench.jar tls`, run separately)\n");
     return sb.toString();
   }
 }

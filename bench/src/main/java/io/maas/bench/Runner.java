@@ -133,7 +133,7 @@ final class Runner implements AutoCloseable {
   }
 
   /** CPU time of this JVM (the load generator, its event loop, GC, JIT), or 0 if the JVM cannot say. */
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
   }

@@ -5,17 +5,26 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLSession;
 
 /**
  * {@code POST /v2/models/<model>/infer} over HTTP/1.1 keep-alive connections of one Vert.x client, as
  * plain KServe V2 JSON or with the binary tensor data extension, with the target's API key as
  * {@code Authorization: Bearer}. With several gateways, each request goes to the next one in turn (each
- * gateway has a pool of its own). Any answer but 200 is a failure.
+ * gateway has a pool of its own). Any answer but 200 is a failure. When the target's ports speak TLS, the same
+ * HTTP/1.1 runs over TLS (ALPN {@code http/1.1}), trusting the target's CA only: what changes is TLS, not the
+ * protocol above it.
  */
 public final class RestTransport implements Transport {
   private final HttpClient client;
@@ -23,20 +32,29 @@ public final class RestTransport implements Transport {
   private final Buffer body;
   private final int items;
   private final String name;
+  private final AtomicLong connections;
+  private final AtomicReference<String> session;
 
-  private RestTransport(HttpClient client, List<RequestOptions> requests, Buffer body, int items, String name) {
+  private RestTransport(AtomicLong connections, AtomicReference<String> session, HttpClient client,
+      List<RequestOptions> requests, Buffer body, int items, String name) {
     this.client = client;
     this.requests = new RoundRobin<>(requests);
     this.body = body;
     this.items = items;
     this.name = name;
+    this.connections = connections;
+    this.session = session;
   }
 
   /** Plain KServe V2 JSON. */
   public static RestTransport json(Vertx vertx, Target target, String model, InferPayload payload, int connections) {
     List<RequestOptions> r = options(target, model).stream()
         .map(o -> o.putHeader("Content-Type", "application/json")).toList();
-    return new RestTransport(client(vertx, connections), r, payload.json(), payload.rows(), "rest-json");
+    AtomicLong opened = new AtomicLong();
+    AtomicReference<String> session = new AtomicReference<>("");
+    return new RestTransport(opened, session, client(vertx, connections, target.ca(), opened, session), r,
+        payload.json(),
+        payload.rows(), "rest-json");
   }
 
   /** KServe V2 with the binary tensor data extension: binary inputs, every output as binary data. */
@@ -45,7 +63,11 @@ public final class RestTransport implements Transport {
     List<RequestOptions> r = options(target, model).stream()
         .map(o -> o.putHeader("Content-Type", "application/octet-stream")
             .putHeader(InferPayload.HEADER_LENGTH, Integer.toString(payload.binaryHeaderLength()))).toList();
-    return new RestTransport(client(vertx, connections), r, payload.binary(), payload.rows(), "rest-binary");
+    AtomicLong opened = new AtomicLong();
+    AtomicReference<String> session = new AtomicReference<>("");
+    return new RestTransport(opened, session, client(vertx, connections, target.ca(), opened, session), r,
+        payload.binary(),
+        payload.rows(), "rest-binary");
   }
 
   /** One request per gateway of the target, carrying its key. */
@@ -58,10 +80,30 @@ public final class RestTransport implements Transport {
     }).toList();
   }
 
-  private static HttpClient client(Vertx vertx, int connections) {
-    return vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1)
-            .setKeepAlive(true).setPipelining(false).setTcpNoDelay(true),
-        new PoolOptions().setHttp1MaxSize(connections));
+  private static HttpClient client(Vertx vertx, int connections, Optional<Path> ca, AtomicLong opened,
+      AtomicReference<String> session) {
+    HttpClientOptions options = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1)
+        .setKeepAlive(true).setPipelining(false).setTcpNoDelay(true);
+    ca.ifPresent(c -> trusting(options, c));
+    return vertx.httpClientBuilder().with(options).with(new PoolOptions().setHttp1MaxSize(connections))
+        .withConnectHandler(connection -> {
+          opened.incrementAndGet();
+          session.set(describe(connection));
+        }).build();
+  }
+
+  /** A connection's TLS protocol and cipher suite; empty when it is plaintext. */
+  static String describe(HttpConnection connection) {
+    SSLSession s = connection.isSsl() ? connection.sslSession() : null;
+    return s == null ? "" : s.getProtocol() + " " + s.getCipherSuite();
+  }
+
+  /**
+   * TLS on a client's options, trusting only this PEM CA certificate (the server's name is checked: maas's test
+   * certificates are valid for 127.0.0.1); ALPN offers what the options' protocol version says.
+   */
+  static HttpClientOptions trusting(HttpClientOptions options, Path ca) {
+    return options.setSsl(true).setUseAlpn(true).setTrustOptions(new PemTrustOptions().addCertPath(ca.toString()));
   }
 
   @Override
@@ -81,6 +123,16 @@ public final class RestTransport implements Transport {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public long connectionsOpened() {
+    return connections.get();
+  }
+
+  @Override
+  public String tlsSession() {
+    return session.get();
   }
 
   @Override

@@ -17,5 +17,21 @@ public interface Transport {
   /** A short name for tables: {@code rest-json}, {@code rest-binary}, {@code grpc}. */
   String name();
 
+  /**
+   * The connections this transport has opened so far (each a TCP connect, and with TLS a handshake): read before
+   * and after a window, whether it reused its connections; -1 when it does not count them.
+   */
+  default long connectionsOpened() {
+    return -1;
+  }
+
+  /**
+   * The TLS protocol and cipher suite of the last connection opened ({@code TLSv1.3 TLS_AES_128_GCM_SHA256});
+   * empty when it was plaintext, or not known.
+   */
+  default String tlsSession() {
+    return "";
+  }
+
   Future<Void> close();
 }

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * them) and, for HTTP/1.1, just before Vert.x's connection handler, behind the codec: request heads and ends in,
  * final responses out. For HTTP/2 it follows the streams of Netty's HTTP/2 connection. Over TLS the clock starts
  * at the accept too (a handshake that never ends is a head that never comes), and the watchers go in once the
- * handshake has chosen the protocol. Everything runs on the connection's event loop.
+ * handshake has chosen the protocol: a handler right behind the TLS handler sees the handshake end (the front one,
+ * ahead of the TLS handler, never does: the event travels from the TLS handler towards the tail). Everything runs
+ * on the connection's event loop.
  */
 final class ConnectionGuard {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
@@ -231,8 +233,11 @@ final class ConnectionGuard {
       channel = ctx.channel();
       arm(Reason.HEADER_TIMEOUT, headerTimeoutNanos);
       // Vert.x has set a plaintext connection up by now (its initializer runs when the channel registers); a TLS
-      // one is set up once its handshake has chosen the protocol (userEventTriggered)
-      if (ctx.pipeline().get(SslHandler.class) == null && !watchExchanges(ctx.pipeline())) {
+      // one is set up once its handshake has chosen the protocol, which the handler behind the TLS handler sees
+      ChannelHandlerContext tls = ctx.pipeline().context(SslHandler.class);
+      if (tls != null) {
+        ctx.pipeline().addAfter(tls.name(), "maasHandshake", new Handshake());
+      } else if (!watchExchanges(ctx.pipeline())) {
         LOG.warn("no idle handler on a client connection: HTTP/1.1 keep-alive limits are not applied");
       }
       super.channelActive(ctx);
@@ -253,15 +258,6 @@ final class ConnectionGuard {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-      super.userEventTriggered(ctx, event); // Vert.x sets the connection up for the protocol ALPN chose, behind us
-      if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess() && ctx.channel().isActive()) {
-        watchExchanges(ctx.pipeline());
-        watchHttp2(ctx.pipeline());
-      }
-    }
-
-    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
       cancel();
       if (timer != null) {
@@ -269,6 +265,23 @@ final class ConnectionGuard {
         timer = null;
       }
       super.channelInactive(ctx);
+    }
+  }
+
+  /** Right behind the TLS handler until its handshake ends: then the watchers go in for the protocol chosen. */
+  private final class Handshake extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+      super.userEventTriggered(ctx, event); // Vert.x sets the connection up for the protocol ALPN chose, behind us
+      if (event instanceof SslHandshakeCompletionEvent done) {
+        if (done.isSuccess() && ctx.channel().isActive()) {
+          watchExchanges(ctx.pipeline());
+          watchHttp2(ctx.pipeline());
+        }
+        if (!ctx.isRemoved()) {
+          ctx.pipeline().remove(this);
+        }
+      }
     }
   }
 

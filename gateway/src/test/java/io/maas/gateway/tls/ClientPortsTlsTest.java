@@ -193,7 +193,10 @@ class ClientPortsTlsTest {
       }
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
       assertTrue(seen.toString().startsWith("HTTP/1.1 200"), seen.toString());
-      assertTrue(seconds >= 1 && seconds < 15, "closed after " + seconds + " s; gateway.keepalive_idle_s is 2");
+      // keep-alive idle (2 s), not the header timeout (10 s) armed at the accept: the guard saw the request go by,
+      // so it also lets a busy kept-alive connection live past 10 s
+      assertTrue(seconds >= 1 && seconds < 6, "closed after " + seconds + " s; gateway.keepalive_idle_s is 2, "
+          + "gateway.header_timeout_s 10");
     }
   }
 
