@@ -3,12 +3,11 @@ package io.maas.cluster;
 import io.maas.config.ClusterConfig;
 import io.maas.config.ClusterTls;
 import io.maas.tls.PemFiles;
+import io.maas.tls.TlsMaterial;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * The event bus's network options: where it listens, what it tells the other members, and, when
@@ -26,7 +25,6 @@ final class EventBusSettings {
   static final String CERT_SETTING = "cluster.tls.cert_file";
   static final String KEY_SETTING = "cluster.tls.key_file";
   static final String CA_SETTING = "cluster.tls.ca_file";
-  static final Set<String> PROTOCOLS = Set.copyOf(List.of("TLSv1.2", "TLSv1.3"));
 
   private EventBusSettings() {}
 
@@ -50,7 +48,8 @@ final class EventBusSettings {
           // EventBusOptions trusts every server by default (DEFAULT_TRUST_ALL = true, unlike NetClientOptions):
           // this member's messages would go to any server that asks for no client certificate
           .setTrustAll(false)
-          .setEnabledSecureTransportProtocols(new LinkedHashSet<>(PROTOCOLS));
+          .setEnabledSecureTransportProtocols(new LinkedHashSet<>(TlsMaterial.PROTOCOLS));
+      TlsMaterial.CIPHER_SUITES.forEach(bus::addEnabledCipherSuite);
     }
     return bus;
   }
