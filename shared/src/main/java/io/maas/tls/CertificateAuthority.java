@@ -128,11 +128,6 @@ public final class CertificateAuthority {
     self.write(certFile, keyFile);
   }
 
-  /** Writes the CA's certificate (PEM): the file that {@code client_ca_file} and {@code ca_file} name. */
-  public void writeCertificate(Path file) {
-    writePem(file, self.certificate());
-  }
-
   /**
    * A certificate for servers and clients alike (a cluster member is both), valid from now for {@code validity}.
    *
