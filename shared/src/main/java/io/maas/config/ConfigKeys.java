@@ -47,8 +47,12 @@ public final class ConfigKeys {
     return out;
   }
 
-  /** Sections within sections: {@code MAAS_GATEWAY_TLS_CERT_FILE} sets {@code gateway.tls.cert_file}. */
-  private static final List<String> NESTED = List.of("tls");
+  /**
+   * Sections within sections: {@code MAAS_GATEWAY_TLS_CERT_FILE} sets {@code gateway.tls.cert_file},
+   * {@code MAAS_WORKER_SESSION_INTRA_OP_THREADS} {@code worker.session.intra_op_threads}. No flat key starts with
+   * one of these names and an underscore.
+   */
+  static final List<String> NESTED = List.of("tls", "session");
 
   static String keyOfVariable(String name) {
     if (ALIASES.containsKey(name)) {

@@ -33,8 +33,9 @@ import java.util.UUID;
 /**
  * OpenAI-compatible {@code POST /v1/embeddings} for text models (those with a text section): the texts
  * go to the model's BYTES text input, through the same pipeline as every other request, in chunks of
- * the most texts one model request may hold; the vectors come from its pooled output. An
- * {@code Authorization: Bearer} header is accepted and not checked.
+ * the most texts one model request may hold; the vectors come from its pooled output. The API key is checked as
+ * on every route but health ({@code RestAuth}): {@code Authorization: Bearer}, as OpenAI's SDKs send it, or
+ * {@code X-API-Key}.
  */
 public final class EmbeddingsRoutes implements RestRoutes {
   public static final String PATH = "/v1/embeddings";
