@@ -14,8 +14,6 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * KServe V2 {@code inference.GRPCInferenceService/ModelInfer} through the Vert.x gRPC client: unary calls
@@ -35,18 +33,14 @@ public final class GrpcTransport implements Transport {
   private final Optional<String> authorization;
   private final ModelInferRequest request;
   private final int items;
-  private final AtomicLong connections = new AtomicLong();
-  private final AtomicReference<String> session = new AtomicReference<>("");
+  private final OpenedConnections opened = new OpenedConnections();
 
   public GrpcTransport(Vertx vertx, Target target, String model, InferPayload payload) {
     HttpClientOptions options = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false).setTcpNoDelay(true);
     target.ca().ifPresent(ca -> RestTransport.trusting(options, ca));
     this.http = vertx.httpClientBuilder().with(options)
-        .withConnectHandler(connection -> {
-          connections.incrementAndGet();
-          session.set(RestTransport.describe(connection));
-        }).build();
+        .withConnectHandler(opened::opened).build();
     this.client = GrpcClient.client(vertx, http);
     this.servers = new RoundRobin<>(target.grpcPorts().stream()
         .map(port -> SocketAddress.inetSocketAddress(port, "127.0.0.1")).toList());
@@ -79,12 +73,12 @@ public final class GrpcTransport implements Transport {
 
   @Override
   public long connectionsOpened() {
-    return connections.get();
+    return opened.count();
   }
 
   @Override
   public String tlsSession() {
-    return session.get();
+    return opened.session();
   }
 
   /** Closes the gRPC client and its HTTP client, which a gRPC client given one leaves open (and its connection). */

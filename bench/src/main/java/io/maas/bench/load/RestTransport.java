@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
@@ -14,9 +13,6 @@ import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLSession;
 
 /**
  * {@code POST /v2/models/<model>/infer} over HTTP/1.1 keep-alive connections of one Vert.x client, as
@@ -32,28 +28,24 @@ public final class RestTransport implements Transport {
   private final Buffer body;
   private final int items;
   private final String name;
-  private final AtomicLong connections;
-  private final AtomicReference<String> session;
+  private final OpenedConnections opened;
 
-  private RestTransport(AtomicLong connections, AtomicReference<String> session, HttpClient client,
-      List<RequestOptions> requests, Buffer body, int items, String name) {
+  private RestTransport(OpenedConnections opened, HttpClient client, List<RequestOptions> requests, Buffer body,
+      int items, String name) {
     this.client = client;
     this.requests = new RoundRobin<>(requests);
     this.body = body;
     this.items = items;
     this.name = name;
-    this.connections = connections;
-    this.session = session;
+    this.opened = opened;
   }
 
   /** Plain KServe V2 JSON. */
   public static RestTransport json(Vertx vertx, Target target, String model, InferPayload payload, int connections) {
     List<RequestOptions> r = options(target, model).stream()
         .map(o -> o.putHeader("Content-Type", "application/json")).toList();
-    AtomicLong opened = new AtomicLong();
-    AtomicReference<String> session = new AtomicReference<>("");
-    return new RestTransport(opened, session, client(vertx, connections, target.ca(), opened, session), r,
-        payload.json(),
+    OpenedConnections opened = new OpenedConnections();
+    return new RestTransport(opened, client(vertx, connections, target.ca(), opened), r, payload.json(),
         payload.rows(), "rest-json");
   }
 
@@ -63,10 +55,8 @@ public final class RestTransport implements Transport {
     List<RequestOptions> r = options(target, model).stream()
         .map(o -> o.putHeader("Content-Type", "application/octet-stream")
             .putHeader(InferPayload.HEADER_LENGTH, Integer.toString(payload.binaryHeaderLength()))).toList();
-    AtomicLong opened = new AtomicLong();
-    AtomicReference<String> session = new AtomicReference<>("");
-    return new RestTransport(opened, session, client(vertx, connections, target.ca(), opened, session), r,
-        payload.binary(),
+    OpenedConnections opened = new OpenedConnections();
+    return new RestTransport(opened, client(vertx, connections, target.ca(), opened), r, payload.binary(),
         payload.rows(), "rest-binary");
   }
 
@@ -80,22 +70,12 @@ public final class RestTransport implements Transport {
     }).toList();
   }
 
-  private static HttpClient client(Vertx vertx, int connections, Optional<Path> ca, AtomicLong opened,
-      AtomicReference<String> session) {
+  private static HttpClient client(Vertx vertx, int connections, Optional<Path> ca, OpenedConnections opened) {
     HttpClientOptions options = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1)
         .setKeepAlive(true).setPipelining(false).setTcpNoDelay(true);
     ca.ifPresent(c -> trusting(options, c));
     return vertx.httpClientBuilder().with(options).with(new PoolOptions().setHttp1MaxSize(connections))
-        .withConnectHandler(connection -> {
-          opened.incrementAndGet();
-          session.set(describe(connection));
-        }).build();
-  }
-
-  /** A connection's TLS protocol and cipher suite; empty when it is plaintext. */
-  static String describe(HttpConnection connection) {
-    SSLSession s = connection.isSsl() ? connection.sslSession() : null;
-    return s == null ? "" : s.getProtocol() + " " + s.getCipherSuite();
+        .withConnectHandler(opened::opened).build();
   }
 
   /**
@@ -127,12 +107,12 @@ public final class RestTransport implements Transport {
 
   @Override
   public long connectionsOpened() {
-    return connections.get();
+    return opened.count();
   }
 
   @Override
   public String tlsSession() {
-    return session.get();
+    return opened.session();
   }
 
   @Override
