@@ -5,7 +5,6 @@ import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.maas.tensor.Tensor;
-import io.maas.worker.batching.BatchKeys;
 import io.maas.worker.batching.BatchResult;
 import io.maas.worker.batching.Rows;
 import io.maas.worker.text.TextModel;

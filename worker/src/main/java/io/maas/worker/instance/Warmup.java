@@ -2,7 +2,6 @@ package io.maas.worker.instance;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
-import io.maas.worker.batching.BatchKeys;
 import io.maas.worker.batching.BatchResult;
 import io.maas.worker.repository.ModelWarmup;
 import io.maas.worker.stats.ModelObserver;

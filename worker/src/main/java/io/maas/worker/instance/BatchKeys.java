@@ -1,9 +1,8 @@
-package io.maas.worker.batching;
+package io.maas.worker.instance;
 
 import io.maas.inference.InferenceRequest;
 import io.maas.model.TextSpec;
 import io.maas.tensor.Tensor;
-import io.maas.worker.instance.ModelSignature;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
