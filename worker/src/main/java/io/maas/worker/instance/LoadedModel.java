@@ -6,7 +6,6 @@ import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
 import io.maas.tensor.Tensor;
 import io.maas.worker.batching.BatchResult;
-import io.maas.worker.batching.Rows;
 import io.maas.worker.text.TextModel;
 import io.maas.worker.text.TextRun;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.maas.worker.batching;
+package io.maas.worker.instance;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
