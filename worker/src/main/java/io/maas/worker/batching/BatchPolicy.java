@@ -1,10 +1,8 @@
 package io.maas.worker.batching;
 
-import io.maas.worker.repository.DynamicBatching;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * How one model version's queue is turned into executions: a pure function of the queue, in the order it
@@ -56,23 +54,6 @@ public record BatchPolicy(boolean batching, int maxBatchSize, long maxQueueDelay
   /** The most requests the default priority level may hold waiting. */
   public int maxQueueSize() {
     return queues.policy(queues.defaultLevel()).maxQueueSize();
-  }
-
-  /**
-   * The policy of a model version.
-   *
-   * @param maxBatchSize its resolved max_batch_size
-   * @param batching its dynamic_batching section, or null
-   * @param defaultMaxQueueSize the worker's {@code max_queue_size}
-   * @throws IllegalArgumentException when the section does not fit the model
-   */
-  public static BatchPolicy of(int maxBatchSize, DynamicBatching batching, int defaultMaxQueueSize) {
-    if (batching == null) {
-      return unbatched(defaultMaxQueueSize);
-    }
-    batching.checkAgainst(maxBatchSize);
-    return new BatchPolicy(true, maxBatchSize, TimeUnit.MICROSECONDS.toNanos(batching.maxQueueDelayMicros()),
-        batching.preferredBatchSizes(), batching.queueLevels(defaultMaxQueueSize));
   }
 
   /** What the batcher knows of a queued request. */

@@ -58,8 +58,7 @@ public final class OrtSlot implements DeviceSlot {
           () -> loader.load(model, version, options.options()));
       LoadedModel loaded = measured.value();
       try {
-        BatchPolicy policy = BatchPolicy.of(loaded.signature().maxBatchSize(), model.config().dynamicBatching(),
-            defaultMaxQueueSize);
+        BatchPolicy policy = model.config().batchPolicy(loaded.signature().maxBatchSize(), defaultMaxQueueSize);
         // before the future completes: the version stays LOADING (a reload: the old one serves) until it ran
         Warmup.run(loaded, model.config().warmup(), model.directory(version), policy.batching(), observer);
         return new OrtModel(loaded, policy, executor, clock, observer, measured.footprintBytes());

@@ -2,6 +2,7 @@ package io.maas.worker.repository;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.maas.worker.batching.BatchPolicy;
 import io.maas.worker.batching.QueueLevels;
 import io.maas.worker.batching.QueuePolicy;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A model's {@code dynamic_batching} section (Triton's names and meaning): present, even empty, turns
@@ -139,6 +141,19 @@ public record DynamicBatching(long maxQueueDelayMicros, List<Integer> preferredB
           size == null ? defaultMaxQueueSize : size));
     }
     return new QueueLevels(policies, defaultLevel());
+  }
+
+  /**
+   * The batcher's policy of a model version with this section.
+   *
+   * @param maxBatchSize the version's resolved max_batch_size
+   * @param defaultMaxQueueSize the worker's {@code max_queue_size}
+   * @throws IllegalArgumentException when the section does not fit the model
+   */
+  public BatchPolicy policy(int maxBatchSize, int defaultMaxQueueSize) {
+    checkAgainst(maxBatchSize);
+    return new BatchPolicy(true, maxBatchSize, TimeUnit.MICROSECONDS.toNanos(maxQueueDelayMicros), preferredBatchSizes,
+        queueLevels(defaultMaxQueueSize));
   }
 
   /** The level of requests naming none: the configured one, else the last. */

@@ -3,6 +3,7 @@ package io.maas.worker.repository;
 import io.maas.model.ModelPolicy;
 import io.maas.model.TensorSpec;
 import io.maas.tensor.DataType;
+import io.maas.worker.batching.BatchPolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -97,6 +98,19 @@ public record ModelConfig(
   public ModelConfig withVersionPolicy(VersionPolicy policy) {
     return new ModelConfig(name, maxBatchSize, inputs, outputs, placement, policy, modelFilename, text, dynamicBatching,
         warmup, this.policy, memoryEstimateBytes, sha256);
+  }
+
+  /**
+   * The batcher's policy of a version of this model: its {@code dynamic_batching} section mapped into the batcher's
+   * terms, or one request per execution without one.
+   *
+   * @param maxBatchSize the version's resolved max_batch_size (configured or inferred from the model)
+   * @param defaultMaxQueueSize the worker's {@code max_queue_size}
+   * @throws IllegalArgumentException when the section does not fit the model
+   */
+  public BatchPolicy batchPolicy(int maxBatchSize, int defaultMaxQueueSize) {
+    return dynamicBatching == null ? BatchPolicy.unbatched(defaultMaxQueueSize)
+        : dynamicBatching.policy(maxBatchSize, defaultMaxQueueSize);
   }
 
   /**

@@ -3,7 +3,6 @@ package io.maas.worker.sim;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.maas.config.SimConfig;
-import io.maas.worker.batching.BatchPolicy;
 import io.maas.worker.batching.SystemBatchClock;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.device.ServedModel;
@@ -81,7 +80,7 @@ public final class SimSlot implements DeviceSlot {
     }, false)
         .map(signature -> new SimulatedModel(vertx, model.name(), Long.toString(version), signature,
             model.config().placement().count(), sim, failUntilNanos,
-            BatchPolicy.of(signature.maxBatchSize(), model.config().dynamicBatching(), defaultMaxQueueSize), clock,
+            model.config().batchPolicy(signature.maxBatchSize(), defaultMaxQueueSize), clock,
             observer, footprintBytes(model)));
   }
 

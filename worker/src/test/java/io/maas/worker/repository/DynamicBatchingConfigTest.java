@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.maas.worker.batching.BatchPolicy;
 import io.maas.worker.batching.QueueLevels;
 import io.maas.worker.batching.QueuePolicy;
 import io.vertx.core.json.JsonObject;
@@ -109,14 +108,14 @@ class DynamicBatchingConfigTest {
   void batchingNeedsABatchDimension() {
     assertTrue(error("{\"max_batch_size\": 0, \"dynamic_batching\": {}}").contains("max_batch_size is 0"));
     // max_batch_size inferred from the model: checked once it is known
-    DynamicBatching section = parse("{\"dynamic_batching\": {}}").dynamicBatching();
-    assertThrows(IllegalArgumentException.class, () -> BatchPolicy.of(0, section, 256));
+    ModelConfig inferred = parse("{\"dynamic_batching\": {}}");
+    assertThrows(IllegalArgumentException.class, () -> inferred.batchPolicy(0, 256));
   }
 
   @Test
   void theQueueBoundFallsBackToTheWorkersDefault() {
-    assertEquals(256, BatchPolicy.of(8, null, 256).maxQueueSize());
-    assertEquals(256, BatchPolicy.of(8, new DynamicBatching(0, List.of(), null), 256).maxQueueSize());
-    assertEquals(9, BatchPolicy.of(8, new DynamicBatching(0, List.of(), 9), 256).maxQueueSize());
+    assertEquals(256, parse("{\"max_batch_size\": 8}").batchPolicy(8, 256).maxQueueSize());
+    assertEquals(256, new DynamicBatching(0, List.of(), null).policy(8, 256).maxQueueSize());
+    assertEquals(9, new DynamicBatching(0, List.of(), 9).policy(8, 256).maxQueueSize());
   }
 }
