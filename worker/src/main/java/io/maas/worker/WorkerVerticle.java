@@ -140,7 +140,7 @@ public final class WorkerVerticle extends VerticleBase {
         .compose(bytes -> {
           budgetBytes = bytes;
           listen();
-          return DeviceSlot.open(vertx, executor, runtime, slot, config.defaultMaxBatchSize(), config.maxQueueSize(),
+          return DeviceSlots.open(vertx, executor, runtime, slot, config.defaultMaxBatchSize(), config.maxQueueSize(),
               memory.meter());
         })
         .compose(opened -> {

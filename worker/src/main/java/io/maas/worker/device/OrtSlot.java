@@ -38,7 +38,8 @@ public final class OrtSlot implements DeviceSlot {
     this.batchTimer = SystemBatchClock.newTimer(options.effectiveDevice());
   }
 
-  static Future<DeviceSlot> open(WorkerExecutor executor, OrtRuntime runtime, SlotConfig slot, int defaultMaxBatchSize,
+  /** Opens an ONNX Runtime slot on the configured device ({@code cpu} or {@code cuda:N}). */
+  public static Future<DeviceSlot> open(WorkerExecutor executor, OrtRuntime runtime, SlotConfig slot, int defaultMaxBatchSize,
       int defaultMaxQueueSize, FootprintMeter meter) {
     return executor.executeBlocking(() -> runtime.optionsFor(slot))
         .map(options -> new OrtSlot(executor, options, new ModelLoader(runtime, defaultMaxBatchSize),

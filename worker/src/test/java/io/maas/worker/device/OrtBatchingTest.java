@@ -14,6 +14,7 @@ import io.maas.inference.InferenceResponse;
 import io.maas.tensor.BytesElements;
 import io.maas.tensor.DataType;
 import io.maas.tensor.Tensor;
+import io.maas.worker.DeviceSlots;
 import io.maas.worker.batching.RecordingObserver;
 import io.maas.worker.memory.FootprintMeter;
 import io.maas.worker.onnx.ElemType;
@@ -77,7 +78,7 @@ class OrtBatchingTest {
     defs = new ModelRepository(repo).scan();
     vertx = Vertx.vertx();
     executor = vertx.createSharedWorkerExecutor("batching-test", 2);
-    slot = await(DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()),
+    slot = await(DeviceSlots.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()),
         new SlotConfig("cpu", List.of(), new SessionConfig(2, 1, "all")), 0, 256,
         FootprintMeter.ofProcess()));
   }

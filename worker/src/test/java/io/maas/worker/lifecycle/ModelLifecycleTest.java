@@ -13,6 +13,7 @@ import io.maas.error.MaasException;
 import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
 import io.maas.model.Sha256;
+import io.maas.worker.DeviceSlots;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.memory.FootprintMeter;
 import io.maas.worker.memory.SlotFootprints;
@@ -84,7 +85,7 @@ class ModelLifecycleTest {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
     executor = vertx.createSharedWorkerExecutor("lifecycle-test", 2);
-    slot = await(DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()), config, 0, 64,
+    slot = await(DeviceSlots.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()), config, 0, 64,
         FootprintMeter.ofProcess()));
     meters = new SimpleMeterRegistry();
     lifecycle = new ModelLifecycle("w1", meters, executor, SlotFootprints.of(config),

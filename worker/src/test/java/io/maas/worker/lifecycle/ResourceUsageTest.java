@@ -15,6 +15,7 @@ import io.maas.inference.InferenceResponse;
 import io.maas.model.VersionUsage;
 import io.maas.tensor.DataType;
 import io.maas.tensor.Tensor;
+import io.maas.worker.DeviceSlots;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.memory.FootprintMeter;
 import io.maas.worker.memory.SlotFootprints;
@@ -69,7 +70,7 @@ class ResourceUsageTest {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
     executor = vertx.createSharedWorkerExecutor("usage-test", 2);
-    slot = await(DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()), config, 0, 64,
+    slot = await(DeviceSlots.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()), config, 0, 64,
         FootprintMeter.ofProcess()));
     lifecycle = new ModelLifecycle("w1", meters, executor, SlotFootprints.of(config),
         () -> usedAtChanges.add(lifecycle.memoryUsedBytes()));

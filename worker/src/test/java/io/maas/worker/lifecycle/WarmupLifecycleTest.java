@@ -14,6 +14,7 @@ import io.maas.model.ModelReadyState;
 import io.maas.model.ModelStatus;
 import io.maas.tensor.DataType;
 import io.maas.tensor.Tensor;
+import io.maas.worker.DeviceSlots;
 import io.maas.worker.device.DeviceSlot;
 import io.maas.worker.memory.FootprintMeter;
 import io.maas.worker.memory.SlotFootprints;
@@ -91,7 +92,7 @@ class WarmupLifecycleTest {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
     executor = vertx.createSharedWorkerExecutor("warmup-test", 2);
-    slot = await(DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()), config, 0, 64,
+    slot = await(DeviceSlots.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()), config, 0, 64,
         FootprintMeter.ofProcess()));
     lifecycle = new ModelLifecycle("w1", new SimpleMeterRegistry(), executor, SlotFootprints.of(config),
         () -> reports.add(new Report(lifecycle.statuses(), lifecycle.statistics("", ""))));

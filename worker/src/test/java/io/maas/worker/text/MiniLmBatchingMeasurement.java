@@ -6,6 +6,7 @@ import io.maas.inference.InferenceRequest;
 import io.maas.tensor.BytesElements;
 import io.maas.tensor.DataType;
 import io.maas.tensor.Tensor;
+import io.maas.worker.DeviceSlots;
 import io.maas.worker.batching.BatchResult;
 import io.maas.worker.instance.LoadedModel;
 import io.maas.worker.instance.ModelLoader;
@@ -111,7 +112,7 @@ class MiniLmBatchingMeasurement {
     List<ModelDefinition> defs = new ModelRepository(repo).scan();
     Vertx vertx = Vertx.vertx();
     WorkerExecutor executor = vertx.createSharedWorkerExecutor("measure", 1);
-    DeviceSlot slot = DeviceSlot.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()),
+    DeviceSlot slot = DeviceSlots.open(vertx, executor, new OrtRuntime(OrtEnvironment.getEnvironment()),
         new SlotConfig("cpu", List.of(), new SessionConfig(2, 1, "all")), 0, 256, FootprintMeter.ofProcess())
         .toCompletionStage().toCompletableFuture().get();
     try {
