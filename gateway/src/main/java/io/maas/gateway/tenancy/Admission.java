@@ -3,7 +3,6 @@ package io.maas.gateway.tenancy;
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
-import io.maas.gateway.pipeline.Served;
 import io.vertx.core.Future;
 import java.util.Locale;
 import java.util.Map;
@@ -128,7 +127,7 @@ public final class Admission {
    * a client gone ({@code cancelled}) or a deadline passed ({@code timed_out}) counted as such; any other failure
    * by code.
    */
-  public void meter(Caller caller, InferenceRequest request, Future<Served> outcome) {
+  public void meter(Caller caller, InferenceRequest request, Future<? extends Answered> outcome) {
     if (caller.key() == null) {
       return;
     }
@@ -136,7 +135,7 @@ public final class Admission {
     outcome.onComplete(ar -> {
       long now = System.currentTimeMillis();
       if (ar.succeeded()) {
-        Served served = ar.result();
+        Answered served = ar.result();
         usage.succeeded(id, items(request), Math.max(0, served.response().parameters().getLong("prompt_tokens", 0L)),
             served.queueWaitMicros(), now);
         return;
