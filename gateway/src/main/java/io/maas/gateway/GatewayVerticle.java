@@ -4,6 +4,7 @@ import io.maas.cluster.ClusterNode;
 import io.maas.config.GatewayConfig;
 import io.maas.config.TenancyConfig;
 import io.maas.gateway.http.StatsRoutes;
+import io.maas.gateway.http.admin.AdminApi;
 import io.maas.gateway.pipeline.GatewayMetrics;
 import io.maas.gateway.stats.ClusterStatistics;
 import io.maas.gateway.tenancy.Admission;
@@ -166,7 +167,7 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> placer.start())
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
             "gateway.admin_host, gateway.admin_port", metrics,
-            tenancy == null ? null : tenancy.adminApi().router(vertx), tls(config.tls().adminClientAuth())))
+            tenancy == null ? null : new AdminApi(tenancy.keyAdmin()).router(vertx), tls(config.tls().adminClientAuth())))
         .compose(s -> {
           adminServer = s;
           follow(s, config.tls().adminClientAuth());

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A gateway's API keys: the cluster-wide {@link KeyStore}, the {@link Admission} step every edge uses, and
- * the key API ({@link AdminApi}, mounted on the gateway's admin server). On first start with an empty store it creates one key (all models, 100 requests/s,
+ * what the key API does ({@link KeyAdmin}; its web form, {@code http/admin/AdminApi}, is mounted on the gateway's
+ * admin server). On first start with an empty store it creates one key (all models, 100 requests/s,
  * burst 100) and writes it to {@code <data_dir>/initial-api-key}; without a configured admin token it writes a
  * generated one to {@code <data_dir>/admin-token}. Both files are 0600; logs name the files, never the secrets.
  */
@@ -30,7 +31,7 @@ public final class Tenancy {
   private final RateLimiter limiter;
   private final UsageMeter usage;
   private final Admission admission;
-  private final AdminApi adminApi;
+  private final KeyAdmin keyAdmin;
   private final long sweepTimer;
   private final long publishTimer;
 
@@ -41,7 +42,7 @@ public final class Tenancy {
     this.usage = new UsageMeter(store::addUsage);
     AdminToken admin = new AdminToken(adminToken);
     this.admission = new Admission(store, limiter, usage, admin);
-    this.adminApi = new AdminApi(store, usage, admin, random);
+    this.keyAdmin = new KeyAdmin(store, usage, admin, random);
     this.sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, t -> limiter.sweep());
     this.publishTimer = vertx.setPeriodic(UsageMeter.PUBLISH_MILLIS, t -> usage.publish());
   }
@@ -100,9 +101,9 @@ public final class Tenancy {
     return admission;
   }
 
-  /** The key API, behind the admin token: mount it under {@code /admin} on the admin server. */
-  public AdminApi adminApi() {
-    return adminApi;
+  /** What the key API does, behind the admin token: serve it under {@code /admin} on the admin server. */
+  public KeyAdmin keyAdmin() {
+    return keyAdmin;
   }
 
   /** Gives back unspent leases, publishes the last counts, then flushes and closes the durable copy. */

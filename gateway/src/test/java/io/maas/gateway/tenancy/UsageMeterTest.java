@@ -90,7 +90,7 @@ class UsageMeterTest {
     answer(true);
     assertEquals(Map.of("requests", 5L, "successes", 2L, "inferences", 2L, "cancelled", 2L, "timed_out", 1L,
         "queue_wait_sum_micros", 2_000L, "queue_wait_count", 2L, "last_used_at", 21L), cluster.get("a"));
-    io.vertx.core.json.JsonObject shown = AdminApi.usageJson(cluster.get("a"));
+    io.vertx.core.json.JsonObject shown = KeyAdmin.usageJson(cluster.get("a"));
     assertEquals(2L, shown.getLong("cancelled"));
     assertEquals(1L, shown.getLong("timed_out"));
     assertEquals(new io.vertx.core.json.JsonObject().put("sum_micros", 2_000L).put("count", 2L),

@@ -10,13 +10,13 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The checks of a create or update body ({@link AdminApi#apply}), here for the scopes and the queue share. */
-class AdminApiTest {
+/** The checks of a create or update body ({@link KeyAdmin#apply}), here for the scopes and the queue share. */
+class KeyAdminTest {
   private static final ApiKey FRESH = new ApiKey("abcdefgh1234", "0a0b", "", "", List.of("*"), Scopes.DEFAULT, 10,
       20, 0, QueueShare.DEFAULT, 0, true, 1, 1);
 
   private static ApiKey apply(ApiKey k, String body) {
-    return AdminApi.apply(k, new JsonObject(body));
+    return KeyAdmin.apply(k, new JsonObject(body));
   }
 
   @Test

@@ -1,109 +1,71 @@
 package io.maas.gateway.tenancy;
 
-import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
-import io.maas.gateway.http.RestErrors;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The admin API (its own port and bind address), JSON, behind {@code Authorization: Bearer <admin token>}:
- * <pre>
- * POST   /admin/keys            create; the answer holds the key ("key") once, never again
- * GET    /admin/keys            list (ids and settings, no secrets)
- * GET    /admin/keys/:id        one key
- * PATCH  /admin/keys/:id        change name, owner, models, scopes, rate_per_second, burst, daily_quota, expires_at,
- *                              enabled, weight, max_priority, default_priority
- * DELETE /admin/keys/:id        revoke (the key stays listed, disabled)
- * GET    /admin/keys/:id/usage  its usage counters
- * </pre>
+ * What the admin API does with keys, without the web: create, list, find, update, revoke (an update that
+ * disables) and read usage, each checked; and the admin token's check. The REST admin API
+ * ({@code http/admin/AdminApi}) maps its routes onto these.
  */
-public final class AdminApi {
-  private static final int MAX_BODY = 64 * 1024;
+public final class KeyAdmin {
   private final KeyStore store;
   private final UsageMeter usage;
   private final AdminToken adminToken;
   private final SecureRandom random;
 
-  AdminApi(KeyStore store, UsageMeter usage, AdminToken adminToken, SecureRandom random) {
+  KeyAdmin(KeyStore store, UsageMeter usage, AdminToken adminToken, SecureRandom random) {
     this.store = store;
     this.usage = usage;
     this.adminToken = adminToken;
     this.random = random;
   }
 
-  public Router router(Vertx vertx) {
-    Router router = Router.router(vertx);
-    router.route().handler(this::checkToken);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
-    router.post("/admin/keys").handler(ctx -> reply(ctx, 201, create(ctx.body().asJsonObject())));
-    router.get("/admin/keys").handler(ctx -> reply(ctx, 200, store.list().map(keys -> new JsonObject()
-        .put("keys", new JsonArray(keys.stream().map(ApiKey::toPublicJson).toList())))));
-    router.get("/admin/keys/:id").handler(ctx -> reply(ctx, 200, find(ctx).map(ApiKey::toPublicJson)));
-    router.patch("/admin/keys/:id").handler(ctx -> reply(ctx, 200,
-        find(ctx).compose(k -> save(apply(k, ctx.body().asJsonObject())))));
-    router.delete("/admin/keys/:id").handler(ctx -> reply(ctx, 200,
-        find(ctx).compose(k -> save(apply(k, new JsonObject().put("enabled", false))))));
-    router.get("/admin/keys/:id/usage").handler(ctx -> reply(ctx, 200, find(ctx).compose(k -> store.usage(k.id())
-        .map(u -> usage.withUnpublished(k.id(), u)).map(u -> new JsonObject().put("id", k.id()).put("name", k.name()).put("usage", usageJson(u))))));
-    // the REST edge's one failure handler, with the key API's own words for a body or a path it cannot read;
-    // a request Vert.x refused before any route (no Host header: 400) is the client's, never an internal error
-    router.route().failureHandler(ctx -> {
-      if (ctx.failure() instanceof io.vertx.core.json.DecodeException || ctx.failure() instanceof ClassCastException) {
-        RestErrors.write(ctx, MaasException.invalid("malformed JSON body"));
-      } else if (ctx.failure() == null && ctx.statusCode() == 404) {
-        RestErrors.write(ctx, MaasException.notFound("no such admin endpoint"));
-      } else if (ctx.failure() == null && ctx.statusCode() == 413) {
-        RestErrors.write(ctx, new MaasException(ErrorCode.PAYLOAD_TOO_LARGE, "body over " + MAX_BODY + " bytes"));
-      } else {
-        RestErrors.handle(ctx);
-      }
-    });
-    return router;
-  }
-
-  private void checkToken(RoutingContext ctx) {
-    String auth = ctx.request().getHeader("Authorization");
-    String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7) : null;
-    if (!adminToken.matches(given)) {
-      ctx.fail(new MaasException(ErrorCode.UNAUTHENTICATED, "missing or wrong admin token")
-          .withMetadata(Map.of(Admission.WWW_AUTHENTICATE, "Bearer")));
-      return;
-    }
-    ctx.next();
-  }
-
-  private static void reply(RoutingContext ctx, int status, Future<JsonObject> body) {
-    body.onSuccess(b -> ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(b.encodePrettily())).onFailure(ctx::fail);
-  }
-
-  private Future<ApiKey> find(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    String bare = id.startsWith(ApiKeys.PREFIX) ? id.substring(ApiKeys.PREFIX.length()) : id;
-    return store.get(bare).map(k -> k.orElseThrow(() -> MaasException.notFound("no API key with id '%s'", bare)));
-  }
-
-  private Future<JsonObject> save(ApiKey k) {
-    return store.put(k).map(v -> k.toPublicJson());
+  /** Whether the token given (null for none) is the admin token. */
+  public boolean tokenMatches(String given) {
+    return adminToken.matches(given);
   }
 
   /** Creates a key from a JSON body; the answer is the only place its secret ever appears. */
-  Future<JsonObject> create(JsonObject body) {
+  public Future<JsonObject> create(JsonObject body) {
     JsonObject b = body == null ? new JsonObject() : body;
     ApiKeys.NewKey fresh = ApiKeys.generate(random);
     long now = System.currentTimeMillis();
     ApiKey key = apply(new ApiKey(fresh.id(), fresh.secretHash(), "", "", List.of("*"), Scopes.DEFAULT, 10, 20, 0,
         QueueShare.DEFAULT, 0, true, now, now), b);
     return store.put(key).map(v -> key.toPublicJson().put("key", fresh.token()));
+  }
+
+  /** The key with this id (with or without the {@code maas_} prefix); fails NOT_FOUND without one. */
+  public Future<ApiKey> find(String id) {
+    String bare = id.startsWith(ApiKeys.PREFIX) ? id.substring(ApiKeys.PREFIX.length()) : id;
+    return store.get(bare).map(k -> k.orElseThrow(() -> MaasException.notFound("no API key with id '%s'", bare)));
+  }
+
+  /** Every key, as the admin API shows them (ids and settings, no secrets). */
+  public Future<JsonObject> list() {
+    return store.list().map(keys -> new JsonObject()
+        .put("keys", new JsonArray(keys.stream().map(ApiKey::toPublicJson).toList())));
+  }
+
+  /** The key with the fields of an update body applied, checked, then stored; its public form. */
+  public Future<JsonObject> update(ApiKey k, JsonObject changes) {
+    return save(apply(k, changes));
+  }
+
+  /** A key's usage counters, this gateway's unpublished counts included. */
+  public Future<JsonObject> usage(ApiKey k) {
+    return store.usage(k.id()).map(u -> usage.withUnpublished(k.id(), u))
+        .map(u -> new JsonObject().put("id", k.id()).put("name", k.name()).put("usage", usageJson(u)));
+  }
+
+  private Future<JsonObject> save(ApiKey k) {
+    return store.put(k).map(v -> k.toPublicJson());
   }
 
   /** A key with the fields of a create or update body applied, checked. */
