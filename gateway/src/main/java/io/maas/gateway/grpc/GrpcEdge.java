@@ -3,6 +3,7 @@ package io.maas.gateway.grpc;
 import io.maas.config.GatewayConfig;
 import io.maas.gateway.edge.BodyBudget;
 import io.maas.gateway.grpc.reflection.ServerReflection;
+import io.maas.gateway.grpc.status.GrpcStatusMessage;
 import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpcService;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.repository.RepositoryControl;

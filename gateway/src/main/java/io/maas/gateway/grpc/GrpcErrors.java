@@ -2,6 +2,7 @@ package io.maas.gateway.grpc;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import io.maas.gateway.grpc.status.GrpcStatusMessage;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.InvalidMessageException;
 import io.vertx.grpc.common.MessageSizeOverflowException;

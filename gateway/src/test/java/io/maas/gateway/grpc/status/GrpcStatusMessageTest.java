@@ -1,4 +1,4 @@
-package io.maas.gateway.grpc;
+package io.maas.gateway.grpc.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

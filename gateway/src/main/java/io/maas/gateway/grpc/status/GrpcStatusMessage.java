@@ -1,4 +1,4 @@
-package io.maas.gateway.grpc;
+package io.maas.gateway.grpc.status;
 
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
  * edge never gives Vert.x a status message: it puts its own, encoded, in the call's trailers and ends the call with the
  * status alone. Vert.x sends those trailers after the messages, or in the headers of a trailers-only answer, and
  * drops grpc-message from an OK one.
+ *
+ * <p>It sits in a package of its own, below both the edge's services and {@code reflection}, which all end calls
+ * with it.
  */
 public final class GrpcStatusMessage {
   /** The trailer's name. */
@@ -93,7 +96,7 @@ public final class GrpcStatusMessage {
   }
 
   /** Puts the (fitted, encoded) message in the call's trailers, where Vert.x leaves it as it is. */
-  static void set(GrpcServerResponse<?, ?> response, String message) {
+  public static void set(GrpcServerResponse<?, ?> response, String message) {
     String fitted = fit(message);
     if (fitted == null || fitted.isEmpty()) {
       response.trailers().remove(TRAILER);
