@@ -117,6 +117,9 @@ public final class ConfigLoader {
         .setConfig(new JsonObject().put("path", path));
     ConfigRetriever retriever = ConfigRetriever.create(vertx,
         new ConfigRetrieverOptions().setIncludeDefaultStores(false).addStore(store));
-    return retriever.getConfig().andThen(done -> retriever.close());
+    return retriever.getConfig()
+        .andThen(done -> retriever.close())
+        .recover(e -> Future.failedFuture(new IllegalArgumentException(
+            "cannot read the configuration file " + path + ": " + e.getMessage(), e)));
   }
 }

@@ -104,6 +104,13 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aConfigFileThatCannotBeReadIsNamed() {
+    Path missing = dir.resolve("missing.yaml");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load("--config", missing.toString()));
+    assertTrue(e.getMessage().startsWith("cannot read the configuration file " + missing + ": "), e.getMessage());
+  }
+
+  @Test
   void environmentOverridesTheConfigFile() throws Exception {
     Path file = dir.resolve("c.yaml");
     Files.writeString(file, "gateway:\n  http_port: 9000\n");
