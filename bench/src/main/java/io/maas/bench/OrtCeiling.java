@@ -6,9 +6,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.maas.bench.load.InferPayload;
 import io.maas.config.CommandLine;
+import io.maas.config.ConfigLoader;
 import io.maas.config.MaasConfig;
 import io.maas.config.SlotConfig;
-import io.maas.worker.WorkerMain;
 import io.maas.worker.runtime.OrtRuntime;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -34,7 +34,7 @@ final class OrtCeiling implements AutoCloseable {
   private final SlotConfig slot;
 
   OrtCeiling(Path modelFile) throws OrtException {
-    MaasConfig config = WorkerMain.load(CommandLine.parse());
+    MaasConfig config = ConfigLoader.ofProcess().loadOnce(CommandLine.parse());
     this.slot = config.worker().slots().get(0);
     this.options = new OrtRuntime(env).optionsFor(slot);
     this.session = new OrtRuntime(env).openSession(modelFile, options.options());

@@ -1,5 +1,6 @@
 package io.maas.gateway;
 
+import io.maas.node.GatewayPorts;
 import io.maas.cluster.ClusterNode;
 import io.maas.config.GatewayConfig;
 import io.maas.config.TenancyConfig;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * ({@code gateway.admin_host:admin_port}) always serves the process's {@code GET /metrics}, and the key
  * API when API keys are on.
  */
-public final class GatewayVerticle extends VerticleBase {
+public final class GatewayVerticle extends VerticleBase implements GatewayPorts {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
   private final GatewayConfig config;
@@ -90,16 +91,19 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** The admin server's port (/metrics, and the key API with keys on). */
+  @Override
   public int adminPort() {
     return adminServer.actualPort();
   }
 
   /** The port the REST server listens on (useful with port 0). */
+  @Override
   public int httpPort() {
     return server.actualPort();
   }
 
   /** The port the gRPC server listens on (useful with port 0): the REST port when they share it. */
+  @Override
   public int grpcPort() {
     return config.grpcOnHttpPort() ? server.actualPort() : grpcServer.actualPort();
   }

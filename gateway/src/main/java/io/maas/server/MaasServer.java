@@ -5,7 +5,8 @@ import io.maas.config.ConfigLoader;
 import io.maas.config.MaasConfig;
 import io.maas.config.ModelBasePath;
 import io.maas.config.tfserving.TfServingCommandLine;
-import io.maas.gateway.MaasNode;
+import io.maas.gateway.GatewayVerticle;
+import io.maas.node.MaasNode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import java.nio.file.Path;
@@ -155,7 +156,7 @@ public final class MaasServer implements AutoCloseable {
     }
 
     private Future<Void> ready(MaasNode node, long deadline) {
-      return node.gateway().ready().compose(ready -> {
+      return node.deployed(GatewayVerticle.class).ready().compose(ready -> {
         if (ready) {
           return Future.succeededFuture();
         }

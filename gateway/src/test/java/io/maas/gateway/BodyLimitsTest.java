@@ -17,6 +17,7 @@ import io.maas.gateway.edge.BodyBudget;
 import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpc;
 import io.maas.gateway.grpc.v2.ModelInferRequest;
 import io.maas.gateway.grpc.v2.ModelInferResponse;
+import io.maas.node.MaasNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -73,7 +74,7 @@ class BodyLimitsTest {
         .withBodies(new GatewayConfig.BodyLimits(BUDGET, READ_TIMEOUT_S));
     node = new RunningNode(new MaasConfig(gateway, c.worker(), c.cluster()), MaasNode.Mode.STANDALONE);
     node.awaitReady(Duration.ofSeconds(60));
-    budget = node.node.gateway().bodyBudget();
+    budget = node.gateway().bodyBudget();
   }
 
   @AfterAll

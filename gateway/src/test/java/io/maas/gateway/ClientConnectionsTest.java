@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.maas.config.GatewayConfig;
 import io.maas.config.MaasConfig;
 import io.maas.gateway.cluster.Poll;
+import io.maas.node.MaasNode;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -72,7 +73,7 @@ class ClientConnectionsTest {
   @BeforeEach
   void noConnectionsLeft() {
     Poll.until(Duration.ofSeconds(20), "the REST port's connections from earlier tests closed",
-        () -> node.node.gateway().restConnections() == 0);
+        () -> node.gateway().restConnections() == 0);
   }
 
   private static Socket connect() throws IOException {
@@ -238,7 +239,7 @@ class ClientConnectionsTest {
         busy.add(s);
         keepBusy.add(dribble(s, " ".repeat(1000)));
       }
-      Poll.until(SLACK, MAX_CONNECTIONS + " connections counted", () -> node.node.gateway().restConnections() == MAX_CONNECTIONS);
+      Poll.until(SLACK, MAX_CONNECTIONS + " connections counted", () -> node.gateway().restConnections() == MAX_CONNECTIONS);
       try (Socket over = connect()) {
         Outcome o = watch(over, SLACK, () -> {
           for (IoAction a : keepBusy) {
@@ -251,7 +252,7 @@ class ClientConnectionsTest {
       for (Socket s : busy) {
         assertTrue(!s.isClosed() && s.getInputStream().available() == 0, "the connections within the cap are untouched");
       }
-      assertEquals(MAX_CONNECTIONS, node.node.gateway().restConnections());
+      assertEquals(MAX_CONNECTIONS, node.gateway().restConnections());
     } finally {
       for (Socket s : busy) {
         s.close();
@@ -259,7 +260,7 @@ class ClientConnectionsTest {
     }
     assertEquals(before + 1, closed("rest", "over_limit"), "closed at once, for being over the cap (not timed out)");
     Poll.until(SLACK, "no connection counted once the clients closed them",
-        () -> node.node.gateway().restConnections() == 0);
+        () -> node.gateway().restConnections() == 0);
   }
 
   @Test

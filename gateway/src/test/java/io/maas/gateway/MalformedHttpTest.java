@@ -30,7 +30,7 @@ class MalformedHttpTest {
   }
 
   private static List<Integer> ports() {
-    return List.of(node.node.httpPort(), node.node.grpcPort(), node.node.gateway().adminPort());
+    return List.of(node.node.httpPort(), node.node.grpcPort(), node.gateway().adminPort());
   }
 
   /** Everything the server sends on one connection until it closes it (at most 10 s). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.maas.config.MaasConfig;
 import io.maas.config.ModelControlConfig;
 import io.maas.model.Sha256;
+import io.maas.node.MaasNode;
 import io.maas.worker.onnx.ElemType;
 import io.maas.worker.onnx.OnnxModelBuilder;
 import java.net.http.HttpResponse;

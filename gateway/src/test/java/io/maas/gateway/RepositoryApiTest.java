@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.maas.node.MaasNode;
 import io.maas.worker.onnx.ElemType;
 import io.maas.worker.onnx.OnnxModelBuilder;
 import io.vertx.core.json.JsonArray;

@@ -41,7 +41,7 @@ class RequestDeadlineTest {
     HttpResponse<String> r = node.post("/v2/models/identity_int32/infer", body(10_000_000));
     assertEquals(200, r.statusCode(), r.body());
     String worker = r.headers().firstValue("X-Maas-Worker").orElse("");
-    assertTrue(node.node.gateway().registry().workers().stream().anyMatch(w -> w.workerId().equals(worker)),
+    assertTrue(node.gateway().registry().workers().stream().anyMatch(w -> w.workerId().equals(worker)),
         "X-Maas-Worker: '" + worker + "'");
   }
 }

@@ -1,5 +1,6 @@
 package io.maas.gateway;
 
+import io.maas.node.MaasNode;
 import java.io.UncheckedIOException;
 
 import java.nio.file.Files;
@@ -88,6 +89,11 @@ public final class RunningNode implements AutoCloseable {
   }
 
   /** The gRPC port, for a client channel to 127.0.0.1. */
+  /** The node's gateway verticle. */
+  public GatewayVerticle gateway() {
+    return node.deployed(GatewayVerticle.class);
+  }
+
   public int grpcPort() {
     return node.grpcPort();
   }

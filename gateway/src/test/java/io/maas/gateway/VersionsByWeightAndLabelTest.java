@@ -20,6 +20,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.maas.config.ClusterConfig;
 import io.maas.config.MaasConfig;
+import io.maas.node.MaasNode;
 import io.maas.worker.onnx.ElemType;
 import io.maas.worker.onnx.OnnxModelBuilder;
 import io.vertx.core.json.JsonArray;

@@ -10,6 +10,7 @@ import io.maas.config.WorkerConfig;
 import io.maas.error.ErrorCode;
 import io.maas.gateway.routing.WorkerEndpoint;
 import io.maas.gateway.routing.WorkerRegistry;
+import io.maas.node.MaasNode;
 import io.maas.worker.onnx.ElemType;
 import io.maas.worker.onnx.OnnxModelBuilder;
 import io.vertx.core.internal.VertxInternal;
@@ -52,7 +53,7 @@ class WorkerResilienceTest {
     node = new RunningNode(new MaasConfig(c.gateway().withBreaker(BREAKER), c.worker(), c.cluster()),
         MaasNode.Mode.STANDALONE);
     node.awaitReady(Duration.ofSeconds(60));
-    registry = node.node.gateway().registry();
+    registry = node.gateway().registry();
     real = registry.candidates("pair", "1").get(0);
   }
 

@@ -1,6 +1,5 @@
 package io.maas.config;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -97,20 +96,15 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
   }
 
   static ClusterConfig fromJson(JsonObject j) {
-    Object m = j.getValue("members");
-    List<String> members = m instanceof String s
-        ? List.of(s.split(",")).stream().map(String::trim).filter(x -> !x.isEmpty()).toList()
-        : ((JsonArray) m).stream().map(Object::toString).toList();
     return new ClusterConfig(
-        j.getString("name"), j.getString("host"), ConfigValues.port(j, "cluster", "port"), members, j.getString("config_file", ""),
+        ConfigValues.text(j, "cluster", "name"), ConfigValues.text(j, "cluster", "host"),
+        ConfigValues.port(j, "cluster", "port"), ConfigValues.textList(j, "cluster", "members"),
+        ConfigValues.text(j, "cluster", "config_file"),
         (int) ConfigValues.positiveLong(j, "cluster", "heartbeat_s"),
         (int) ConfigValues.positiveLong(j, "cluster", "member_timeout_s"),
         (int) ConfigValues.positiveLong(j, "cluster", "rejoin_check_s"),
-        portOrZero(j, "public_port"), portOrZero(j, "bus_port"), portOrZero(j, "bus_public_port"),
-        ClusterTls.fromJson(j.getJsonObject("tls")));
-  }
-
-  private static int portOrZero(JsonObject j, String key) {
-    return j.getValue(key) == null ? 0 : ConfigValues.port(j, "cluster", key);
+        ConfigValues.port(j, "cluster", "public_port"), ConfigValues.port(j, "cluster", "bus_port"),
+        ConfigValues.port(j, "cluster", "bus_public_port"),
+        ClusterTls.fromJson(ConfigValues.section(j, "cluster", "tls")));
   }
 }

@@ -29,7 +29,7 @@ public record ClusterTls(String certFile, String keyFile, String caFile) {
   }
 
   static ClusterTls fromJson(JsonObject tls) {
-    return tls == null ? OFF
-        : new ClusterTls(tls.getString("cert_file", ""), tls.getString("key_file", ""), tls.getString("ca_file", ""));
+    return new ClusterTls(ConfigValues.text(tls, "cluster.tls", "cert_file"),
+        ConfigValues.text(tls, "cluster.tls", "key_file"), ConfigValues.text(tls, "cluster.tls", "ca_file"));
   }
 }

@@ -8,69 +8,49 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns flat settings (dotted keys, {@code MAAS_*} environment variables, {@code maas.*} system
- * properties) into configuration fragments.
+ * Turns flat settings (dotted keys, {@code MAAS_*} environment variables, {@code maas.*} system properties) into
+ * configuration keys and fragments.
  *
- * <p>{@code MAAS_<SECTION>_<KEY>} sets {@code <section>.<key>}: {@code MAAS_GATEWAY_HTTP_PORT=9000} sets
- * {@code gateway.http_port}, and {@code MAAS_GATEWAY_TLS_CERT_FILE} the nested {@code gateway.tls.cert_file}. Triton's {@code MAAS_MODEL_REPOSITORY} is an alias for
- * {@code worker.model_repository}, {@code MAAS_ADMIN_TOKEN} one for {@code gateway.admin_token}.
+ * <p>{@code MAAS_<KEY>} sets a key, at any depth: the variable is the dotted key in upper case with its dots as
+ * underscores ({@link KnownKeys#variableOf}), so {@code MAAS_GATEWAY_HTTP_PORT=9000} sets {@code gateway.http_port}
+ * and {@code MAAS_WORKER_SESSION_INTRA_OP_THREADS} the nested {@code worker.session.intra_op_threads}. Only
+ * variables starting {@code MAAS_GATEWAY_}, {@code MAAS_WORKER_} or {@code MAAS_CLUSTER_} (and the aliases) are
+ * configuration; one that names no key becomes {@code <section>.<rest in lower case>}, which the loader refuses as
+ * unknown. Triton's {@code MAAS_MODEL_REPOSITORY} is an alias for {@code worker.model_repository},
+ * {@code MAAS_HTTP_PORT} one for {@code gateway.http_port}, {@code MAAS_ADMIN_TOKEN} one for
+ * {@code gateway.admin_token}.
  */
 public final class ConfigKeys {
   private ConfigKeys() {}
 
-  private static final Map<String, String> ALIASES = Map.of(
+  static final Map<String, String> ALIASES = Map.of(
       "MAAS_MODEL_REPOSITORY", "worker.model_repository",
       "MAAS_HTTP_PORT", "gateway.http_port",
       "MAAS_ADMIN_TOKEN", "gateway.admin_token");
 
-  /** The fragment set by {@code MAAS_*} variables of the given environment. */
-  public static JsonObject fromEnvironment(Map<String, String> env) {
-    JsonObject out = new JsonObject();
-    env.forEach((name, value) -> {
-      String key = keyOfVariable(name);
-      if (key != null) {
-        put(out, key, value);
-      }
-    });
-    return out;
-  }
+  private static final List<String> SECTIONS = List.of("gateway", "worker", "cluster");
 
-  /** The fragment set by {@code maas.section.key} system properties. */
-  public static JsonObject fromSystemProperties(Map<Object, Object> props) {
-    JsonObject out = new JsonObject();
-    props.forEach((k, v) -> {
-      String name = k.toString();
-      if (name.startsWith("maas.") && name.indexOf('.', 5) > 0) {
-        put(out, name.substring(5), v.toString());
-      }
-    });
-    return out;
-  }
-
-  /**
-   * Sections within sections: {@code MAAS_GATEWAY_TLS_CERT_FILE} sets {@code gateway.tls.cert_file},
-   * {@code MAAS_WORKER_SESSION_INTRA_OP_THREADS} {@code worker.session.intra_op_threads}. No flat key starts with
-   * one of these names and an underscore.
-   */
-  static final List<String> NESTED = List.of("tls", "session");
-
-  static String keyOfVariable(String name) {
+  /** The key an environment variable sets, or null when the variable is not configuration. */
+  static String keyOfVariable(String name, KnownKeys known) {
     if (ALIASES.containsKey(name)) {
       return ALIASES.get(name);
     }
-    for (String section : new String[] {"GATEWAY", "WORKER", "CLUSTER"}) {
-      String prefix = "MAAS_" + section + "_";
+    String key = known.keyOfVariable(name);
+    if (key != null) {
+      return key;
+    }
+    for (String section : SECTIONS) {
+      String prefix = KnownKeys.variableOf(section) + "_";
       if (name.startsWith(prefix) && name.length() > prefix.length()) {
-        String key = name.substring(prefix.length()).toLowerCase(Locale.ROOT);
-        for (String nested : NESTED) {
-          if (key.startsWith(nested + "_") && key.length() > nested.length() + 1) {
-            key = nested + "." + key.substring(nested.length() + 1);
-          }
-        }
-        return section.toLowerCase(Locale.ROOT) + "." + key;
+        return section + "." + name.substring(prefix.length()).toLowerCase(Locale.ROOT);
       }
     }
     return null;
+  }
+
+  /** The key a system property sets ({@code maas.section.key}), or null when it is not configuration. */
+  static String keyOfProperty(String name) {
+    return name.startsWith("maas.") && name.indexOf('.', 5) > 0 ? name.substring(5) : null;
   }
 
   /** Sets a dotted key in a fragment; the value is read as JSON where it parses (numbers, booleans, lists). */
@@ -78,12 +58,15 @@ public final class ConfigKeys {
     String[] parts = dottedKey.split("\\.");
     JsonObject node = target;
     for (int i = 0; i < parts.length - 1; i++) {
-      JsonObject child = node.getJsonObject(parts[i]);
+      Object child = node.getValue(parts[i]);
       if (child == null) {
         child = new JsonObject();
         node.put(parts[i], child);
+      } else if (!(child instanceof JsonObject)) {
+        throw new IllegalArgumentException("configuration key '" + dottedKey + "' goes inside '" + parts[i]
+            + "', which is set to the value " + child);
       }
-      node = child;
+      node = (JsonObject) child;
     }
     node.put(parts[parts.length - 1], parseValue(raw));
   }

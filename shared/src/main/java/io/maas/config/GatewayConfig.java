@@ -27,6 +27,11 @@ public record GatewayConfig(
     long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker, boolean grpcOnHttpPort,
     ConnectionLimits connections, HedgeConfig hedge, BodyLimits bodies, PlacementConfig placement, ServerTls tls) {
 
+  /** conf/maas.yaml's {@code gateway.max_request_timeout_ms}, for the constructors of tests and embedders. */
+  public static final long DEFAULT_MAX_REQUEST_TIMEOUT_MS = 300_000;
+  /** conf/maas.yaml's {@code gateway.max_in_flight_per_worker}, for the constructors of tests and embedders. */
+  public static final int DEFAULT_MAX_IN_FLIGHT_PER_WORKER = 256;
+
   /** Plaintext. */
   public GatewayConfig(String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements,
       long requestTimeoutMillis, long maxRequestTimeoutMillis, int maxInFlightPerWorker, BreakerConfig breaker,
@@ -48,7 +53,8 @@ public record GatewayConfig(
   public GatewayConfig(
       String host, int httpPort, int grpcPort, long maxBodyBytes, long maxTensorElements, long requestTimeoutMillis) {
     this(host, httpPort, grpcPort, maxBodyBytes, maxTensorElements, requestTimeoutMillis,
-        Math.max(300_000, requestTimeoutMillis), 256, BreakerConfig.DEFAULT);
+        Math.max(DEFAULT_MAX_REQUEST_TIMEOUT_MS, requestTimeoutMillis), DEFAULT_MAX_IN_FLIGHT_PER_WORKER,
+        BreakerConfig.DEFAULT);
   }
 
   /** gRPC on a port of its own. */
@@ -185,7 +191,7 @@ public record GatewayConfig(
 
   static GatewayConfig fromJson(JsonObject j) {
     return new GatewayConfig(
-        j.getString("host"),
+        ConfigValues.text(j, "gateway", "host"),
         ConfigValues.port(j, "gateway", "http_port"),
         ConfigValues.port(j, "gateway", "grpc_port"),
         ConfigValues.positiveLong(j, "gateway", "max_body_bytes"),
@@ -199,7 +205,7 @@ public record GatewayConfig(
             (int) ConfigValues.positiveLong(j, "gateway", "breaker_minimum_calls"),
             ConfigValues.positiveLong(j, "gateway", "breaker_open_ms"),
             (int) ConfigValues.positiveLong(j, "gateway", "breaker_half_open_calls")),
-        j.getBoolean("grpc_on_http_port", false),
+        ConfigValues.bool(j, "gateway", "grpc_on_http_port"),
         new ConnectionLimits(
             (int) ConfigValues.positiveLong(j, "gateway", "idle_timeout_s"),
             (int) ConfigValues.positiveLong(j, "gateway", "header_timeout_s"),
@@ -211,6 +217,6 @@ public record GatewayConfig(
             ConfigValues.nonNegativeLong(j, "gateway", "body_memory_budget_bytes"),
             (int) ConfigValues.positiveLong(j, "gateway", "body_read_timeout_s")),
         PlacementConfig.fromJson(j),
-        ServerTls.fromJson(j.getJsonObject("tls")));
+        ServerTls.fromJson(ConfigValues.section(j, "gateway", "tls")));
   }
 }

@@ -16,7 +16,7 @@ public record MetricsConfig(String workerHost, int workerPort) {
 
   static MetricsConfig fromJson(JsonObject worker) {
     return new MetricsConfig(
-        worker.getString("metrics_host", "127.0.0.1"),
-        worker.containsKey("metrics_port") ? ConfigValues.port(worker, "worker", "metrics_port") : 8002);
+        ConfigValues.text(worker, "worker", "metrics_host"),
+        ConfigValues.port(worker, "worker", "metrics_port"));
   }
 }

@@ -2,6 +2,7 @@ package io.maas.config;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A model served from its own base path, as TF Serving names models ({@code --model_name},
@@ -40,6 +41,7 @@ public record ModelBasePath(String name, Path basePath, JsonObject versionPolicy
     if (!(value instanceof JsonObject j)) {
       throw new IllegalArgumentException("worker.models lists objects {name, base_path}, not " + value);
     }
+    ConfigValues.onlyKeys(j, List.of("name", "base_path", "version_policy"), "a worker.models entry");
     String basePath = j.getString("base_path");
     if (basePath == null || basePath.isBlank()) {
       throw new IllegalArgumentException("worker.models: model '" + j.getString("name") + "' has no base_path");

@@ -1,6 +1,5 @@
 package io.maas.config;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +40,7 @@ public record ModelControlConfig(Mode mode, List<String> loadModels, long reposi
   }
 
   static ModelControlConfig fromJson(JsonObject worker) {
-    String word = worker.getString("model_control_mode", "explicit");
+    String word = ConfigValues.text(worker, "worker", "model_control_mode");
     Mode mode = switch (word.toLowerCase(Locale.ROOT)) {
       case "none" -> Mode.NONE;
       case "poll" -> Mode.POLL;
@@ -50,10 +49,7 @@ public record ModelControlConfig(Mode mode, List<String> loadModels, long reposi
       default -> throw new IllegalArgumentException(
           "worker.model_control_mode must be none, poll, explicit or placed, not '" + word + "'");
     };
-    Object load = worker.getValue("load_model", new JsonArray().add("*"));
-    List<String> names = load instanceof String s
-        ? List.of(s.split(",")).stream().map(String::trim).filter(x -> !x.isEmpty()).toList()
-        : ((JsonArray) load).stream().map(Object::toString).toList();
-    return new ModelControlConfig(mode, names, worker.getLong("repository_poll_secs", 15L));
+    return new ModelControlConfig(mode, ConfigValues.textList(worker, "worker", "load_model"),
+        ConfigValues.positiveLong(worker, "worker", "repository_poll_secs"));
   }
 }

@@ -38,9 +38,9 @@ public record PlacementConfig(long intervalMillis, int scaleUpQueue, long scaleU
 
   static PlacementConfig fromJson(JsonObject j) {
     return new PlacementConfig(
-        j.getLong("placement_interval_ms", DEFAULT.intervalMillis),
-        j.getInteger("placement_scale_up_queue", DEFAULT.scaleUpQueue),
-        j.getLong("placement_scale_up_after_ms", DEFAULT.scaleUpAfterMillis),
-        j.getLong("placement_scale_down_idle_ms", DEFAULT.scaleDownIdleMillis));
+        ConfigValues.nonNegativeLong(j, "gateway", "placement_interval_ms"),
+        ConfigValues.integer(j, "gateway", "placement_scale_up_queue"),
+        ConfigValues.nonNegativeLong(j, "gateway", "placement_scale_up_after_ms"),
+        ConfigValues.nonNegativeLong(j, "gateway", "placement_scale_down_idle_ms"));
   }
 }

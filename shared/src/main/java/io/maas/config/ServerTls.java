@@ -19,6 +19,7 @@ import java.util.Locale;
  */
 public record ServerTls(String certFile, String keyFile, String clientCaFile, ClientAuth adminClientAuth,
     ClientAuth grpcClientAuth, int reloadSeconds) {
+  private static final String SECTION = "gateway.tls";
   public static final int DEFAULT_RELOAD_SECONDS = 10;
   /** Plaintext on every port. */
   public static final ServerTls OFF = new ServerTls("", "", "", ClientAuth.NONE, ClientAuth.NONE, DEFAULT_RELOAD_SECONDS);
@@ -53,21 +54,17 @@ public record ServerTls(String certFile, String keyFile, String clientCaFile, Cl
   }
 
   static ServerTls fromJson(JsonObject tls) {
-    if (tls == null) {
-      return OFF;
-    }
     return new ServerTls(
-        tls.getString("cert_file", ""),
-        tls.getString("key_file", ""),
-        tls.getString("client_ca_file", ""),
+        ConfigValues.text(tls, SECTION, "cert_file"),
+        ConfigValues.text(tls, SECTION, "key_file"),
+        ConfigValues.text(tls, SECTION, "client_ca_file"),
         clientAuth(tls, "admin_client_auth"),
         clientAuth(tls, "grpc_client_auth"),
-        tls.getValue("reload_interval_s") == null ? DEFAULT_RELOAD_SECONDS
-            : (int) ConfigValues.positiveLong(tls, "gateway.tls", "reload_interval_s"));
+        (int) ConfigValues.positiveLong(tls, SECTION, "reload_interval_s"));
   }
 
   private static ClientAuth clientAuth(JsonObject tls, String key) {
-    String raw = String.valueOf(tls.getValue(key, "none")).trim().toUpperCase(Locale.ROOT);
+    String raw = ConfigValues.text(tls, SECTION, key).trim().toUpperCase(Locale.ROOT);
     try {
       return ClientAuth.valueOf(raw);
     } catch (IllegalArgumentException e) {

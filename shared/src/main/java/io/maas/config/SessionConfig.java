@@ -1,6 +1,7 @@
 package io.maas.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -56,22 +57,38 @@ public record SessionConfig(int intraOpThreads, int interOpThreads, String optim
     return executionMode.equals("parallel");
   }
 
-  static SessionConfig fromJson(JsonObject j, SessionConfig defaults) {
+  /** The keys of a session (under {@code worker.session}, or in a slot object). */
+  static final List<String> KEYS = List.of("intra_op_threads", "inter_op_threads", "optimization_level",
+      "execution_mode", "cpu_arena", "memory_pattern", "allow_spinning");
+
+  /**
+   * A session from {@code worker.session}, or from a slot's own keys over it: every key is required (conf/maas.yaml
+   * sets them all).
+   */
+  static SessionConfig fromJson(JsonObject j) {
     return new SessionConfig(
-        integer(j, "intra_op_threads", defaults.intraOpThreads),
-        integer(j, "inter_op_threads", defaults.interOpThreads),
-        string(j, "optimization_level", defaults.optimizationLevel),
-        string(j, "execution_mode", defaults.executionMode),
-        bool(j, "cpu_arena", defaults.cpuArena),
-        bool(j, "memory_pattern", defaults.memoryPattern),
-        bool(j, "allow_spinning", defaults.allowSpinning));
+        integer(j, "intra_op_threads"),
+        integer(j, "inter_op_threads"),
+        string(j, "optimization_level"),
+        string(j, "execution_mode"),
+        bool(j, "cpu_arena"),
+        bool(j, "memory_pattern"),
+        bool(j, "allow_spinning"));
   }
 
-  private static int integer(JsonObject j, String key, int fallback) {
-    Object v = j.getValue(key);
-    if (v == null) {
-      return fallback;
+  /** A slot's session: the session keys the slot object sets, over {@code worker.session}. */
+  static SessionConfig fromJson(JsonObject slot, JsonObject workerSession) {
+    JsonObject merged = workerSession.copy();
+    for (String key : KEYS) {
+      if (slot.containsKey(key)) {
+        merged.put(key, slot.getValue(key));
+      }
     }
+    return fromJson(merged);
+  }
+
+  private static int integer(JsonObject j, String key) {
+    Object v = ConfigValues.required(j, "worker.session", key);
     if (v instanceof Integer i) {
       return i;
     }
@@ -81,22 +98,16 @@ public record SessionConfig(int intraOpThreads, int interOpThreads, String optim
     throw new IllegalArgumentException(key + " must be a whole number, not '" + v + "'");
   }
 
-  private static String string(JsonObject j, String key, String fallback) {
-    Object v = j.getValue(key);
-    if (v == null) {
-      return fallback;
-    }
+  private static String string(JsonObject j, String key) {
+    Object v = ConfigValues.required(j, "worker.session", key);
     if (!(v instanceof String s)) {
       throw new IllegalArgumentException(key + " must be a string, not " + v);
     }
     return s;
   }
 
-  private static boolean bool(JsonObject j, String key, boolean fallback) {
-    Object v = j.getValue(key);
-    if (v == null) {
-      return fallback;
-    }
+  private static boolean bool(JsonObject j, String key) {
+    Object v = ConfigValues.required(j, "worker.session", key);
     if (v instanceof Boolean b) {
       return b;
     }

@@ -3,6 +3,7 @@ package io.maas.config;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One device slot: a worker verticle is pinned to it.
@@ -65,15 +66,25 @@ public record SlotConfig(String device, List<String> executionProviders, Session
     return isGpu() ? Integer.parseInt(device.substring(5)) : 0;
   }
 
-  static SlotConfig fromJson(Object o, SessionConfig defaults) {
+  /** The keys of a slot object: its own, the simulation's and the session's. */
+  static final List<String> KEYS = Stream.concat(
+      Stream.of("device", "execution_providers", "memory_limit_mb", "sim_base_ms", "sim_per_item_ms",
+          "sim_fail_for_ms", "sim_model_mb"),
+      SessionConfig.KEYS.stream()).toList();
+
+  static SlotConfig fromJson(Object o, JsonObject workerSession) {
+    if (!(o instanceof String || o instanceof JsonObject)) {
+      throw new IllegalArgumentException("worker.slots lists devices (cpu, cuda:N, sim) or objects {device, ...}, not " + o);
+    }
     JsonObject j = o instanceof String s ? new JsonObject().put("device", s) : (JsonObject) o;
+    ConfigValues.onlyKeys(j, KEYS, "a worker.slots entry");
     String device = j.getString("device", "cpu");
     List<String> providers =
         j.getJsonArray("execution_providers", new JsonArray(device.startsWith("cuda:") ? List.of("cuda") : List.of()))
             .stream()
             .map(Object::toString)
             .toList();
-    return new SlotConfig(device, providers, SessionConfig.fromJson(j, defaults), SimConfig.fromJson(j),
+    return new SlotConfig(device, providers, SessionConfig.fromJson(j, workerSession), SimConfig.fromJson(j),
         j.getLong("memory_limit_mb", 0L));
   }
 }

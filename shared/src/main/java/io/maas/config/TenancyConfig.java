@@ -20,10 +20,10 @@ public record TenancyConfig(boolean authEnabled, String adminHost, int adminPort
 
   static TenancyConfig fromJson(JsonObject gateway) {
     return new TenancyConfig(
-        gateway.getBoolean("auth_enabled", true),
-        gateway.getString("admin_host", "127.0.0.1"),
+        ConfigValues.bool(gateway, "gateway", "auth_enabled"),
+        ConfigValues.text(gateway, "gateway", "admin_host"),
         ConfigValues.port(gateway, "gateway", "admin_port"),
-        gateway.getString("admin_token", ""),
-        Path.of(gateway.getString("data_dir", "data")));
+        ConfigValues.text(gateway, "gateway", "admin_token"),
+        Path.of(ConfigValues.text(gateway, "gateway", "data_dir")));
   }
 }

@@ -91,19 +91,26 @@ public record WorkerConfig(
   }
 
   static WorkerConfig fromJson(JsonObject j) {
-    SessionConfig defaults = SessionConfig.fromJson(j.getJsonObject("session", new JsonObject()),
-        new SessionConfig(0, 1, "all"));
-    Object slotsValue = j.getValue("slots");
-    JsonArray slots = slotsValue instanceof String s ? new JsonArray(List.of(s.split(","))) : (JsonArray) slotsValue;
+    JsonObject session = ConfigValues.section(j, "worker", "session");
+    SessionConfig.fromJson(session); // checked even where every slot sets its own
+    Object slotsValue = ConfigValues.required(j, "worker", "slots");
+    List<?> slots = slotsValue instanceof JsonArray a ? a.stream().toList() : ConfigValues.textList(j, "worker", "slots");
     return new WorkerConfig(
-        Path.of(j.getString("model_repository")),
-        slots.stream().map(o -> SlotConfig.fromJson(o instanceof String s ? s.trim() : o, defaults)).toList(),
+        Path.of(ConfigValues.text(j, "worker", "model_repository")),
+        slots.stream().map(o -> SlotConfig.fromJson(o instanceof String s ? s.trim() : o, session)).toList(),
         ConfigValues.positiveLong(j, "worker", "announce_interval_ms"),
-        j.getInteger("default_max_batch_size"),
-        j.getLong("drain_grace_ms", DEFAULT_DRAIN_GRACE_MS),
-        j.getLong("drain_timeout_ms", DEFAULT_DRAIN_TIMEOUT_MS),
-        j.getInteger("max_queue_size", DEFAULT_MAX_QUEUE_SIZE),
-        j.getJsonArray("models", new JsonArray()).stream().map(ModelBasePath::fromJson).toList(),
+        ConfigValues.integer(j, "worker", "default_max_batch_size"),
+        ConfigValues.nonNegativeLong(j, "worker", "drain_grace_ms"),
+        ConfigValues.nonNegativeLong(j, "worker", "drain_timeout_ms"),
+        ConfigValues.integer(j, "worker", "max_queue_size"),
+        models(ConfigValues.required(j, "worker", "models")).stream().map(ModelBasePath::fromJson).toList(),
         ModelControlConfig.fromJson(j));
+  }
+
+  private static List<?> models(Object value) {
+    if (!(value instanceof JsonArray a)) {
+      throw new IllegalArgumentException("worker.models lists objects {name, base_path}, not " + value);
+    }
+    return a.stream().toList();
   }
 }

@@ -133,7 +133,7 @@ class BusTlsClusterTest {
     ChildJvm standalone = cluster.start("standalone", "standalone", "--http-port", "0", "--set",
         "gateway.admin_port=0", "--set", "gateway.auth_enabled=false", "--set", "cluster.tls.cert_file=" + ca.member(),
         "--set", "cluster.tls.key_file=" + ca.memberKey(), "--set", "cluster.tls.ca_file=" + garbage);
-    ChildJvm workerJar = cluster.startWorkerJar("worker-jar", WorkerOptions.sim(5, 0)
+    ChildJvm expired = cluster.startWorker("worker-expired", WorkerOptions.sim(5, 0)
         .set("cluster.tls.cert_file=" + cluster.dir().resolve("certs/old.pem"))
         .set("cluster.tls.key_file=" + cluster.dir().resolve("certs/old-key.pem"))
         .set("cluster.tls.ca_file=" + ca.clusterCa())).jvm;
@@ -142,7 +142,7 @@ class BusTlsClusterTest {
     assertRefused(worker, "cluster.tls.key_file (" + ca.clientKey() + ") is not the private key of the certificate in "
         + "cluster.tls.cert_file (" + ca.member() + ", CN=maas member)");
     assertRefused(standalone, "cluster.tls.ca_file (" + garbage + ")");
-    assertRefused(workerJar, "cluster.tls.cert_file (" + cluster.dir().resolve("certs/old.pem")
+    assertRefused(expired, "cluster.tls.cert_file (" + cluster.dir().resolve("certs/old.pem")
         + "): the certificate CN=old member expired on");
   }
 

@@ -28,13 +28,12 @@ final class ChildJvm {
     this.log = log;
   }
 
-  static final String GATEWAY_MAIN = "io.maas.gateway.Main";
+  static final String MAIN = "io.maas.node.Main";
   /** {@code maas-worker.jar}'s main class. */
-  static final String WORKER_MAIN = "io.maas.worker.WorkerMain";
 
-  /** Starts {@code io.maas.gateway.Main} with these arguments in {@code workDir}. */
+  /** Starts {@code io.maas.node.Main} with these arguments in {@code workDir}. */
   static ChildJvm start(String name, List<String> mainArgs, Path workDir, Path log) {
-    return start(name, GATEWAY_MAIN, mainArgs, workDir, log);
+    return start(name, MAIN, mainArgs, workDir, log);
   }
 
   /** Starts this main class with these arguments in {@code workDir}. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CircuitBreakerTest {
   private static final Duration START = ClusterHarness.START_TIMEOUT;
   /** How long worker-b fails every request after its slot starts. */
-  private static final int FAIL_MS = 10_000;
+  private static final int FAIL_MS = 15_000;
   /** A stretch this long without a failure, worker-b still failing, shows that its breaker is open. */
   private static final Duration QUIET = Duration.ofMillis(1500);
 

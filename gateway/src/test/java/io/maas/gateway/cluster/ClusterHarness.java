@@ -111,15 +111,6 @@ final class ClusterHarness implements BeforeEachCallback, AfterEachCallback, Tes
     return launch(name, List.of(args));
   }
 
-  /** Starts a worker-only process the way {@code maas-worker.jar} does ({@code WorkerMain}), without waiting for it. */
-  WorkerProcess startWorkerJar(String name, WorkerOptions options) {
-    List<String> args = new ArrayList<>(options.args(options.repository() == null ? simRepository() : null));
-    args.addAll(0, clusterArgs());
-    ChildJvm jvm = ChildJvm.start(name, ChildJvm.WORKER_MAIN, args, root(), dir.resolve(name + ".log"));
-    children.add(jvm);
-    return new WorkerProcess(jvm, 1);
-  }
-
   /**
    * The mode word first, then this test's cluster, then the process's own arguments: a test's
    * {@code --set cluster.*} comes later and wins.

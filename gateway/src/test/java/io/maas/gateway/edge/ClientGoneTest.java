@@ -20,7 +20,7 @@ import io.maas.config.SessionConfig;
 import io.maas.config.SimConfig;
 import io.maas.config.SlotConfig;
 import io.maas.config.WorkerConfig;
-import io.maas.gateway.MaasNode;
+import io.maas.node.MaasNode;
 import io.maas.gateway.RunningNode;
 import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpc;
 import io.maas.gateway.grpc.v2.InferTensorContents;

@@ -9,7 +9,7 @@ import io.maas.config.SimConfig;
 import io.maas.config.SlotConfig;
 import io.maas.config.TenancyConfig;
 import io.maas.config.WorkerConfig;
-import io.maas.gateway.MaasNode;
+import io.maas.node.MaasNode;
 import io.maas.gateway.RunningNode;
 import io.maas.gateway.TestRepository;
 import io.vertx.core.Future;
@@ -124,7 +124,7 @@ class OverloadFairnessTest {
   /** A key made through the admin API, with a rate limit no test reaches: nothing here is shaped by it. */
   private static String key(String name, double weight) throws Exception {
     HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + node.node.gateway().adminPort() + "/admin/keys"))
+            URI.create("http://127.0.0.1:" + node.gateway().adminPort() + "/admin/keys"))
         .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("name", name).put("owner", "fairness-test")
             .put("rate_per_second", 1_000_000).put("burst", 10_000_000).put("weight", weight).encode()))

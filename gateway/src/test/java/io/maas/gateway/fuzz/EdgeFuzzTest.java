@@ -9,7 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.maas.config.MaasConfig;
 import io.maas.config.TenancyConfig;
-import io.maas.gateway.MaasNode;
+import io.maas.node.MaasNode;
 import io.maas.gateway.RunningNode;
 import io.maas.gateway.TestRepository;
 import io.vertx.core.json.JsonObject;
@@ -69,7 +69,7 @@ class EdgeFuzzTest {
     node = new RunningNode(new MaasConfig(c.gateway(), c.worker(), c.cluster(),
         new TenancyConfig(true, "127.0.0.1", 0, ADMIN, dir.resolve("data"))), MaasNode.Mode.STANDALONE);
     node.awaitReady(Duration.ofSeconds(60));
-    int admin = node.node.gateway().adminPort();
+    int admin = node.gateway().adminPort();
     String key = createKey(admin, "{\"name\": \"fuzz\", \"rate_per_second\": 1000000, \"burst\": 10000000}")
         .getString("key");
     String victim = createKey(admin, "{\"name\": \"victim\"}").getString("id");

@@ -14,7 +14,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.maas.config.MaasConfig;
 import io.maas.config.TenancyConfig;
-import io.maas.gateway.MaasNode;
+import io.maas.node.MaasNode;
 import io.maas.gateway.RunningNode;
 import io.maas.gateway.TestRepository;
 import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpc;
@@ -100,7 +100,7 @@ class ApiKeyEdgesTest {
   }
 
   private static HttpRequest.Builder admin(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.node.gateway().adminPort() + path))
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.gateway().adminPort() + path))
         .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json");
   }
 
@@ -293,12 +293,12 @@ class ApiKeyEdgesTest {
     assertEquals(200, stats.statusCode(), stats.body());
     assertEquals("simple", new JsonObject(stats.body()).getJsonArray("model_stats").getJsonObject(0).getString("name"));
     HttpResponse<String> metrics = send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + node.node.gateway().adminPort() + "/metrics")).GET());
+        URI.create("http://127.0.0.1:" + node.gateway().adminPort() + "/metrics")).GET());
     assertEquals(200, metrics.statusCode());
     assertTrue(metrics.body().contains("maas_inference_queue_depth{"), "worker families on the admin port");
     assertFalse(metrics.body().contains(key.substring(18)), "no secret in a metric");
     HttpResponse<String> keysWithoutToken = send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + node.node.gateway().adminPort() + "/admin/keys")).GET());
+        URI.create("http://127.0.0.1:" + node.gateway().adminPort() + "/admin/keys")).GET());
     assertEquals(401, keysWithoutToken.statusCode(), "the key API still needs the admin token");
   }
 
@@ -405,7 +405,7 @@ class ApiKeyEdgesTest {
   /** Vert.x Web refuses an HTTP/1.1 request without Host before any route: the key API answered that with a 500. */
   @Test
   void aRequestTheRouterRefusesBeforeAnyRouteIsA400OnTheAdminApi() throws Exception {
-    try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.node.gateway().adminPort())) {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.gateway().adminPort())) {
       s.setSoTimeout(10_000);
       s.getOutputStream().write(("GET /admin/keys HTTP/1.1\r\nAuthorization: Bearer " + ADMIN
           + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -456,7 +456,7 @@ class ApiKeyEdgesTest {
       assertRawAnswer(node.uri("/").getPort(), "POST " + path, SIMPLE_BODY, "Bearer nope");
     }
     for (String path : new String[] {"/admin/keys/%", "/admin/keys/%zz", "/admin/keys/x%2"}) {
-      assertRawAnswer(node.node.gateway().adminPort(), "PATCH " + path, "{\"name\": \"x\"}", "Bearer " + ADMIN);
+      assertRawAnswer(node.gateway().adminPort(), "PATCH " + path, "{\"name\": \"x\"}", "Bearer " + ADMIN);
     }
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {

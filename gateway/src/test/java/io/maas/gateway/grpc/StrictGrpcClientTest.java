@@ -16,7 +16,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.maas.config.MaasConfig;
 import io.maas.config.TenancyConfig;
-import io.maas.gateway.MaasNode;
+import io.maas.node.MaasNode;
 import io.maas.gateway.RunningNode;
 import io.maas.gateway.TestRepository;
 import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpc;
@@ -156,7 +156,7 @@ class StrictGrpcClientTest {
   private static String createKey(String body) {
     try {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + node.node.gateway().adminPort() + "/admin/keys"))
+              URI.create("http://127.0.0.1:" + node.gateway().adminPort() + "/admin/keys"))
           .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());

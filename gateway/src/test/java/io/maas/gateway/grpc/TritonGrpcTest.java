@@ -30,7 +30,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.maas.config.MaasConfig;
 import io.maas.config.TenancyConfig;
-import io.maas.gateway.MaasNode;
+import io.maas.node.MaasNode;
 import io.maas.gateway.RunningNode;
 import io.maas.gateway.TestRepository;
 import io.maas.worker.onnx.ElemType;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.maas.config.MaasConfig;
 import io.maas.config.TenancyConfig;
-import io.maas.gateway.MaasNode;
+import io.maas.node.MaasNode;
 import io.maas.gateway.RunningNode;
 import io.maas.gateway.TestRepository;
 import io.vertx.core.json.JsonObject;
@@ -147,7 +147,7 @@ class TritonJavaClientTest {
 
   private static String createKey(String body) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + node.node.gateway().adminPort() + "/admin/keys"))
+            URI.create("http://127.0.0.1:" + node.gateway().adminPort() + "/admin/keys"))
         .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(201, r.statusCode(), r.body());

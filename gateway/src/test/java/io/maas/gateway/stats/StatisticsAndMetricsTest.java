@@ -11,7 +11,7 @@ import io.maas.config.SessionConfig;
 import io.maas.config.SimConfig;
 import io.maas.config.SlotConfig;
 import io.maas.config.WorkerConfig;
-import io.maas.gateway.MaasNode;
+import io.maas.node.MaasNode;
 import io.maas.gateway.RunningNode;
 import io.maas.gateway.TestRepository;
 import io.maas.gateway.http.V2Routes;

@@ -20,7 +20,7 @@ import io.maas.config.GatewayConfig;
 import io.maas.config.MaasConfig;
 import io.maas.config.ServerTls;
 import io.maas.config.TenancyConfig;
-import io.maas.gateway.MaasNode;
+import io.maas.node.MaasNode;
 import io.maas.gateway.RunningNode;
 import io.maas.gateway.TestRepository;
 import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpc;

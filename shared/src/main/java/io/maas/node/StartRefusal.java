@@ -1,4 +1,4 @@
-package io.maas.gateway;
+package io.maas.node;
 
 /**
  * A start refused for something the operator gave (a model base path that does not exist, a SavedModel

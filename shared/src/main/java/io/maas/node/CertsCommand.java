@@ -1,4 +1,4 @@
-package io.maas.gateway;
+package io.maas.node;
 
 import io.maas.tls.TestCertificates;
 import java.io.PrintStream;

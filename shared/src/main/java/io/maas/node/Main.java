@@ -1,18 +1,20 @@
-package io.maas.gateway;
+package io.maas.node;
 
 import io.maas.config.CommandLine;
+import io.maas.config.ConfigLoader;
 import io.maas.config.MaasConfig;
 import io.maas.config.tfserving.TfServingCommandLine;
-import io.maas.worker.WorkerMain;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar gateway/target/maas-gateway.jar [standalone|gateway|worker] [options]}. With no mode
- * it runs the standalone node: gateway and worker in one JVM, on an embedded single-member Hazelcast
- * cluster that separate workers can join later. With {@code tensorflow_model_server}'s flags
+ * Every maas jar's entry point: {@code java -jar maas-gateway.jar [standalone|gateway|worker] [options]}, and the
+ * same for {@code maas-gateway-only.jar} and {@code maas-worker.jar}. With no mode it runs every side the jar holds
+ * ({@link NodeRole}): for {@code maas-gateway.jar} the standalone node, gateway and worker in one JVM, on an embedded
+ * single-member Hazelcast cluster that separate workers can join later. With {@code tensorflow_model_server}'s flags
  * ({@link TfServingCommandLine}) it runs the standalone node as a drop-in for TF Serving. {@code certs DIR} writes
  * test certificates instead ({@link CertsCommand}).
  */
@@ -26,6 +28,7 @@ public final class Main {
       System.exit(CertsCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
       return;
     }
+    Map<NodeRole.Kind, NodeRole> roles;
     MaasNode.Mode mode;
     MaasConfig config;
     List<String> warnings = List.of();
@@ -38,8 +41,9 @@ public final class Main {
       } else {
         cli = CommandLine.parse(args);
       }
-      mode = MaasNode.Mode.parse(cli.mode());
-      config = WorkerMain.load(cli);
+      roles = MaasNode.roles();
+      mode = MaasNode.Mode.parse(cli.mode(), roles.keySet());
+      config = ConfigLoader.ofProcess().loadOnce(cli);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
@@ -47,7 +51,7 @@ public final class Main {
     }
     warnings.forEach(LOG::warn);
     try {
-      MaasNode node = MaasNode.start(config, mode).await();
+      MaasNode node = MaasNode.start(config, mode, roles).await();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("shutting down");
         node.close().await();
