@@ -135,9 +135,9 @@ public final class Admission {
     outcome.onComplete(ar -> {
       long now = System.currentTimeMillis();
       if (ar.succeeded()) {
-        Answered served = ar.result();
-        usage.succeeded(id, items(request), Math.max(0, served.response().parameters().getLong("prompt_tokens", 0L)),
-            served.queueWaitMicros(), now);
+        Answered answered = ar.result();
+        usage.succeeded(id, items(request), Math.max(0, answered.response().parameters().getLong("prompt_tokens", 0L)),
+            answered.queueWaitMicros(), now);
         return;
       }
       ErrorCode code = ar.cause() instanceof MaasException m ? m.code() : ErrorCode.INTERNAL;
