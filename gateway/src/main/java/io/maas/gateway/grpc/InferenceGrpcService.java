@@ -2,6 +2,7 @@ package io.maas.gateway.grpc;
 
 import com.google.protobuf.Descriptors;
 import io.maas.error.MaasException;
+import io.maas.gateway.edge.RequestIds;
 import io.maas.gateway.http.V2Routes;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.repository.RepositoryControl;
@@ -44,7 +45,6 @@ import io.vertx.grpc.server.Service;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Caller;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -211,13 +211,10 @@ public final class InferenceGrpcService implements Service {
     }
   }
 
-  /** The client's request id when it is a sane one, else a fresh one; echoed in the response headers. */
+  /** The client's request id if {@link RequestIds#accept} keeps it, else a fresh one; echoed in the response headers. */
   static String requestId(GrpcServerRequest<?, ?> call) {
     MultiMap headers = call.headers();
-    String id = headers == null ? null : headers.get(REQUEST_ID_HEADER);
-    if (id == null || !id.matches("[A-Za-z0-9._:-]{1,128}")) {
-      id = UUID.randomUUID().toString();
-    }
+    String id = RequestIds.accept(headers == null ? null : headers.get(REQUEST_ID_HEADER));
     call.response().headers().set(REQUEST_ID_HEADER, id);
     return id;
   }

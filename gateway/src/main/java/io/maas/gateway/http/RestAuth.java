@@ -1,5 +1,6 @@
 package io.maas.gateway.http;
 
+import io.maas.gateway.edge.Credentials;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.ApiKey;
 import io.maas.gateway.tenancy.Caller;
@@ -29,7 +30,7 @@ public final class RestAuth {
         ctx.next();
         return;
       }
-      String token = token(ctx);
+      String token = Credentials.from(ctx.request()::getHeader);
       if (ADMINISTRATIVE.matcher(ctx.normalizedPath()).matches() && admission.isAdmin(token)) {
         ctx.put(CALLER, Caller.ADMIN);
         ctx.next();
@@ -56,14 +57,6 @@ public final class RestAuth {
     } else {
       ctx.fail(key.cause());
     }
-  }
-
-  private static String token(RoutingContext ctx) {
-    String auth = ctx.request().getHeader("Authorization");
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return auth.substring(7);
-    }
-    return ctx.request().getHeader("X-API-Key");
   }
 
   /** The request's caller: its key, or {@link Caller#ANONYMOUS} when keys are off. */

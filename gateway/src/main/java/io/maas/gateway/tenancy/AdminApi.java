@@ -2,6 +2,7 @@ package io.maas.gateway.tenancy;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import io.maas.gateway.edge.Credentials;
 import io.maas.gateway.http.RestErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -71,9 +72,7 @@ public final class AdminApi {
   }
 
   private void checkToken(RoutingContext ctx) {
-    String auth = ctx.request().getHeader("Authorization");
-    String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7) : null;
-    if (!adminToken.matches(given)) {
+    if (!adminToken.matches(Credentials.bearer(ctx.request().getHeader(Credentials.AUTHORIZATION)))) {
       ctx.fail(new MaasException(ErrorCode.UNAUTHENTICATED, "missing or wrong admin token")
           .withMetadata(Map.of(Admission.WWW_AUTHENTICATE, "Bearer")));
       return;
