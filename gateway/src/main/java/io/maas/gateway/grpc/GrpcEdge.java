@@ -1,5 +1,6 @@
 package io.maas.gateway.grpc;
 
+import io.maas.gateway.edge.EdgeLimits;
 import io.maas.config.GatewayConfig;
 import io.maas.gateway.edge.BodyBudget;
 import io.maas.gateway.grpc.reflection.ServerReflection;
@@ -67,7 +68,7 @@ public final class GrpcEdge {
         .removeEnabledProtocol(GrpcProtocol.TRANSCODING);
     BooleanSupplier ready = registry::isReady;
     GrpcServer server = GrpcServer.server(vertx, options)
-        .addService(new InferenceGrpcService(registry, pipeline, repository, statistics, config.maxTensorElements(),
+        .addService(new InferenceGrpcService(registry, pipeline, repository, statistics, EdgeLimits.of(config),
             config.maxBodyBytes(), config.maxRequestTimeoutMillis(), admission))
         .addService(new HealthGrpcService(vertx,
             Map.of("", ready, GRPCInferenceServiceGrpcService.SERVICE_NAME.fullyQualifiedName(), ready),
