@@ -187,7 +187,7 @@ public final class InferencePipeline {
    */
   public void checkKnown(String model, String version) {
     try {
-      registry.resolve(model, version);
+      registry.checkKnown(model, version);
     } catch (MaasException e) {
       if (e.code() != ErrorCode.UNAVAILABLE || coldLoads == null || !registry.placed(model)) {
         throw e;

@@ -66,7 +66,7 @@ public final class WorkerEndpoint {
     return reachable;
   }
 
-  public void markReachable() {
+  void markReachable() {
     reachable = true;
   }
 

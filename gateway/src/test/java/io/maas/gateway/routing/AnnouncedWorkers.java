@@ -14,8 +14,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
 
 /**
  * TEST ONLY: a started {@link WorkerRegistry} on a plain Vert.x, fed as workers feed it: announcements and
@@ -30,8 +32,13 @@ public final class AnnouncedWorkers implements AutoCloseable {
   private final Set<String> listening = new HashSet<>();
 
   public AnnouncedWorkers() throws Exception {
+    this(new SplittableRandom());
+  }
+
+  /** @param random the registry's draws of a version by traffic weight */
+  public AnnouncedWorkers(RandomGenerator random) throws Exception {
     Codecs.register(vertx.eventBus());
-    registry = new WorkerRegistry(vertx, CONFIG, null);
+    registry = new WorkerRegistry(vertx, CONFIG, null, random);
     Context context = vertx.getOrCreateContext();
     Promise<Void> started = Promise.promise();
     context.runOnContext(v -> registry.start().onComplete(started));
