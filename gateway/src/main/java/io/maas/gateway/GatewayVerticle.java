@@ -128,7 +128,7 @@ public final class GatewayVerticle extends VerticleBase {
         ? Tenancy.start(vertx, cluster.hazelcast(), tenancyConfig) : Future.succeededFuture());
     return keys.compose(t -> {
       tenancy = t;
-      return serve(t == null ? null : t.admission());
+      return serve(t == null ? Admission.OPEN : t.admission());
     });
   }
 

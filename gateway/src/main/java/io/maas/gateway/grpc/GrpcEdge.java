@@ -55,7 +55,7 @@ public final class GrpcEdge {
    *
    * @param repository the cluster-wide load and unload (the repository RPCs)
    * @param statistics the cluster's statistics (ModelStatistics)
-   * @param admission the API-key check of every RPC but the health ones; null: keys are off
+   * @param admission the API-key check of every RPC but the health ones; {@link Admission#OPEN}: keys are off
    */
   public static Handler<HttpServerRequest> create(Vertx vertx, WorkerRegistry registry, InferencePipeline pipeline,
       RepositoryControl repository, ClusterStatistics statistics, GatewayConfig config, Admission admission,

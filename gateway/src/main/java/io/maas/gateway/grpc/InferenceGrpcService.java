@@ -76,7 +76,8 @@ public final class InferenceGrpcService implements Service {
    * @param repository the cluster-wide load and unload of the repository RPCs
    * @param statistics the cluster's statistics, for ModelStatistics
    * @param maxTimeoutMillis the longest deadline a call's {@code grpc-timeout} gives its request
-   * @param admission the API-key check (metadata {@code authorization: Bearer <key>} or {@code x-api-key}); null: off
+   * @param admission the API-key check (metadata {@code authorization: Bearer <key>} or {@code x-api-key});
+   *     {@link Admission#OPEN}: off
    */
   public InferenceGrpcService(WorkerRegistry registry, InferencePipeline pipeline, RepositoryControl repository,
       ClusterStatistics statistics, EdgeLimits limits, long maxMessageBytes, long maxTimeoutMillis,
