@@ -68,6 +68,10 @@ public final class V2Json {
     return encodeResponse(r, BinaryOutputs.NONE).body();
   }
 
+  /**
+   * A request body that must be one JSON object (KServe's repository index, simple predict, OpenAI embeddings), or
+   * INVALID_ARGUMENT: empty, malformed (its parser's first line), or another JSON value.
+   */
   public static JsonObject parseObject(Buffer body) {
     if (body == null || body.length() == 0) {
       throw MaasException.invalid("the request body is empty; a JSON object is expected");
