@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * its announcement is not refreshed within its TTL. A worker that left for good (draining, departed, member
  * gone) is not re-admitted by an announcement still in flight for a few seconds.
  *
- * <p>The model index ({@link #models}, {@link #model}) is an immutable snapshot, replaced whenever what it shows
+ * <p>The model index ({@link #models}, {@link #model}, {@link #candidates}) is an immutable snapshot, replaced whenever what it shows
  * changes: a worker becomes reachable, announces other model statuses or a model never heard of, or leaves routing.
  * The request path reads it and builds nothing. Changes come on the registry's context (announcements, departures,
  * the sweep, member events hop onto it); readers on any thread see one whole snapshot.
@@ -59,8 +60,8 @@ public final class WorkerRegistry {
    * first heard of it (epoch seconds: OpenAI's {@code created} of the model).
    */
   private final Map<String, Long> knownModels = new ConcurrentHashMap<>();
-  /** Every known model by name, in name order, as the routable workers hold it: replaced on change, never modified. */
-  private volatile Map<String, ModelView> index = Map.of();
+  /** What the request path asks of the routable workers: replaced on change, never modified. */
+  private volatile Index index = Index.EMPTY;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final ModelPolicies policies;
   private final VersionChoice versions;
@@ -165,15 +166,40 @@ public final class WorkerRegistry {
     return learnt;
   }
 
+  /**
+   * The model index.
+   *
+   * @param models every known model by name, in name order, as the routable workers hold it
+   * @param candidates by model, then version: the routable workers holding that version READY
+   */
+  private record Index(Map<String, ModelView> models, Map<String, Map<String, List<WorkerEndpoint>>> candidates) {
+    static final Index EMPTY = new Index(Map.of(), Map.of());
+  }
+
   /** Builds the model index anew from the known models and the routable workers, and publishes it. */
   private void reindex() {
     Map<String, List<ModelStatus>> byName = new TreeMap<>();
     knownModels.keySet().forEach(name -> byName.put(name, new ArrayList<>()));
-    routable().forEach(w -> w.announcement().models()
-        .forEach(s -> byName.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(s)));
+    Map<String, Map<String, List<WorkerEndpoint>>> ready = new HashMap<>();
+    routable().forEach(w -> w.announcement().models().forEach(s -> {
+      byName.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(s);
+      if (s.isReady()) {
+        List<WorkerEndpoint> holders = ready.computeIfAbsent(s.name(), k -> new HashMap<>())
+            .computeIfAbsent(s.version(), k -> new ArrayList<>());
+        if (!holders.contains(w)) {
+          holders.add(w);
+        }
+      }
+    }));
     Map<String, ModelView> views = new LinkedHashMap<>();
     byName.forEach((name, statuses) -> views.put(name, new ModelView(name, List.copyOf(statuses))));
-    index = Collections.unmodifiableMap(views);
+    Map<String, Map<String, List<WorkerEndpoint>>> candidates = new HashMap<>();
+    ready.forEach((model, versions) -> {
+      Map<String, List<WorkerEndpoint>> byVersion = new HashMap<>();
+      versions.forEach((version, holders) -> byVersion.put(version, List.copyOf(holders)));
+      candidates.put(model, Map.copyOf(byVersion));
+    });
+    index = new Index(Collections.unmodifiableMap(views), Map.copyOf(candidates));
   }
 
   /** Drops every worker of a cluster member that left (or died). */
@@ -242,7 +268,7 @@ public final class WorkerRegistry {
    * current snapshot of the index, the same instance until something in it changes.
    */
   public Map<String, ModelView> models() {
-    return index;
+    return index.models();
   }
 
   /** Whether any worker ever announced this model (cheap: for metric tags on the request path). */
@@ -257,7 +283,7 @@ public final class WorkerRegistry {
 
   /** One model as the routable workers hold it, from the index (on the request path: a lookup, nothing built). */
   public Optional<ModelView> model(String name) {
-    return Optional.ofNullable(index.get(name));
+    return Optional.ofNullable(index.models().get(name));
   }
 
   /**
@@ -317,8 +343,10 @@ public final class WorkerRegistry {
     return false;
   }
 
-  /** The routable workers holding the model version READY. */
+  /** The routable workers holding the model version READY, from the index (on the request path: two lookups). */
   public List<WorkerEndpoint> candidates(String model, String version) {
-    return routable().filter(w -> w.serves(model, version)).toList();
+    Map<String, List<WorkerEndpoint>> versions = index.candidates().get(model);
+    List<WorkerEndpoint> holders = versions == null ? null : versions.get(version);
+    return holders == null ? List.of() : holders;
   }
 }

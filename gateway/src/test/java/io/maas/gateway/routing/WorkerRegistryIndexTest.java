@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The registry's model index follows announcements, departures and expiry as they happen, and a call between them
- * builds nothing: it returns the same snapshot.
+ * The registry's model index (models, and the candidate workers of each version) follows announcements, departures
+ * and expiry as they happen, and a call between them builds nothing: it returns the same snapshot.
  */
 class WorkerRegistryIndexTest {
   private static final long LONG_TTL = 60_000;
@@ -105,6 +105,27 @@ class WorkerRegistryIndexTest {
     assertEquals(List.of("m"), List.copyOf(registry.models().keySet()));
   }
 
+  private List<String> candidates(String model, String version) {
+    return registry.candidates(model, version).stream().map(WorkerEndpoint::workerId).sorted().toList();
+  }
+
+  @Test
+  void theCandidatesOfAVersionAreTheReachableWorkersHoldingItReady() throws Exception {
+    assertEquals(List.of(), registry.candidates("m", "1"));
+    workers.announce("w1", LONG_TTL, 0, status("m", "1", ModelReadyState.READY));
+    workers.announce("w2", LONG_TTL, 0, status("m", "1", ModelReadyState.READY), status("m", "2", ModelReadyState.READY));
+    await(() -> candidates("m", "1").equals(List.of("w1", "w2")), "both hold version 1");
+    assertEquals(List.of("w2"), candidates("m", "2"));
+    List<WorkerEndpoint> before = registry.candidates("m", "1");
+    assertSame(before, registry.candidates("m", "1"), "between changes: the same list, nothing filtered anew");
+    workers.announce("w1", LONG_TTL, 0, status("m", "1", ModelReadyState.UNLOADING));
+    await(() -> candidates("m", "1").equals(List.of("w2")), "w1 unloading version 1");
+    workers.depart("w2");
+    await(() -> registry.candidates("m", "1").isEmpty(), "w2 gone");
+    assertEquals(List.of(), registry.candidates("m", "2"));
+    assertEquals(List.of(), registry.candidates("other", "1"));
+  }
+
   @Test
   void anExpiredWorkersModelsLeaveTheIndex() throws Exception {
     workers.announce("w1", LONG_TTL, 0, status("m", "1", ModelReadyState.READY));
@@ -113,5 +134,7 @@ class WorkerRegistryIndexTest {
     // "short" announces no more: the sweep drops it once its 300 ms pass
     await(() -> ready("m").equals(List.of("1")), "the expired worker's version gone");
     assertEquals(1, registry.model("m").orElseThrow().statuses().size());
+    assertEquals(List.of("w1"), candidates("m", "1"));
+    assertEquals(List.of(), candidates("m", "2"));
   }
 }
