@@ -210,7 +210,7 @@ public final class InferenceGrpcService implements Service {
     }
   }
 
-  /** The client's request id if {@link RequestIds#accept} keeps it, else a fresh one; echoed in the response headers. */
+  /** The client's request id if {@link RequestIds#accept} keeps it, else a fresh one; echoed in the headers. */
   static String requestId(GrpcServerRequest<?, ?> call) {
     MultiMap headers = call.headers();
     String id = RequestIds.accept(headers == null ? null : headers.get(REQUEST_ID_HEADER));
@@ -297,8 +297,9 @@ public final class InferenceGrpcService implements Service {
       Caller caller, Future<Void> clientGone, long deadlineNanos) {
     return guard(() -> {
       pipeline.checkKnown(InferMessages.modelName(r.getModelName()), InferMessages.version(r.getModelVersion()));
-      return pipeline.inferServed(withinDeadline(InferMessages.decode(r, limits.maxTensorElements()), deadlineNanos, maxTimeoutMillis),
-          requestId, caller, clientGone);
+      InferenceRequest decoded = InferMessages.decode(r, limits.maxTensorElements());
+      return pipeline.inferServed(withinDeadline(decoded, deadlineNanos, maxTimeoutMillis), requestId, caller,
+          clientGone);
     }).map(served -> {
       if (responseHeaders != null) {
         responseHeaders.set(WORKER_HEADER, served.workerId());

@@ -15,7 +15,7 @@ public final class RestRequests {
 
   private RestRequests() {}
 
-  /** The client's {@code X-Request-Id} if {@link RequestIds#accept} keeps it, else a fresh one; echoed on the response. */
+  /** The client's {@code X-Request-Id} if {@link RequestIds#accept} keeps it, else a fresh one; echoed back. */
   public static String requestId(RoutingContext ctx) {
     String id = RequestIds.accept(ctx.request().getHeader(REQUEST_ID_HEADER));
     ctx.response().putHeader(REQUEST_ID_HEADER, id);

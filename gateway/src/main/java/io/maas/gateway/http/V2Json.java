@@ -42,7 +42,8 @@ public final class V2Json {
    *
    * @param headerLength the {@code Inference-Header-Content-Length} header, or null
    */
-  public static Decoded decodeRequest(String model, String version, Buffer body, String headerLength, EdgeLimits limits) {
+  public static Decoded decodeRequest(String model, String version, Buffer body, String headerLength,
+      EdgeLimits limits) {
     return V2RequestReader.read(model, version, body, headerLength, limits);
   }
 

@@ -37,10 +37,11 @@ import org.slf4j.LoggerFactory;
  * its announcement is not refreshed within its TTL. A worker that left for good (draining, departed, member
  * gone) is not re-admitted by an announcement still in flight for a few seconds.
  *
- * <p>The model index ({@link #models}, {@link #model}, {@link #candidates}) is an immutable snapshot, replaced whenever what it shows
- * changes: a worker becomes reachable, announces other model statuses or a model never heard of, or leaves routing.
- * The request path reads it and builds nothing. Changes come on the registry's context (announcements, departures,
- * the sweep, member events hop onto it); readers on any thread see one whole snapshot.
+ * <p>The model index ({@link #models}, {@link #model}, {@link #candidates}) is an immutable snapshot, replaced
+ * whenever what it shows changes: a worker becomes reachable, announces other model statuses or a model never heard
+ * of, or leaves routing. The request path reads it and builds nothing. Changes come on the registry's context
+ * (announcements, departures, the sweep, the probe's answers; member events hop onto it); readers on any thread see
+ * one whole snapshot.
  */
 public final class WorkerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);

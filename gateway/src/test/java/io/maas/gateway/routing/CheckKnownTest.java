@@ -66,7 +66,8 @@ class CheckKnownTest {
     for (String[] request : new String[][] {{"other", ""}, {"m", "9"}, {"m", "canary"}, {"m", "3"}, {"idle", ""},
         {"idle", "1"}}) {
       MaasException byResolve = assertThrows(MaasException.class, call(() -> registry.resolve(request[0], request[1])));
-      MaasException byCheck = assertThrows(MaasException.class, call(() -> registry.checkKnown(request[0], request[1])));
+      MaasException byCheck = assertThrows(MaasException.class,
+          call(() -> registry.checkKnown(request[0], request[1])));
       assertEquals(byResolve.code(), byCheck.code(), String.join("/", request));
       assertEquals(byResolve.getMessage(), byCheck.getMessage(), String.join("/", request));
     }

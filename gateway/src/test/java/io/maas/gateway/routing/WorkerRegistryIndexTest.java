@@ -113,7 +113,8 @@ class WorkerRegistryIndexTest {
   void theCandidatesOfAVersionAreTheReachableWorkersHoldingItReady() throws Exception {
     assertEquals(List.of(), registry.candidates("m", "1"));
     workers.announce("w1", LONG_TTL, 0, status("m", "1", ModelReadyState.READY));
-    workers.announce("w2", LONG_TTL, 0, status("m", "1", ModelReadyState.READY), status("m", "2", ModelReadyState.READY));
+    workers.announce("w2", LONG_TTL, 0, status("m", "1", ModelReadyState.READY),
+        status("m", "2", ModelReadyState.READY));
     await(() -> candidates("m", "1").equals(List.of("w1", "w2")), "both hold version 1");
     assertEquals(List.of("w2"), candidates("m", "2"));
     List<WorkerEndpoint> before = registry.candidates("m", "1");
