@@ -13,6 +13,7 @@ import io.maas.gateway.tenancy.Tenancy;
 import io.maas.gateway.edge.BodyBudget;
 import io.maas.gateway.edge.CertificateReloader;
 import io.maas.gateway.edge.ClientConnections;
+import io.maas.gateway.edge.EdgeLimits;
 import io.maas.gateway.grpc.GrpcEdge;
 import io.maas.gateway.http.RepositoryRoutes;
 import io.maas.gateway.http.RequestBodies;
@@ -132,7 +133,7 @@ public final class GatewayVerticle extends VerticleBase implements GatewayPorts 
         ? Tenancy.start(vertx, cluster.hazelcast(), tenancyConfig) : Future.succeededFuture());
     return keys.compose(t -> {
       tenancy = t;
-      return serve(t == null ? null : t.admission());
+      return serve(t == null ? Admission.OPEN : t.admission());
     });
   }
 
@@ -156,14 +157,15 @@ public final class GatewayVerticle extends VerticleBase implements GatewayPorts 
     ClusterStatistics statistics = new ClusterStatistics(vertx, registry, ClusterStatistics.DEFAULT_TIMEOUT_MS);
     RepositoryControl repository = new RepositoryControl(vertx, registry, wanted, uploads, config.maxRequestTimeoutMillis(),
         coldLoads);
+    EdgeLimits edgeLimits = EdgeLimits.of(config);
     Router router = RestRouter.create(vertx, admission, List.of(
         new StatsRoutes(statistics), // ahead of V2Routes: its /v2/models/:model would take /v2/models/stats
         new RepositoryRoutes(repository, bodies, new PlacementView(vertx, registry, placer)),
-        new V2Routes(registry, pipeline, config, bodies),
-        new TfServingRoutes(registry, pipeline, config, bodies),
+        new V2Routes(registry, pipeline, edgeLimits, bodies),
+        new TfServingRoutes(registry, pipeline, edgeLimits, bodies),
         new EmbeddingsRoutes(registry, pipeline, bodies),
         new ModelsRoutes(registry),
-        new SimplePredictRoutes(registry, pipeline, config, bodies))); // its /{model}/predict is the most general: last
+        new SimplePredictRoutes(registry, pipeline, edgeLimits, bodies))); // its /{model}/predict is the most general: last
     Handler<HttpServerRequest> grpc = GrpcEdge.create(vertx, registry, pipeline, repository, statistics, config, admission,
         bodyBudget);
     restConnections = new ClientConnections(config.grpcOnHttpPort() ? "rest_grpc" : "rest", limits, metrics.registry());

@@ -1,5 +1,6 @@
 package io.maas.gateway.grpc;
 
+import io.maas.gateway.edge.Credentials;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Caller;
 import io.vertx.core.Future;
@@ -7,7 +8,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.grpc.server.GrpcServerRequest;
 
 /**
- * Who makes a gRPC call, from its metadata ({@code authorization: Bearer <token>} or {@code x-api-key}), as
+ * Who makes a gRPC call, from its metadata ({@code authorization: Bearer <token>} or {@code x-api-key}: read by
+ * {@link Credentials}), as
  * REST's {@code RestAuth} tells it: with keys off everyone is {@link Caller#ANONYMOUS}; with keys on an
  * API key is needed (UNAUTHENTICATED otherwise), and the administrative RPCs (repository load and unload) take
  * the admin token as well.
@@ -25,29 +27,22 @@ final class GrpcCallers {
 
   private final Admission admission;
 
-  /** @param admission the key check; null: keys are off */
+  /** @param admission the key check; {@link Admission#OPEN}: keys are off */
   GrpcCallers(Admission admission) {
     this.admission = admission;
   }
 
   Future<Caller> caller(GrpcServerRequest<?, ?> call, Access access) {
-    if (admission == null || access == Access.OPEN) {
+    if (access == Access.OPEN || admission.isOpen()) {
       return Future.succeededFuture(Caller.ANONYMOUS);
     }
-    String token = token(call.headers());
+    MultiMap headers = call.headers();
+    String token = headers == null ? null : Credentials.from(headers::get);
     if (access == Access.ADMINISTRATIVE && admission.isAdmin(token)) {
       return Future.succeededFuture(Caller.ADMIN);
     }
     MultiMap responseHeaders = call.response().headers();
     return admission.authenticate(token)
         .map(key -> new Caller(key, limit -> limit.lowerCaseHeaders(responseHeaders::set)));
-  }
-
-  private static String token(MultiMap headers) {
-    if (headers == null) {
-      return null;
-    }
-    String auth = headers.get("authorization");
-    return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7) : headers.get("x-api-key");
   }
 }

@@ -1,5 +1,6 @@
 package io.maas.gateway.grpc;
 
+import io.maas.gateway.edge.EdgeLimits;
 import io.maas.config.GatewayConfig;
 import io.maas.gateway.edge.BodyBudget;
 import io.maas.gateway.grpc.reflection.ServerReflection;
@@ -55,7 +56,7 @@ public final class GrpcEdge {
    *
    * @param repository the cluster-wide load and unload (the repository RPCs)
    * @param statistics the cluster's statistics (ModelStatistics)
-   * @param admission the API-key check of every RPC but the health ones; null: keys are off
+   * @param admission the API-key check of every RPC but the health ones; {@link Admission#OPEN}: keys are off
    */
   public static Handler<HttpServerRequest> create(Vertx vertx, WorkerRegistry registry, InferencePipeline pipeline,
       RepositoryControl repository, ClusterStatistics statistics, GatewayConfig config, Admission admission,
@@ -68,7 +69,7 @@ public final class GrpcEdge {
         .removeEnabledProtocol(GrpcProtocol.TRANSCODING);
     BooleanSupplier ready = registry::isReady;
     GrpcServer server = GrpcServer.server(vertx, options)
-        .addService(new InferenceGrpcService(registry, pipeline, repository, statistics, config.maxTensorElements(),
+        .addService(new InferenceGrpcService(registry, pipeline, repository, statistics, EdgeLimits.of(config),
             config.maxBodyBytes(), config.maxRequestTimeoutMillis(), admission))
         .addService(new HealthGrpcService(vertx,
             Map.of("", ready, GRPCInferenceServiceGrpcService.SERVICE_NAME.fullyQualifiedName(), ready),

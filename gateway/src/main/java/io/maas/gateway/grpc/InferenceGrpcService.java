@@ -2,12 +2,13 @@ package io.maas.gateway.grpc;
 
 import com.google.protobuf.Descriptors;
 import io.maas.error.MaasException;
-import io.maas.gateway.http.V2Routes;
+import io.maas.gateway.edge.EdgeLimits;
+import io.maas.gateway.edge.ModelQueries;
+import io.maas.gateway.edge.RequestIds;
+import io.maas.gateway.edge.ServerInfo;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.repository.RepositoryControl;
-import io.maas.gateway.repository.ServedConfig;
 import io.maas.gateway.stats.ClusterStatistics;
-import io.maas.gateway.routing.ModelView;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.gateway.grpc.v2.GRPCInferenceServiceGrpcService;
 import io.maas.gateway.grpc.v2.ModelConfigRequest;
@@ -43,21 +44,16 @@ import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.Service;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.Caller;
-import java.util.List;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
  * {@code inference.GRPCInferenceService}, the KServe V2 gRPC API with Triton's model configuration, statistics
  * and repository RPCs: metadata answered from the worker registry, inference through the same
- * {@link InferencePipeline} as REST, the rest through what REST uses ({@link ServedConfig},
+ * {@link InferencePipeline} as REST, the rest through what REST uses ({@link ModelQueries},
  * {@link ClusterStatistics}, {@link RepositoryControl}). Each call takes its request id from the
  * {@code x-request-id} metadata (or makes one) and returns it in the response headers.
  */
 public final class InferenceGrpcService implements Service {
-  /** The extensions the gRPC edge implements. */
-  static final List<String> EXTENSIONS = List.of("model_configuration", "model_repository", "parameters",
-      "statistics");
   static final String REQUEST_ID_HEADER = "x-request-id";
   /** Response header naming the worker that served a ModelInfer call. */
   static final String WORKER_HEADER = "x-maas-worker";
@@ -66,10 +62,11 @@ public final class InferenceGrpcService implements Service {
   static final String WORKERS_ANSWERED_HEADER = "x-maas-workers-answered";
 
   private final WorkerRegistry registry;
+  private final ModelQueries models;
   private final InferencePipeline pipeline;
   private final RepositoryRpcs repository;
   private final ClusterStatistics statistics;
-  private final long maxTensorElements;
+  private final EdgeLimits limits;
   private final long maxMessageBytes;
   /** {@code gateway.max_request_timeout_ms}: the most a {@code grpc-timeout} gives a request. */
   private final long maxTimeoutMillis;
@@ -79,16 +76,18 @@ public final class InferenceGrpcService implements Service {
    * @param repository the cluster-wide load and unload of the repository RPCs
    * @param statistics the cluster's statistics, for ModelStatistics
    * @param maxTimeoutMillis the longest deadline a call's {@code grpc-timeout} gives its request
-   * @param admission the API-key check (metadata {@code authorization: Bearer <key>} or {@code x-api-key}); null: off
+   * @param admission the API-key check (metadata {@code authorization: Bearer <key>} or {@code x-api-key});
+   *     {@link Admission#OPEN}: off
    */
   public InferenceGrpcService(WorkerRegistry registry, InferencePipeline pipeline, RepositoryControl repository,
-      ClusterStatistics statistics, long maxTensorElements, long maxMessageBytes, long maxTimeoutMillis,
+      ClusterStatistics statistics, EdgeLimits limits, long maxMessageBytes, long maxTimeoutMillis,
       Admission admission) {
     this.registry = registry;
+    this.models = new ModelQueries(registry);
     this.pipeline = pipeline;
     this.repository = new RepositoryRpcs(registry, repository);
     this.statistics = statistics;
-    this.maxTensorElements = maxTensorElements;
+    this.limits = limits;
     this.maxMessageBytes = maxMessageBytes;
     this.maxTimeoutMillis = maxTimeoutMillis;
     this.callers = new GrpcCallers(admission);
@@ -211,13 +210,10 @@ public final class InferenceGrpcService implements Service {
     }
   }
 
-  /** The client's request id when it is a sane one, else a fresh one; echoed in the response headers. */
+  /** The client's request id if {@link RequestIds#accept} keeps it, else a fresh one; echoed in the headers. */
   static String requestId(GrpcServerRequest<?, ?> call) {
     MultiMap headers = call.headers();
-    String id = headers == null ? null : headers.get(REQUEST_ID_HEADER);
-    if (id == null || !id.matches("[A-Za-z0-9._:-]{1,128}")) {
-      id = UUID.randomUUID().toString();
-    }
+    String id = RequestIds.accept(headers == null ? null : headers.get(REQUEST_ID_HEADER));
     call.response().headers().set(REQUEST_ID_HEADER, id);
     return id;
   }
@@ -232,31 +228,25 @@ public final class InferenceGrpcService implements Service {
 
   /** Ready or not for a known model (version); NOT_FOUND for an unknown one, as REST's 404. */
   Future<ModelReadyResponse> modelReady(ModelReadyRequest r) {
-    String model = InferMessages.modelName(r.getName());
-    String requested = InferMessages.version(r.getVersion());
-    ModelView view = registry.model(model).orElseThrow(() -> MaasException.notFound("unknown model '%s'", model));
-    String version = registry.versions().named(view, requested);
-    if (!version.isEmpty() && !view.knows(version) && !view.statuses().isEmpty()) {
-      throw MaasException.notFound("unknown version %s of model '%s'", version, model);
-    }
-    boolean ready = version.isEmpty() ? !view.readyVersions().isEmpty() : view.ready(version).isPresent();
+    boolean ready = models.ready(InferMessages.modelName(r.getName()), InferMessages.version(r.getVersion())).ready();
     return Future.succeededFuture(ModelReadyResponse.newBuilder().setReady(ready).build());
   }
 
   Future<ServerMetadataResponse> serverMetadata(ServerMetadataRequest r) {
     return Future.succeededFuture(ServerMetadataResponse.newBuilder()
-        .setName(V2Routes.SERVER_NAME)
-        .setVersion(V2Routes.SERVER_VERSION)
-        .addAllExtensions(EXTENSIONS)
+        .setName(ServerInfo.GRPC.name())
+        .setVersion(ServerInfo.GRPC.version())
+        .addAllExtensions(ServerInfo.GRPC.extensions())
         .build());
   }
 
   Future<ModelMetadataResponse> modelMetadata(ModelMetadataRequest r) {
-    ModelStatus s = registry.resolve(InferMessages.modelName(r.getName()), InferMessages.version(r.getVersion()));
-    ModelView view = registry.model(s.name()).orElseThrow();
+    ModelQueries.Metadata metadata = models.metadata(InferMessages.modelName(r.getName()),
+        InferMessages.version(r.getVersion()));
+    ModelStatus s = metadata.served();
     ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder()
         .setName(s.name())
-        .addAllVersions(view.readyVersions())
+        .addAllVersions(metadata.readyVersions())
         .setPlatform(s.platform());
     s.inputs().forEach(t -> b.addInputs(metadata(t)));
     s.outputs().forEach(t -> b.addOutputs(metadata(t)));
@@ -273,9 +263,8 @@ public final class InferenceGrpcService implements Service {
 
   /** Triton's model configuration, as REST's {@code /v2/models/{m}/config} serves it. */
   Future<ModelConfigResponse> modelConfig(ModelConfigRequest r) {
-    ModelStatus s = registry.resolve(InferMessages.modelName(r.getName()), InferMessages.version(r.getVersion()));
     return Future.succeededFuture(ModelConfigResponse.newBuilder().setConfig(ModelConfigs.fromJson(
-        ServedConfig.of(s, registry.policies().policyOf(s.name()))))
+        models.configuration(InferMessages.modelName(r.getName()), InferMessages.version(r.getVersion()))))
         .build());
   }
 
@@ -308,8 +297,9 @@ public final class InferenceGrpcService implements Service {
       Caller caller, Future<Void> clientGone, long deadlineNanos) {
     return guard(() -> {
       pipeline.checkKnown(InferMessages.modelName(r.getModelName()), InferMessages.version(r.getModelVersion()));
-      return pipeline.inferServed(withinDeadline(InferMessages.decode(r, maxTensorElements), deadlineNanos, maxTimeoutMillis),
-          requestId, caller, clientGone);
+      InferenceRequest decoded = InferMessages.decode(r, limits.maxTensorElements());
+      return pipeline.inferServed(withinDeadline(decoded, deadlineNanos, maxTimeoutMillis), requestId, caller,
+          clientGone);
     }).map(served -> {
       if (responseHeaders != null) {
         responseHeaders.set(WORKER_HEADER, served.workerId());

@@ -1,5 +1,6 @@
 package io.maas.gateway.http;
 
+import io.maas.gateway.edge.EdgeLimits;
 import io.maas.error.MaasException;
 import io.maas.model.ModelStatus;
 import io.maas.model.TensorSpec;
@@ -22,7 +23,7 @@ public final class NamedJsonInputs {
    * @throws MaasException INVALID_ARGUMENT for an input the model does not take, ragged nesting, a
    *     value its datatype cannot hold, or more inputs or elements than the limits allow
    */
-  public static List<Tensor> decode(ModelStatus model, Map<String, ?> values, V2Json.Limits limits) {
+  public static List<Tensor> decode(ModelStatus model, Map<String, ?> values, EdgeLimits limits) {
     if (values.isEmpty()) {
       throw MaasException.invalid("no inputs given; model '%s' takes %s", model.name(), names(model.inputs()));
     }

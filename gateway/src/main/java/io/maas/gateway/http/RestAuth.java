@@ -1,5 +1,6 @@
 package io.maas.gateway.http;
 
+import io.maas.gateway.edge.Credentials;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.ApiKey;
 import io.maas.gateway.tenancy.Caller;
@@ -22,14 +23,20 @@ public final class RestAuth {
 
   private RestAuth() {}
 
-  /** Routes ahead of every API: authenticates, or fails the request with 401. */
+  /**
+   * Routes ahead of every API: authenticates, or fails the request with 401. With keys off ({@link Admission#OPEN})
+   * it mounts nothing, so that requests pay for no check: every caller is {@link Caller#ANONYMOUS}.
+   */
   public static void mount(io.vertx.ext.web.Router router, Admission admission) {
+    if (admission.isOpen()) {
+      return;
+    }
     router.route().order(-1000).handler(ctx -> {
       if (OPEN.contains(ctx.normalizedPath())) {
         ctx.next();
         return;
       }
-      String token = token(ctx);
+      String token = Credentials.from(ctx.request()::getHeader);
       if (ADMINISTRATIVE.matcher(ctx.normalizedPath()).matches() && admission.isAdmin(token)) {
         ctx.put(CALLER, Caller.ADMIN);
         ctx.next();
@@ -56,14 +63,6 @@ public final class RestAuth {
     } else {
       ctx.fail(key.cause());
     }
-  }
-
-  private static String token(RoutingContext ctx) {
-    String auth = ctx.request().getHeader("Authorization");
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return auth.substring(7);
-    }
-    return ctx.request().getHeader("X-API-Key");
   }
 
   /** The request's caller: its key, or {@link Caller#ANONYMOUS} when keys are off. */

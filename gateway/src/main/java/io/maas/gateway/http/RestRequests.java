@@ -1,10 +1,10 @@
 package io.maas.gateway.http;
 
 import io.maas.error.MaasException;
+import io.maas.gateway.edge.RequestIds;
 import io.maas.gateway.routing.VersionChoice;
 import io.maas.model.ModelPolicy;
 import io.vertx.ext.web.RoutingContext;
-import java.util.UUID;
 
 /**
  * What every REST API reads the same way from a request: its request id and the model version asked for (a number;
@@ -15,12 +15,9 @@ public final class RestRequests {
 
   private RestRequests() {}
 
-  /** The client's {@code X-Request-Id} if well formed, else a fresh one; echoed on the response. */
+  /** The client's {@code X-Request-Id} if {@link RequestIds#accept} keeps it, else a fresh one; echoed back. */
   public static String requestId(RoutingContext ctx) {
-    String id = ctx.request().getHeader(REQUEST_ID_HEADER);
-    if (id == null || !id.matches("[A-Za-z0-9._:-]{1,128}")) {
-      id = UUID.randomUUID().toString();
-    }
+    String id = RequestIds.accept(ctx.request().getHeader(REQUEST_ID_HEADER));
     ctx.response().putHeader(REQUEST_ID_HEADER, id);
     return id;
   }

@@ -9,16 +9,10 @@ import java.util.List;
 public final class RestRouter {
   private RestRouter() {}
 
-  public static Router create(Vertx vertx, List<RestRoutes> apis) {
-    return create(vertx, null, apis);
-  }
-
-  /** @param admission the API-key check ahead of every route but health; null: keys are off */
+  /** @param admission the API-key check ahead of every route but health; {@link Admission#OPEN}: keys are off */
   public static Router create(Vertx vertx, Admission admission, List<RestRoutes> apis) {
     Router router = Router.router(vertx);
-    if (admission != null) {
-      RestAuth.mount(router, admission);
-    }
+    RestAuth.mount(router, admission);
     apis.forEach(api -> api.mount(router));
     router.route().failureHandler(RestErrors::handle);
     for (int status : new int[] {400, 404, 405, 413, 417, 500}) {

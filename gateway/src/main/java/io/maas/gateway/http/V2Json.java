@@ -1,5 +1,6 @@
 package io.maas.gateway.http;
 
+import io.maas.gateway.edge.EdgeLimits;
 import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
@@ -14,9 +15,6 @@ import java.util.Map;
  */
 public final class V2Json {
   private V2Json() {}
-
-  /** Limits on what one request may hold. */
-  public record Limits(long maxTensorElements, int maxTensors) {}
 
   /**
    * Which outputs go back as binary data: those whose request entry says {@code binary_data: true}, and
@@ -34,7 +32,7 @@ public final class V2Json {
   public record Decoded(InferenceRequest request, BinaryOutputs binaryOutputs) {}
 
   /** A plain JSON request (no binary tensor data). */
-  public static InferenceRequest decodeRequest(String model, String version, Buffer body, Limits limits) {
+  public static InferenceRequest decodeRequest(String model, String version, Buffer body, EdgeLimits limits) {
     return decodeRequest(model, version, body, null, limits).request();
   }
 
@@ -44,7 +42,8 @@ public final class V2Json {
    *
    * @param headerLength the {@code Inference-Header-Content-Length} header, or null
    */
-  public static Decoded decodeRequest(String model, String version, Buffer body, String headerLength, Limits limits) {
+  public static Decoded decodeRequest(String model, String version, Buffer body, String headerLength,
+      EdgeLimits limits) {
     return V2RequestReader.read(model, version, body, headerLength, limits);
   }
 
@@ -70,6 +69,10 @@ public final class V2Json {
     return encodeResponse(r, BinaryOutputs.NONE).body();
   }
 
+  /**
+   * A request body that must be one JSON object (KServe's repository index, simple predict, OpenAI embeddings), or
+   * INVALID_ARGUMENT: empty, malformed (its parser's first line), or another JSON value.
+   */
   public static JsonObject parseObject(Buffer body) {
     if (body == null || body.length() == 0) {
       throw MaasException.invalid("the request body is empty; a JSON object is expected");

@@ -1,5 +1,6 @@
 package io.maas.gateway.http;
 
+import io.maas.gateway.edge.EdgeLimits;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -39,12 +40,12 @@ final class V2RequestReader {
       .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
       .build();
 
-  private final V2Json.Limits limits;
+  private final EdgeLimits limits;
   private final byte[] text;
   private final int start;
   private final int length;
 
-  private V2RequestReader(V2Json.Limits limits, byte[] text, int start, int length) {
+  private V2RequestReader(EdgeLimits limits, byte[] text, int start, int length) {
     this.limits = limits;
     this.text = text;
     this.start = start;
@@ -76,7 +77,7 @@ final class V2RequestReader {
     }
   }
 
-  static V2Json.Decoded read(String model, String version, Buffer body, String headerLength, V2Json.Limits limits) {
+  static V2Json.Decoded read(String model, String version, Buffer body, String headerLength, EdgeLimits limits) {
     BinaryTensorData parts = BinaryTensorData.split(body, headerLength);
     Buffer json = parts.jsonPart();
     if (json.length() == 0) {

@@ -1,12 +1,12 @@
 package io.maas.gateway.http;
 
-import io.maas.config.GatewayConfig;
+import io.maas.gateway.edge.EdgeLimits;
+import io.maas.gateway.edge.ModelQueries;
+import io.maas.gateway.edge.ServerInfo;
 import io.maas.error.MaasException;
 import io.maas.gateway.edge.ClientGone;
 import io.maas.gateway.pipeline.InferencePipeline;
 import io.maas.gateway.repository.RepositoryIndex;
-import io.maas.gateway.repository.ServedConfig;
-import io.maas.gateway.routing.ModelView;
 import io.maas.gateway.routing.WorkerEndpoint;
 import io.maas.gateway.routing.WorkerRegistry;
 import io.maas.inference.InferenceRequest;
@@ -25,27 +25,22 @@ import java.util.List;
  * version label of the model's policy (e.g. {@code canary}).
  */
 public final class V2Routes implements RestRoutes {
-  public static final String SERVER_NAME = "maas";
-  public static final String SERVER_VERSION = "0.1.0";
-  /** The protocol extensions this server really implements. */
-  public static final List<String> EXTENSIONS = List.of("binary_tensor_data", "model_configuration",
-      "model_repository", "parameters", "statistics");
-
   /** Response header naming the worker that served an infer request (for operators and cluster tests). */
   public static final String WORKER_HEADER = "X-Maas-Worker";
   private static final String MODEL = "/v2/models/:model";
   private static final String VERSION = "/v2/models/:model/versions/:version";
 
   private final WorkerRegistry registry;
+  private final ModelQueries models;
   private final InferencePipeline pipeline;
-  private final V2Json.Limits limits;
+  private final EdgeLimits limits;
   private final RequestBodies bodies;
 
-  public V2Routes(WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config,
-      RequestBodies bodies) {
+  public V2Routes(WorkerRegistry registry, InferencePipeline pipeline, EdgeLimits limits, RequestBodies bodies) {
     this.registry = registry;
+    this.models = new ModelQueries(registry);
     this.pipeline = pipeline;
-    this.limits = new V2Json.Limits(config.maxTensorElements(), 1024);
+    this.limits = limits;
     this.bodies = bodies;
   }
 
@@ -71,10 +66,11 @@ public final class V2Routes implements RestRoutes {
   }
 
   private void serverMetadata(RoutingContext ctx) {
+    ServerInfo info = ServerInfo.REST;
     json(ctx, 200, new JsonObject()
-        .put("name", SERVER_NAME)
-        .put("version", SERVER_VERSION)
-        .put("extensions", new JsonArray(EXTENSIONS)));
+        .put("name", info.name())
+        .put("version", info.version())
+        .put("extensions", new JsonArray(info.extensions())));
   }
 
   /** Every model version and its state; the optional body {@code {"ready": true}} keeps the ready ones only. */
@@ -120,32 +116,26 @@ public final class V2Routes implements RestRoutes {
   }
 
   private void modelMetadata(RoutingContext ctx) {
-    ModelStatus s = resolve(ctx);
-    ModelView view = registry.model(s.name()).orElseThrow();
+    ModelQueries.Metadata metadata = models.metadata(ctx.pathParam("model"), version(ctx));
+    ModelStatus s = metadata.served();
     json(ctx, 200, new JsonObject()
         .put("name", s.name())
-        .put("versions", new JsonArray(view.readyVersions()))
+        .put("versions", new JsonArray(metadata.readyVersions()))
         .put("platform", s.platform())
         .put("inputs", specs(s.inputs()))
         .put("outputs", specs(s.outputs())));
   }
 
   private void modelReady(RoutingContext ctx) {
-    String model = ctx.pathParam("model");
-    ModelView view = registry.model(model).orElseThrow(() -> MaasException.notFound("unknown model '%s'", model));
-    String version = registry.versions().named(view, version(ctx));
-    if (!version.isEmpty() && !view.knows(version) && !view.statuses().isEmpty()) {
-      throw MaasException.notFound("unknown version %s of model '%s'", version, model);
+    ModelQueries.Readiness r = models.ready(ctx.pathParam("model"), version(ctx));
+    JsonObject body = new JsonObject().put("name", r.model()).put("ready", r.ready());
+    if (!r.version().isEmpty()) {
+      body.put("version", r.version());
     }
-    boolean ready = version.isEmpty() ? !view.readyVersions().isEmpty() : view.ready(version).isPresent();
-    JsonObject body = new JsonObject().put("name", model).put("ready", ready);
-    if (!version.isEmpty()) {
-      body.put("version", version);
+    if (!r.ready()) {
+      body.put("reason", r.reason());
     }
-    if (!ready) {
-      body.put("reason", view.notReadyReason(version));
-    }
-    json(ctx, ready ? 200 : 503, body);
+    json(ctx, r.ready() ? 200 : 503, body);
   }
 
   /**
@@ -153,8 +143,7 @@ public final class V2Routes implements RestRoutes {
    * model's effective replicas, traffic weights and version labels.
    */
   private void modelConfig(RoutingContext ctx) {
-    ModelStatus s = resolve(ctx);
-    json(ctx, 200, ServedConfig.of(s, registry.policies().policyOf(s.name())));
+    json(ctx, 200, models.configuration(ctx.pathParam("model"), version(ctx)));
   }
 
   private void infer(RoutingContext ctx) {
@@ -181,10 +170,6 @@ public final class V2Routes implements RestRoutes {
         .putHeader("Content-Type", BinaryTensorData.CONTENT_TYPE)
         .putHeader(BinaryTensorData.HEADER_LENGTH, Integer.toString(encoded.headerLength()))
         .end(encoded.body());
-  }
-
-  private ModelStatus resolve(RoutingContext ctx) {
-    return registry.resolve(ctx.pathParam("model"), version(ctx));
   }
 
   private static String version(RoutingContext ctx) {

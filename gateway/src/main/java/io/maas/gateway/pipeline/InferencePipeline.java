@@ -32,26 +32,12 @@ public final class InferencePipeline {
   /** Load on demand in placed mode; null: requests for a model loaded nowhere fail at once. */
   private final ColdLoads coldLoads;
 
-  public InferencePipeline(Vertx vertx, WorkerRegistry registry, LoadBalancer balancer, GatewayConfig config) {
-    this(vertx, registry, balancer, config, null, GatewayMetrics.none());
-  }
-
-  /** @param admission the API-key checks and metering; null when {@code gateway.auth_enabled} is false */
-  public InferencePipeline(Vertx vertx, WorkerRegistry registry, LoadBalancer balancer, GatewayConfig config,
-      Admission admission) {
-    this(vertx, registry, balancer, config, admission, GatewayMetrics.none());
-  }
-
   /**
-   * @param admission the API-key checks and metering; null when {@code gateway.auth_enabled} is false
+   * @param admission the API-key checks and metering; {@link Admission#OPEN} when {@code gateway.auth_enabled} is
+   *     false
    * @param metrics where every request's outcome and duration is recorded, once
+   * @param coldLoads where requests for a model loaded nowhere wait for it to load; null: they fail at once
    */
-  public InferencePipeline(Vertx vertx, WorkerRegistry registry, LoadBalancer balancer, GatewayConfig config,
-      Admission admission, GatewayMetrics metrics) {
-    this(vertx, registry, balancer, config, admission, metrics, null);
-  }
-
-  /** @param coldLoads where requests for a model loaded nowhere wait for it to load; null: they fail at once */
   public InferencePipeline(Vertx vertx, WorkerRegistry registry, LoadBalancer balancer, GatewayConfig config,
       Admission admission, GatewayMetrics metrics, ColdLoads coldLoads) {
     this.coldLoads = coldLoads;
@@ -87,7 +73,7 @@ public final class InferencePipeline {
   public Future<Served> inferServed(InferenceRequest request, String requestId, Caller caller,
       Future<Void> clientGone) {
     long started = System.nanoTime();
-    Future<Served> served = admission == null || caller.isAnonymous()
+    Future<Served> served = caller.isAnonymous()
         ? inferServed(request, requestId, Caller.ANONYMOUS, clientGone, started)
         : admission.admit(caller, request.model()).compose(v -> {
           Future<Served> s = inferServed(request, requestId, caller, clientGone, started);
@@ -187,7 +173,7 @@ public final class InferencePipeline {
    */
   public void checkKnown(String model, String version) {
     try {
-      registry.resolve(model, version);
+      registry.checkKnown(model, version);
     } catch (MaasException e) {
       if (e.code() != ErrorCode.UNAVAILABLE || coldLoads == null || !registry.placed(model)) {
         throw e;

@@ -1,7 +1,6 @@
 package io.maas.gateway.routing;
 
 import io.maas.error.MaasException;
-import io.maas.model.ModelStatus;
 import io.maas.model.WorkerAnnouncement;
 import io.vertx.core.Promise;
 import java.util.HashSet;
@@ -66,7 +65,7 @@ public final class WorkerEndpoint {
     return reachable;
   }
 
-  public void markReachable() {
+  void markReachable() {
     reachable = true;
   }
 
@@ -106,15 +105,5 @@ public final class WorkerEndpoint {
     for (Promise<?> answer : awaited.toArray(Promise<?>[]::new)) {
       answer.tryFail(reason);
     }
-  }
-
-  /** Whether this worker holds the model version READY. */
-  public boolean serves(String model, String version) {
-    for (ModelStatus s : announcement.models()) {
-      if (s.isReady() && s.name().equals(model) && s.version().equals(version)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -14,6 +14,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * leaves (a crash included: Hazelcast notices within its heartbeat timeout); and, as a second net, when
  * its announcement is not refreshed within its TTL. A worker that left for good (draining, departed, member
  * gone) is not re-admitted by an announcement still in flight for a few seconds.
+ *
+ * <p>The model index ({@link #models}, {@link #model}, {@link #candidates}) is an immutable snapshot, replaced
+ * whenever what it shows changes: a worker becomes reachable, announces other model statuses or a model never heard
+ * of, or leaves routing. The request path reads it and builds nothing. Changes come on the registry's context
+ * (announcements, departures, the sweep, the probe's answers; member events hop onto it); readers on any thread see
+ * one whole snapshot.
  */
 public final class WorkerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
@@ -53,6 +61,8 @@ public final class WorkerRegistry {
    * first heard of it (epoch seconds: OpenAI's {@code created} of the model).
    */
   private final Map<String, Long> knownModels = new ConcurrentHashMap<>();
+  /** What the request path asks of the routable workers: replaced on change, never modified. */
+  private volatile Index index = Index.EMPTY;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final ModelPolicies policies;
   private final VersionChoice versions;
@@ -112,11 +122,9 @@ public final class WorkerRegistry {
 
   void onAnnouncement(WorkerAnnouncement a) {
     long now = System.nanoTime();
-    a.models().forEach(m -> {
-      if (!knownModels.containsKey(m.name())) {
-        knownModels.putIfAbsent(m.name(), System.currentTimeMillis() / 1000);
-      }
-    });
+    if (learnModels(a)) {
+      reindex();
+    }
     if (a.draining()) {
       remove(a.workerId(), "draining");
       return;
@@ -127,7 +135,11 @@ public final class WorkerRegistry {
     }
     WorkerEndpoint existing = workers.get(a.workerId());
     if (existing != null) {
+      boolean modelsChanged = !existing.announcement().models().equals(a.models());
       existing.refresh(a, now);
+      if (modelsChanged && existing.reachable()) {
+        reindex();
+      }
       return;
     }
     WorkerEndpoint joined = new WorkerEndpoint(a, new WorkerGuard(a.workerId(), config), now);
@@ -137,9 +149,58 @@ public final class WorkerRegistry {
     probe.confirm(joined, () -> workers.get(joined.workerId()) == joined).onSuccess(reached -> {
       if (reached) {
         joined.markReachable();
+        reindex();
         LOG.info("worker {} reachable: routing to it", joined.workerId());
       }
     });
+  }
+
+  /** Remembers the model names never heard of before; whether there were any. */
+  private boolean learnModels(WorkerAnnouncement a) {
+    boolean learnt = false;
+    for (ModelStatus m : a.models()) {
+      if (!knownModels.containsKey(m.name())) {
+        knownModels.putIfAbsent(m.name(), System.currentTimeMillis() / 1000);
+        learnt = true;
+      }
+    }
+    return learnt;
+  }
+
+  /**
+   * The model index.
+   *
+   * @param models every known model by name, in name order, as the routable workers hold it
+   * @param candidates by model, then version: the routable workers holding that version READY
+   */
+  private record Index(Map<String, ModelView> models, Map<String, Map<String, List<WorkerEndpoint>>> candidates) {
+    static final Index EMPTY = new Index(Map.of(), Map.of());
+  }
+
+  /** Builds the model index anew from the known models and the routable workers, and publishes it. */
+  private void reindex() {
+    Map<String, List<ModelStatus>> byName = new TreeMap<>();
+    knownModels.keySet().forEach(name -> byName.put(name, new ArrayList<>()));
+    Map<String, Map<String, List<WorkerEndpoint>>> ready = new HashMap<>();
+    routable().forEach(w -> w.announcement().models().forEach(s -> {
+      byName.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(s);
+      if (s.isReady()) {
+        List<WorkerEndpoint> holders = ready.computeIfAbsent(s.name(), k -> new HashMap<>())
+            .computeIfAbsent(s.version(), k -> new ArrayList<>());
+        if (!holders.contains(w)) {
+          holders.add(w);
+        }
+      }
+    }));
+    Map<String, ModelView> views = new LinkedHashMap<>();
+    byName.forEach((name, statuses) -> views.put(name, new ModelView(name, List.copyOf(statuses))));
+    Map<String, Map<String, List<WorkerEndpoint>>> candidates = new HashMap<>();
+    ready.forEach((model, versions) -> {
+      Map<String, List<WorkerEndpoint>> byVersion = new HashMap<>();
+      versions.forEach((version, holders) -> byVersion.put(version, List.copyOf(holders)));
+      candidates.put(model, Map.copyOf(byVersion));
+    });
+    index = new Index(Collections.unmodifiableMap(views), Map.copyOf(candidates));
   }
 
   /** Drops every worker of a cluster member that left (or died). */
@@ -171,6 +232,9 @@ public final class WorkerRegistry {
         gone.put(workerId, System.nanoTime() + GONE_NANOS);
       }
       LOG.info("worker {} left routing: {}", workerId, why);
+      if (removed.reachable()) {
+        reindex();
+      }
     }
   }
 
@@ -200,15 +264,12 @@ public final class WorkerRegistry {
         .noneMatch(s -> s.state() == ModelReadyState.LOADING);
   }
 
-  /** Every model the cluster holds or has held, by name (one whose workers all left has no statuses). */
+  /**
+   * Every model the cluster holds or has held, in name order (one whose workers all left has no statuses): the
+   * current snapshot of the index, the same instance until something in it changes.
+   */
   public Map<String, ModelView> models() {
-    Map<String, List<ModelStatus>> byName = new TreeMap<>();
-    knownModels.keySet().forEach(name -> byName.put(name, new ArrayList<>()));
-    routable().forEach(w -> w.announcement().models()
-        .forEach(s -> byName.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(s)));
-    Map<String, ModelView> out = new LinkedHashMap<>();
-    byName.forEach((name, statuses) -> out.put(name, new ModelView(name, statuses)));
-    return out;
+    return index.models();
   }
 
   /** Whether any worker ever announced this model (cheap: for metric tags on the request path). */
@@ -221,22 +282,9 @@ public final class WorkerRegistry {
     return knownModels.getOrDefault(model, 0L);
   }
 
-  /** One model as the routable workers hold it (only its statuses are gathered: this is on the request path). */
+  /** One model as the routable workers hold it, from the index (on the request path: a lookup, nothing built). */
   public Optional<ModelView> model(String name) {
-    if (!knownModels.containsKey(name)) {
-      return Optional.empty();
-    }
-    List<ModelStatus> statuses = new ArrayList<>();
-    for (WorkerEndpoint w : workers.values()) {
-      if (w.reachable()) {
-        for (ModelStatus s : w.announcement().models()) {
-          if (s.name().equals(name)) {
-            statuses.add(s);
-          }
-        }
-      }
-    }
-    return Optional.of(new ModelView(name, statuses));
+    return Optional.ofNullable(index.models().get(name));
   }
 
   /**
@@ -246,11 +294,30 @@ public final class WorkerRegistry {
    * @throws MaasException NOT_FOUND for an unknown model, version or label, UNAVAILABLE if none is ready
    */
   public ModelStatus resolve(String model, String version) {
+    return find(model, version, true);
+  }
+
+  /**
+   * Whether {@link #resolve} would find a version for (model, version), failing as it would, but without the policy's
+   * weighted pick: for the edges that refuse a request before decoding its body, so that the pipeline's own
+   * resolution stays the only draw.
+   *
+   * @throws MaasException NOT_FOUND for an unknown model, version or label, UNAVAILABLE if none is ready
+   */
+  public void checkKnown(String model, String version) {
+    find(model, version, false);
+  }
+
+  /**
+   * @param pick whether a request naming no version gets the policy's choice (a weighted draw) or, only to check that
+   *     some version is ready, the highest READY one (the policy's choice is READY whenever any version is)
+   */
+  private ModelStatus find(String model, String version, boolean pick) {
     ModelView view = model(model).orElseThrow(() -> MaasException.notFound("unknown model '%s'", model));
     if (view.statuses().isEmpty()) {
       throw MaasException.unavailable("no worker holds model '%s' now", model);
     }
-    String chosen = versions.choose(view, version, false);
+    String chosen = pick || !version.isEmpty() ? versions.choose(view, version, false) : view.highestReady();
     if (chosen.isEmpty()) {
       throw MaasException.unavailable("model '%s' is not ready: %s", model, view.notReadyReason(""));
     }
@@ -277,8 +344,10 @@ public final class WorkerRegistry {
     return false;
   }
 
-  /** The routable workers holding the model version READY. */
+  /** The routable workers holding the model version READY, from the index (on the request path: two lookups). */
   public List<WorkerEndpoint> candidates(String model, String version) {
-    return routable().filter(w -> w.serves(model, version)).toList();
+    Map<String, List<WorkerEndpoint>> versions = index.candidates().get(model);
+    List<WorkerEndpoint> holders = versions == null ? null : versions.get(version);
+    return holders == null ? List.of() : holders;
   }
 }

@@ -15,8 +15,13 @@ import java.util.Optional;
  * {@link KeyView}, tokens from its {@link RateLimiter}'s leases, counts go to its {@link UsageMeter}. Errors
  * name a key by its id at most, never by its secret.
  */
-public final class Admission {
+public sealed class Admission permits Admission.Open {
   public static final String WWW_AUTHENTICATE = "WWW-Authenticate";
+  /**
+   * API keys off ({@code gateway.auth_enabled: false}): everyone is let in, as {@link Caller#ANONYMOUS}; nothing is
+   * checked, limited or metered.
+   */
+  public static final Admission OPEN = new Open();
   private final KeyStore store;
   private final RateLimiter limiter;
   private final UsageMeter usage;
@@ -27,6 +32,14 @@ public final class Admission {
     this.store = store;
     this.limiter = limiter;
     this.usage = usage;
+  }
+
+  /**
+   * Whether API keys are off ({@link #OPEN}): then the edges need not read any credential, every caller being
+   * {@link Caller#ANONYMOUS}.
+   */
+  public boolean isOpen() {
+    return false;
   }
 
   /** Whether a raw bearer token is the administrator's (accepted on administrative routes only). */
@@ -147,6 +160,41 @@ public final class Admission {
         default -> usage.failed(id, code.name().toLowerCase(Locale.ROOT), now);
       }
     });
+  }
+
+  /** Keys off: no key is needed, none is checked, nothing is limited or metered. */
+  static final class Open extends Admission {
+    private static final Future<Void> ADMITTED = Future.succeededFuture();
+
+    private Open() {
+      super(null, null, null, null);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    /** There is no admin token: nothing is administrative when everything is open. */
+    @Override
+    public boolean isAdmin(String token) {
+      return false;
+    }
+
+    /** No key to look up: an anonymous caller (a null key), whatever the token. */
+    @Override
+    public Future<ApiKey> authenticate(String token) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> admit(Caller caller, String model) {
+      return ADMITTED;
+    }
+
+    @Override
+    public void meter(Caller caller, InferenceRequest request, Future<? extends Answered> outcome) {
+    }
   }
 
   private static long items(InferenceRequest request) {

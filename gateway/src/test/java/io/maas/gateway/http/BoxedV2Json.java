@@ -1,5 +1,6 @@
 package io.maas.gateway.http;
 
+import io.maas.gateway.edge.EdgeLimits;
 import io.maas.error.MaasException;
 import io.maas.inference.InferenceRequest;
 import io.maas.inference.InferenceResponse;
@@ -22,7 +23,7 @@ final class BoxedV2Json {
   private BoxedV2Json() {}
 
   /** A plain JSON request (no binary tensor data). */
-  static InferenceRequest decodeRequest(String model, String version, Buffer body, V2Json.Limits limits) {
+  static InferenceRequest decodeRequest(String model, String version, Buffer body, EdgeLimits limits) {
     return decodeRequest(model, version, body, null, limits).request();
   }
 
@@ -31,7 +32,7 @@ final class BoxedV2Json {
    *
    * @param headerLength the {@code Inference-Header-Content-Length} header, or null
    */
-  static V2Json.Decoded decodeRequest(String model, String version, Buffer body, String headerLength, V2Json.Limits limits) {
+  static V2Json.Decoded decodeRequest(String model, String version, Buffer body, String headerLength, EdgeLimits limits) {
     BinaryTensorData parts = BinaryTensorData.split(body, headerLength);
     JsonObject json;
     try {
@@ -93,7 +94,7 @@ final class BoxedV2Json {
     return b;
   }
 
-  private static Tensor decodeInput(JsonObject in, int index, V2Json.Limits limits, BinaryTensorData binary) {
+  private static Tensor decodeInput(JsonObject in, int index, EdgeLimits limits, BinaryTensorData binary) {
     if (!(in.getValue("name") instanceof String name) || name.isEmpty()) {
       throw MaasException.invalid("inputs[%d] has no 'name'", index);
     }

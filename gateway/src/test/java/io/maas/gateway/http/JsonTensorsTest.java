@@ -1,5 +1,6 @@
 package io.maas.gateway.http;
 
+import io.maas.gateway.edge.EdgeLimits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -102,7 +103,7 @@ class JsonTensorsTest {
   void requestDecodingReadsIdOutputsAndParameters() {
     Buffer body = Buffer.buffer("{\"id\":\"r1\",\"parameters\":{\"p\":1},\"inputs\":[{\"name\":\"a\",\"datatype\":\"UINT64\","
         + "\"shape\":[1],\"data\":[18446744073709551615]}],\"outputs\":[{\"name\":\"o\",\"parameters\":{}}]}");
-    InferenceRequest r = V2Json.decodeRequest("m", "2", body, new V2Json.Limits(LIMIT, 8));
+    InferenceRequest r = V2Json.decodeRequest("m", "2", body, new EdgeLimits(LIMIT, 8));
     assertEquals("r1", r.id());
     assertEquals("2", r.version());
     assertEquals(java.util.List.of("o"), r.outputs());
@@ -124,7 +125,7 @@ class JsonTensorsTest {
         {"{\"inputs\":[1,2,3,4,5,6,7,8,9]}", "9 inputs is over the limit of 8"}};
     for (String[] c : cases) {
       MaasException e = assertThrows(MaasException.class,
-          () -> V2Json.decodeRequest("m", "", Buffer.buffer(c[0]), new V2Json.Limits(LIMIT, 8)));
+          () -> V2Json.decodeRequest("m", "", Buffer.buffer(c[0]), new EdgeLimits(LIMIT, 8)));
       assertTrue(e.getMessage().contains(c[1]), c[1] + " not in: " + e.getMessage());
     }
   }

@@ -1,5 +1,6 @@
 package io.maas.gateway.http;
 
+import io.maas.gateway.edge.EdgeLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +48,7 @@ class NumberRangesTest {
   private static Tensor streamed(DataType type, String value) {
     String body = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"" + type + "\",\"shape\":[2],\"data\":[" + value
         + "," + value + "]}]}";
-    return V2Json.decodeRequest("m", "1", Buffer.buffer(body), null, new V2Json.Limits(LIMIT, 8))
+    return V2Json.decodeRequest("m", "1", Buffer.buffer(body), null, new EdgeLimits(LIMIT, 8))
         .request().inputs().get(0);
   }
 

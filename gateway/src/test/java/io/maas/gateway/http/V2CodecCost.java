@@ -1,5 +1,6 @@
 package io.maas.gateway.http;
 
+import io.maas.gateway.edge.EdgeLimits;
 import io.maas.inference.InferenceResponse;
 import io.maas.tensor.DataType;
 import io.maas.tensor.Tensor;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
 public final class V2CodecCost {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-  private static final V2Json.Limits LIMITS = new V2Json.Limits(16_777_216, 1024);
+  private static final EdgeLimits LIMITS = new EdgeLimits(16_777_216, 1024);
 
   private V2CodecCost() {}
 

@@ -1,5 +1,6 @@
 package io.maas.gateway.http;
 
+import io.maas.gateway.edge.EdgeLimits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * same response text.
  */
 class V2StreamingCodecTest {
-  static final V2Json.Limits LIMITS = new V2Json.Limits(1_000, 8);
+  static final EdgeLimits LIMITS = new EdgeLimits(1_000, 8);
 
   static String input(String name, String datatype, String shape, String data) {
     return "{\"name\":\"" + name + "\",\"datatype\":\"" + datatype + "\",\"shape\":" + shape + ",\"data\":" + data + "}";
@@ -205,7 +206,7 @@ class V2StreamingCodecTest {
 
   @Test
   void aHugeShapeWithLittleDataIsRejectedForItsCount() {
-    V2Json.Limits noLimit = new V2Json.Limits(1L << 40, 8);
+    EdgeLimits noLimit = new EdgeLimits(1L << 40, 8);
     MaasException e = assertThrows(MaasException.class, () -> V2Json.decodeRequest("m", "",
         Buffer.buffer(body(input("x", "FP32", "[500000000]", "[1]"))), null, noLimit));
     assertTrue(e.getMessage().contains("needs 500000000 values, got 1"), e.getMessage());

@@ -2,6 +2,7 @@ package io.maas.gateway.http.admin;
 
 import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
+import io.maas.gateway.edge.Credentials;
 import io.maas.gateway.http.RestErrors;
 import io.maas.gateway.tenancy.Admission;
 import io.maas.gateway.tenancy.ApiKey;
@@ -65,9 +66,7 @@ public final class AdminApi {
   }
 
   private void checkToken(RoutingContext ctx) {
-    String auth = ctx.request().getHeader("Authorization");
-    String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7) : null;
-    if (!keys.tokenMatches(given)) {
+    if (!keys.tokenMatches(Credentials.bearer(ctx.request().getHeader(Credentials.AUTHORIZATION)))) {
       ctx.fail(new MaasException(ErrorCode.UNAUTHENTICATED, "missing or wrong admin token")
           .withMetadata(Map.of(Admission.WWW_AUTHENTICATE, "Bearer")));
       return;

@@ -1,8 +1,8 @@
 package io.maas.gateway.http.openai;
 
 import io.maas.error.MaasException;
+import io.maas.gateway.http.V2Json;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -21,18 +21,7 @@ record EmbeddingsRequest(String model, List<String> inputs, boolean base64, Inte
   static final int MAX_INPUTS = 2048;
 
   static EmbeddingsRequest parse(Buffer body) {
-    if (body == null || body.length() == 0) {
-      throw MaasException.invalid("the request body is empty; a JSON object is expected");
-    }
-    Object parsed;
-    try {
-      parsed = body.toJsonValue();
-    } catch (DecodeException e) {
-      throw MaasException.invalid("malformed JSON: %s", firstLine(e.getMessage()));
-    }
-    if (!(parsed instanceof JsonObject json)) {
-      throw MaasException.invalid("the request body must be a JSON object");
-    }
+    JsonObject json = V2Json.parseObject(body);
     if (!(json.getValue("model") instanceof String model) || model.isEmpty()) {
       throw MaasException.invalid("'model' is required: the name of a text model");
     }
@@ -94,10 +83,5 @@ record EmbeddingsRequest(String model, List<String> inputs, boolean base64, Inte
       throw MaasException.invalid("'dimensions' must be a positive integer");
     }
     return d;
-  }
-
-  private static String firstLine(String s) {
-    int nl = s == null ? -1 : s.indexOf('\n');
-    return nl < 0 ? String.valueOf(s) : s.substring(0, nl);
   }
 }

@@ -4,6 +4,7 @@ import io.maas.error.ErrorCode;
 import io.maas.error.MaasException;
 import io.maas.gateway.http.RequestBodies;
 import io.maas.gateway.http.RestAuth;
+import io.maas.gateway.http.RestRequests;
 import io.maas.gateway.http.RestRoutes;
 import io.maas.gateway.edge.ClientGone;
 import io.maas.gateway.pipeline.InferencePipeline;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * OpenAI-compatible {@code POST /v1/embeddings} for text models (those with a text section): the texts
@@ -58,7 +58,7 @@ public final class EmbeddingsRoutes implements RestRoutes {
   }
 
   private void embeddings(RoutingContext ctx) {
-    String requestId = requestId(ctx);
+    String requestId = RestRequests.requestId(ctx);
     EmbeddingsRequest request = EmbeddingsRequest.parse(ctx.body().buffer());
     // placed mode: a model loaded nowhere is loaded first (its text section is known once it is READY)
     Future<Void> gone = ClientGone.of(ctx);
@@ -143,14 +143,5 @@ public final class EmbeddingsRoutes implements RestRoutes {
       a.add(b.getFloat());
     }
     return a;
-  }
-
-  private static String requestId(RoutingContext ctx) {
-    String id = ctx.request().getHeader("X-Request-Id");
-    if (id == null || !id.matches("[A-Za-z0-9._:-]{1,128}")) {
-      id = UUID.randomUUID().toString();
-    }
-    ctx.response().putHeader("X-Request-Id", id);
-    return id;
   }
 }

@@ -1,6 +1,6 @@
 package io.maas.gateway.http.simple;
 
-import io.maas.config.GatewayConfig;
+import io.maas.gateway.edge.EdgeLimits;
 import io.maas.gateway.http.JsonTensors;
 import io.maas.gateway.http.NamedJsonInputs;
 import io.maas.gateway.http.RequestBodies;
@@ -28,14 +28,14 @@ import java.util.List;
 public final class SimplePredictRoutes implements RestRoutes {
   private final WorkerRegistry registry;
   private final InferencePipeline pipeline;
-  private final V2Json.Limits limits;
+  private final EdgeLimits limits;
   private final RequestBodies bodies;
 
-  public SimplePredictRoutes(WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config,
+  public SimplePredictRoutes(WorkerRegistry registry, InferencePipeline pipeline, EdgeLimits limits,
       RequestBodies bodies) {
     this.registry = registry;
     this.pipeline = pipeline;
-    this.limits = new V2Json.Limits(config.maxTensorElements(), 1024);
+    this.limits = limits;
     this.bodies = bodies;
   }
 

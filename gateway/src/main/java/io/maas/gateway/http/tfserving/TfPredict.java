@@ -1,5 +1,6 @@
 package io.maas.gateway.http.tfserving;
 
+import io.maas.gateway.edge.EdgeLimits;
 import io.maas.error.MaasException;
 import io.maas.gateway.http.JsonTensors;
 import io.maas.gateway.http.NamedJsonInputs;
@@ -33,7 +34,7 @@ public final class TfPredict {
 
   public record Decoded(InferenceRequest request, Format format) {}
 
-  public static Decoded decode(ModelStatus model, Buffer body, V2Json.Limits limits) {
+  public static Decoded decode(ModelStatus model, Buffer body, EdgeLimits limits) {
     JsonObject json = V2Json.parseObject(body);
     Object signature = json.getValue("signature_name");
     if (signature != null && !(signature instanceof String)) {

@@ -1,6 +1,7 @@
 package io.maas.gateway.http.tfserving;
 
-import io.maas.config.GatewayConfig;
+import io.maas.gateway.edge.EdgeLimits;
+import io.maas.gateway.edge.ModelQueries;
 import io.maas.error.MaasException;
 import io.maas.gateway.http.RequestBodies;
 import io.maas.gateway.http.RestAuth;
@@ -44,15 +45,17 @@ public final class TfServingRoutes implements RestRoutes {
   private static final String LABEL = "/v1/models/:model/labels/:label";
 
   private final WorkerRegistry registry;
+  private final ModelQueries models;
   private final InferencePipeline pipeline;
-  private final V2Json.Limits limits;
+  private final EdgeLimits limits;
   private final RequestBodies bodies;
 
-  public TfServingRoutes(WorkerRegistry registry, InferencePipeline pipeline, GatewayConfig config,
+  public TfServingRoutes(WorkerRegistry registry, InferencePipeline pipeline, EdgeLimits limits,
       RequestBodies bodies) {
     this.registry = registry;
+    this.models = new ModelQueries(registry);
     this.pipeline = pipeline;
-    this.limits = new V2Json.Limits(config.maxTensorElements(), 1024);
+    this.limits = limits;
     this.bodies = bodies;
   }
 
@@ -118,7 +121,7 @@ public final class TfServingRoutes implements RestRoutes {
   }
 
   private void metadata(RoutingContext ctx) {
-    json(ctx, TfMetadata.metadata(registry.resolve(ctx.pathParam("model"), version(ctx))));
+    json(ctx, TfMetadata.metadata(models.served(ctx.pathParam("model"), version(ctx))));
   }
 
   /** The version the path names: a number ({@code /versions/}), a label ({@code /labels/}), or "" for none. */
