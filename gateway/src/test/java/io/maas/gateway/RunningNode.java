@@ -1,25 +1,22 @@
 package io.maas.gateway;
 
-import io.maas.node.MaasNode;
-import java.io.UncheckedIOException;
-
-import java.nio.file.Files;
-
-import io.maas.config.TenancyConfig;
-
 import io.maas.config.ClusterConfig;
 import io.maas.config.GatewayConfig;
 import io.maas.config.MaasConfig;
 import io.maas.config.SessionConfig;
 import io.maas.config.SlotConfig;
+import io.maas.config.TenancyConfig;
 import io.maas.config.WorkerConfig;
+import io.maas.node.MaasNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
