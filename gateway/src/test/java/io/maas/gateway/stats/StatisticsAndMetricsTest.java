@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maas.bus.Addresses;
-import io.maas.config.ClusterConfig;
 import io.maas.config.MaasConfig;
 import io.maas.config.MetricsConfig;
 import io.maas.config.SessionConfig;
@@ -269,12 +268,8 @@ class StatisticsAndMetricsTest {
   void aMetricsPortAlreadyTakenFailsTheStartNamingTheSetting() {
     MaasConfig c = RunningNode.config(dir.resolve("repo"), clusterName);
     SlotConfig sim = new SlotConfig("sim", List.of(), new SessionConfig(1, 1, "all"), new SimConfig(1, 0, 0));
-    // its member joins and leaves at once: on a Hazelcast port of its own, so that the next worker-only node of
-    // this class does not take the address the cluster still tries to reach, and get expelled for it (seen once
-    // in three runs beside a CPU hog: the node then waited for cluster data until the test's timeout)
-    ClusterConfig ownPort = new ClusterConfig(c.cluster().name(), "127.0.0.1", 5811, c.cluster().members(), "");
     MaasConfig taken = new MaasConfig(c.gateway(), new WorkerConfig(dir.resolve("repo"), List.of(sim), 200, 0),
-        ownPort, c.tenancy(), new MetricsConfig("127.0.0.1", node.node.metricsPort()));
+        c.cluster(), c.tenancy(), new MetricsConfig("127.0.0.1", node.node.metricsPort()));
     Throwable failure = assertThrows(Throwable.class, () -> MaasNode.start(taken, MaasNode.Mode.WORKER).await());
     assertTrue(failure.getMessage().contains("worker.metrics_port"), failure.getMessage());
   }
