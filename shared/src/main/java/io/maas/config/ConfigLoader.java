@@ -89,7 +89,7 @@ public final class ConfigLoader {
   /** One source per {@code maas.section.key} system property, in name order. */
   private List<Source> systemProperties() {
     List<Source> sources = new ArrayList<>();
-    new TreeMap<String, Object>(stringKeys(systemProperties)).forEach((name, value) -> {
+    stringKeys(systemProperties).forEach((name, value) -> {
       String key = ConfigKeys.keyOfProperty(name);
       if (key != null) {
         sources.add(new Source("system property " + name, fragment(key, value.toString())));
@@ -98,6 +98,7 @@ public final class ConfigLoader {
     return sources;
   }
 
+  /** The properties by name, in name order. */
   private static Map<String, Object> stringKeys(Map<Object, Object> map) {
     Map<String, Object> out = new TreeMap<>();
     map.forEach((k, v) -> out.put(k.toString(), v));

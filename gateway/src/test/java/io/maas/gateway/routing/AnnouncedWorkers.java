@@ -4,6 +4,7 @@ import io.maas.bus.Addresses;
 import io.maas.bus.Codecs;
 import io.maas.config.GatewayConfig;
 import io.maas.error.ErrorCode;
+import io.maas.gateway.cluster.Poll;
 import io.maas.inference.InferenceRequest;
 import io.maas.model.ModelStatus;
 import io.maas.model.WorkerAnnouncement;
@@ -11,6 +12,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -66,14 +68,8 @@ public final class AnnouncedWorkers implements AutoCloseable {
   }
 
   /** Polls until the condition holds, for at most 10 s. */
-  public static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("not within 10 s: " + what);
-      }
-      Thread.sleep(10);
-    }
+  public static void await(BooleanSupplier condition, String what) {
+    Poll.until(Duration.ofSeconds(10), what, condition);
   }
 
   @Override
