@@ -2,12 +2,17 @@ package io.maas.gateway;
 
 import io.maas.cluster.ClusterNode;
 import io.maas.config.MaasConfig;
+import io.maas.config.GatewayConfig;
 import io.maas.metrics.ProcessMetrics;
+import io.maas.node.FreePorts;
 import io.maas.node.NodeRole;
 import io.maas.tls.TlsMaterial;
 import io.vertx.core.Future;
 
-/** The gateway side of a node: one {@link GatewayVerticle}, its TLS files checked before the cluster is joined. */
+/**
+ * The gateway side of a node: one {@link GatewayVerticle}, its TLS files read and its ports found free before the
+ * cluster is joined.
+ */
 public final class GatewayRole implements NodeRole {
   @Override
   public Kind kind() {
@@ -18,6 +23,12 @@ public final class GatewayRole implements NodeRole {
   public void check(MaasConfig config) {
     if (config.gateway().tls().enabled()) {
       TlsMaterial.read(config.gateway().tls());
+    }
+    GatewayConfig gateway = config.gateway();
+    FreePorts.require(config.tenancy().adminHost(), config.tenancy().adminPort(), GatewayVerticle.ADMIN_PORT_SETTINGS);
+    FreePorts.require(gateway.host(), gateway.httpPort(), GatewayVerticle.HTTP_PORT_SETTINGS);
+    if (!gateway.grpcOnHttpPort()) {
+      FreePorts.require(gateway.host(), gateway.grpcPort(), GatewayVerticle.GRPC_PORT_SETTINGS);
     }
   }
 

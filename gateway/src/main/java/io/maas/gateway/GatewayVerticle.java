@@ -59,6 +59,11 @@ import org.slf4j.LoggerFactory;
  * API when API keys are on.
  */
 public final class GatewayVerticle extends VerticleBase implements GatewayPorts {
+  /** The settings that choose each port, named when it cannot be served. */
+  static final String ADMIN_PORT_SETTINGS = "gateway.admin_host, gateway.admin_port";
+  static final String HTTP_PORT_SETTINGS = "gateway.http_port; the TF Serving drop-in's --port or --rest_api_port";
+  static final String GRPC_PORT_SETTINGS = "gateway.grpc_port; the TF Serving drop-in's --port";
+
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
   private final GatewayConfig config;
@@ -172,7 +177,7 @@ public final class GatewayVerticle extends VerticleBase implements GatewayPorts 
     return registry.start()
         .compose(v -> placer.start())
         .compose(v -> AdminServer.listen(vertx, tenancyConfig.adminHost(), tenancyConfig.adminPort(),
-            "gateway.admin_host, gateway.admin_port", metrics,
+            ADMIN_PORT_SETTINGS, metrics,
             tenancy == null ? null : new AdminApi(tenancy.keyAdmin()).router(vertx), tls(config.tls().adminClientAuth())))
         .compose(s -> {
           adminServer = s;
@@ -184,7 +189,7 @@ public final class GatewayVerticle extends VerticleBase implements GatewayPorts 
               .requestHandler(config.grpcOnHttpPort() ? new GrpcOrRest(grpc, MalformedRequests.checkingPaths(router))
                   : MalformedRequests.checkingPaths(router)), config.httpPort(),
               config.grpcOnHttpPort() ? "REST and gRPC" : "REST",
-              "gateway.http_port; the TF Serving drop-in's --port or --rest_api_port", restConnections);
+              HTTP_PORT_SETTINGS, restConnections);
         })
         .compose(s -> {
           server = s;
@@ -200,7 +205,7 @@ public final class GatewayVerticle extends VerticleBase implements GatewayPorts 
           return listen(MalformedRequests.answeredOn(vertx.createHttpServer(TlsMaterial.configure(
                   clientOptions().setPort(config.grpcPort()), tls(config.tls().grpcClientAuth()))))
               .requestHandler(grpc),
-              config.grpcPort(), "gRPC", "gateway.grpc_port; the TF Serving drop-in's --port", grpcConnections)
+              config.grpcPort(), "gRPC", GRPC_PORT_SETTINGS, grpcConnections)
               .onSuccess(g -> {
                 grpcServer = g;
                 follow(g, config.tls().grpcClientAuth());

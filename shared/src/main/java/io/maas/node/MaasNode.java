@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MaasNode {
   private static final Logger LOG = LoggerFactory.getLogger(MaasNode.class);
+  private static final String WORKER_METRICS_SETTINGS = "worker.metrics_host, worker.metrics_port";
 
   /** What a process runs. */
   public enum Mode {
@@ -112,20 +113,24 @@ public final class MaasNode {
   }
 
   /**
-   * Checks what each role can check alone (a bad TLS file or model base path fails it here, before the
-   * cluster starts), joins (or, alone, forms) the cluster and deploys the roles the mode asks for, the workers
-   * first. The process's one metrics registry is made here and served at {@code GET /metrics}: on the
-   * gateway's admin server, or for a worker-only node on {@code worker.metrics_host:metrics_port}.
+   * Checks what each role can check alone (a bad TLS file, a model base path or a listening port taken fails
+   * it here, before the cluster starts), joins (or, alone, forms) the cluster and deploys the roles the mode
+   * asks for, the workers first. The process's one metrics registry is made here and served at
+   * {@code GET /metrics}: on the gateway's admin server, or for a worker-only node on
+   * {@code worker.metrics_host:metrics_port}.
    */
   public static Future<MaasNode> start(MaasConfig config, Mode mode, Map<NodeRole.Kind, NodeRole> roles) {
+    boolean gateway = mode.runs(NodeRole.Kind.GATEWAY);
     List<NodeRole> running;
     try {
       running = mode.pick(roles);
       running.forEach(role -> role.check(config));
+      if (!gateway) {
+        FreePorts.require(config.metrics().workerHost(), config.metrics().workerPort(), WORKER_METRICS_SETTINGS);
+      }
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    boolean gateway = mode.runs(NodeRole.Kind.GATEWAY);
     ProcessMetrics metrics = ProcessMetrics.create();
     return unbound(ClusteredVertx.start(config.cluster(),
         gateway ? ClusteredVertx.Membership.DATA : ClusteredVertx.Membership.LITE, metrics,
@@ -140,7 +145,7 @@ public final class MaasNode {
     Vertx vertx = cluster.vertx();
     Future<HttpServer> metricsServer = gateway ? Future.succeededFuture()
         : AdminServer.listen(vertx, config.metrics().workerHost(), config.metrics().workerPort(),
-            "worker.metrics_host, worker.metrics_port", metrics, null)
+            WORKER_METRICS_SETTINGS, metrics, null)
             .onSuccess(s -> LOG.info("metrics (GET /metrics) on {}:{}", config.metrics().workerHost(), s.actualPort()));
     List<Object> deployed = new ArrayList<>();
     Future<Void> chain = metricsServer.mapEmpty();

@@ -1,10 +1,17 @@
 package io.maas.gateway.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import io.maas.bus.Addresses;
+import io.maas.config.GatewayConfig;
 import io.maas.config.MaasConfig;
 import io.maas.config.MetricsConfig;
 import io.maas.config.SessionConfig;
@@ -24,10 +31,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -265,13 +275,59 @@ class StatisticsAndMetricsTest {
   }
 
   @Test
-  void aMetricsPortAlreadyTakenFailsTheStartNamingTheSetting() {
+  void aMetricsPortAlreadyTakenRefusesTheStartBeforeTheClusterIsJoined() {
     MaasConfig c = RunningNode.config(dir.resolve("repo"), clusterName);
     SlotConfig sim = new SlotConfig("sim", List.of(), new SessionConfig(1, 1, "all"), new SimConfig(1, 0, 0));
     MaasConfig taken = new MaasConfig(c.gateway(), new WorkerConfig(dir.resolve("repo"), List.of(sim), 200, 0),
         c.cluster(), c.tenancy(), new MetricsConfig("127.0.0.1", node.node.metricsPort()));
-    Throwable failure = assertThrows(Throwable.class, () -> MaasNode.start(taken, MaasNode.Mode.WORKER).await());
-    assertTrue(failure.getMessage().contains("worker.metrics_port"), failure.getMessage());
+    String refusal = refusedBeforeJoining(taken, MaasNode.Mode.WORKER);
+    assertTrue(refusal.contains("worker.metrics_port") && refusal.contains(":" + node.node.metricsPort()), refusal);
+  }
+
+  @Test
+  void aGatewayPortAlreadyTakenRefusesTheStartBeforeTheClusterIsJoined() {
+    MaasConfig c = RunningNode.config(dir.resolve("repo"), clusterName);
+    GatewayConfig g = c.gateway();
+    MaasConfig taken = new MaasConfig(new GatewayConfig(g.host(), node.node.httpPort(), g.grpcPort(), g.maxBodyBytes(),
+        g.maxTensorElements(), g.requestTimeoutMillis(), g.maxRequestTimeoutMillis(), g.maxInFlightPerWorker(),
+        g.breaker(), g.grpcOnHttpPort(), g.connections(), g.hedge(), g.bodies(), g.placement(), g.tls()),
+        c.worker(), c.cluster(), c.tenancy(), c.metrics());
+    String refusal = refusedBeforeJoining(taken, MaasNode.Mode.GATEWAY);
+    assertTrue(refusal.contains("gateway.http_port") && refusal.contains(":" + node.node.httpPort()), refusal);
+  }
+
+  /**
+   * Starts a node expected to be refused for a setting, and checks that it never joined the cluster: a node that
+   * joined and then failed would join and leave at once, and a node started next on its Hazelcast address could
+   * be expelled by a member still closing the old connection.
+   */
+  private static String refusedBeforeJoining(MaasConfig config, MaasNode.Mode mode) {
+    List<MembershipEvent> joined = new CopyOnWriteArrayList<>();
+    Map<HazelcastInstance, UUID> listening = new HashMap<>();
+    for (HazelcastInstance member : Hazelcast.getAllHazelcastInstances()) {
+      listening.put(member, member.getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent event) {
+          joined.add(event);
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {}
+      }));
+    }
+    try {
+      assertFalse(listening.isEmpty(), "the running node's cluster member is watched");
+      Throwable failure = assertThrows(Throwable.class, () -> MaasNode.start(config, mode).await());
+      Throwable refusal = failure;
+      while (refusal != null && !(refusal instanceof IllegalArgumentException)) {
+        refusal = refusal.getCause();
+      }
+      assertNotNull(refusal, "a refusal (IllegalArgumentException), not a failure: " + failure);
+      assertEquals(List.of(), joined, "no member joined for the refused start");
+      return refusal.getMessage();
+    } finally {
+      listening.forEach((member, id) -> member.getCluster().removeMembershipListener(id));
+    }
   }
 
   private static HttpResponse<String> scrape(int port) throws Exception {
