@@ -1,8 +1,8 @@
 package io.maas.gateway;
 
 import io.maas.cluster.ClusterNode;
-import io.maas.config.MaasConfig;
 import io.maas.config.GatewayConfig;
+import io.maas.config.MaasConfig;
 import io.maas.metrics.ProcessMetrics;
 import io.maas.node.FreePorts;
 import io.maas.node.NodeRole;
@@ -21,10 +21,10 @@ public final class GatewayRole implements NodeRole {
 
   @Override
   public void check(MaasConfig config) {
-    if (config.gateway().tls().enabled()) {
-      TlsMaterial.read(config.gateway().tls());
-    }
     GatewayConfig gateway = config.gateway();
+    if (gateway.tls().enabled()) {
+      TlsMaterial.read(gateway.tls());
+    }
     FreePorts.require(config.tenancy().adminHost(), config.tenancy().adminPort(), GatewayVerticle.ADMIN_PORT_SETTINGS);
     FreePorts.require(gateway.host(), gateway.httpPort(), GatewayVerticle.HTTP_PORT_SETTINGS);
     if (!gateway.grpcOnHttpPort()) {
