@@ -4,8 +4,8 @@ import io.maas.cluster.ClusterNode;
 import io.maas.config.GatewayConfig;
 import io.maas.config.MaasConfig;
 import io.maas.metrics.ProcessMetrics;
-import io.maas.node.FreePorts;
 import io.maas.node.NodeRole;
+import io.maas.node.PortCheck;
 import io.maas.tls.TlsMaterial;
 import io.vertx.core.Future;
 
@@ -25,10 +25,11 @@ public final class GatewayRole implements NodeRole {
     if (gateway.tls().enabled()) {
       TlsMaterial.read(gateway.tls());
     }
-    FreePorts.require(config.tenancy().adminHost(), config.tenancy().adminPort(), GatewayVerticle.ADMIN_PORT_SETTINGS);
-    FreePorts.require(gateway.host(), gateway.httpPort(), GatewayVerticle.HTTP_PORT_SETTINGS);
+    PortCheck.requireFree(config.tenancy().adminHost(), config.tenancy().adminPort(),
+        GatewayVerticle.ADMIN_PORT_SETTINGS);
+    PortCheck.requireFree(gateway.host(), gateway.httpPort(), GatewayVerticle.HTTP_PORT_SETTINGS);
     if (!gateway.grpcOnHttpPort()) {
-      FreePorts.require(gateway.host(), gateway.grpcPort(), GatewayVerticle.GRPC_PORT_SETTINGS);
+      PortCheck.requireFree(gateway.host(), gateway.grpcPort(), GatewayVerticle.GRPC_PORT_SETTINGS);
     }
   }
 

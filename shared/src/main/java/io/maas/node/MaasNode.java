@@ -126,7 +126,7 @@ public final class MaasNode {
       running = mode.pick(roles);
       running.forEach(role -> role.check(config));
       if (!gateway) {
-        FreePorts.require(config.metrics().workerHost(), config.metrics().workerPort(), WORKER_METRICS_SETTINGS);
+        PortCheck.requireFree(config.metrics().workerHost(), config.metrics().workerPort(), WORKER_METRICS_SETTINGS);
       }
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);

@@ -11,8 +11,8 @@ import java.net.ServerSocket;
  * closing the old connection. The servers' own {@code listen} still reports a port taken between this check and
  * the bind.
  */
-public final class FreePorts {
-  private FreePorts() {}
+public final class PortCheck {
+  private PortCheck() {}
 
   /**
    * Binds {@code host:port} for a moment, as the server will (address reuse on, so a port held only by
@@ -21,7 +21,7 @@ public final class FreePorts {
    * @param settings the configuration keys that chose the address, named in the refusal
    * @throws IllegalArgumentException naming the address and the settings when it cannot be bound
    */
-  public static void require(String host, int port, String settings) {
+  public static void requireFree(String host, int port, String settings) {
     if (port == 0) {
       return;
     }

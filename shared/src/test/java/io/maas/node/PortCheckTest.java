@@ -9,14 +9,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 
-class FreePortsTest {
+class PortCheckTest {
   private static final String SETTINGS = "gateway.http_port";
 
   @Test
   void aPortSomeoneListensOnIsRefusedNamingTheAddressAndTheSettings() throws Exception {
     try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       IllegalArgumentException refusal = assertThrows(IllegalArgumentException.class,
-          () -> FreePorts.require("127.0.0.1", holder.getLocalPort(), SETTINGS));
+          () -> PortCheck.requireFree("127.0.0.1", holder.getLocalPort(), SETTINGS));
       assertTrue(refusal.getMessage().startsWith("cannot listen on 127.0.0.1:" + holder.getLocalPort()
           + " (" + SETTINGS + ";"), refusal.getMessage());
     }
@@ -28,7 +28,7 @@ class FreePortsTest {
     try (ServerSocket earlier = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = earlier.getLocalPort();
     }
-    FreePorts.require("127.0.0.1", port, SETTINGS);
+    PortCheck.requireFree("127.0.0.1", port, SETTINGS);
     // the check let go of it: the server that follows can bind it
     try (ServerSocket server = new ServerSocket()) {
       server.setReuseAddress(true);
@@ -38,14 +38,14 @@ class FreePortsTest {
 
   @Test
   void portZeroPicksAFreeOneLaterAndIsNeverRefused() {
-    assertDoesNotThrow(() -> FreePorts.require("127.0.0.1", 0, SETTINGS));
+    assertDoesNotThrow(() -> PortCheck.requireFree("127.0.0.1", 0, SETTINGS));
   }
 
   @Test
   void anAddressThisHostDoesNotHaveIsRefused() {
     // 192.0.2.0/24 is TEST-NET-1: documentation only, never a local interface
     IllegalArgumentException refusal = assertThrows(IllegalArgumentException.class,
-        () -> FreePorts.require("192.0.2.1", 8000, SETTINGS));
+        () -> PortCheck.requireFree("192.0.2.1", 8000, SETTINGS));
     assertTrue(refusal.getMessage().contains("192.0.2.1:8000"), refusal.getMessage());
   }
 }
