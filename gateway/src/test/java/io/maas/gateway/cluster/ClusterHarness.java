@@ -4,12 +4,15 @@ import io.maas.gateway.TestRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,6 +34,9 @@ final class ClusterHarness implements BeforeEachCallback, AfterEachCallback, Tes
   private static final int FIRST_HAZELCAST_PORT = 5900;
   private static final int LAST_HAZELCAST_PORT = 5999;
   private static final int PORT_BLOCK = 10;
+  private static final int FIRST_PICKED_PORT = 20_000;
+  private static final int PICKED_PORTS = 10_000;
+  private static final Set<Integer> GIVEN_PORTS = new HashSet<>();
 
   private final List<ChildJvm> children = new CopyOnWriteArrayList<>();
   private final Thread killer = new Thread(this::killAll, "cluster-harness-kill");
@@ -173,11 +179,33 @@ final class ClusterHarness implements BeforeEachCallback, AfterEachCallback, Tes
     return Path.of(root);
   }
 
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /**
+   * A free port on 127.0.0.1 for a process about to start, never handed out before in this JVM. It is drawn from
+   * 20000-29999, below the range the system gives to {@code port 0} binds and outgoing connections (32768-60999
+   * on Linux): a port taken from the system's range and let go could be given again, before its process binds
+   * it, to another process's random port (seen: a gateway's gRPC port, bound with port 0, was the next
+   * gateway's admin port).
+   */
+  static synchronized int freePort() {
+    int start = ThreadLocalRandom.current().nextInt(PICKED_PORTS);
+    for (int i = 0; i < PICKED_PORTS; i++) {
+      int port = FIRST_PICKED_PORT + (start + i) % PICKED_PORTS;
+      if (!GIVEN_PORTS.contains(port) && bindable(port)) {
+        GIVEN_PORTS.add(port);
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port left in " + FIRST_PICKED_PORT + "-"
+        + (FIRST_PICKED_PORT + PICKED_PORTS - 1));
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return true;
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return false;
     }
   }
 
